@@ -1,0 +1,26 @@
+package io.trustplane.common.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/**
+ * The JSON envelope of every event on {@code tp:events} and {@code tp:anchor}:
+ * {@code {"id": UUIDv7, "type": "lease.expired", "source": "lease-service", "subject": agentId,
+ * "time": RFC 3339, "data": {...}}}. Consumers are idempotent by {@code id}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EventEnvelope(String id, String type, String source, String subject, Instant time,
+        Map<String, Object> data) {
+
+    public EventEnvelope {
+        data = data == null ? Map.of() : data;
+    }
+
+    public static EventEnvelope of(String type, String source, String subject, Map<String, Object> data) {
+        return new EventEnvelope(UuidV7.next().toString(), type, source, subject,
+                Instant.now().truncatedTo(ChronoUnit.MICROS), data);
+    }
+}

@@ -1,0 +1,83 @@
+package io.trustplane.common.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * Appends {@link EventEnvelope}s to the shared Redis streams. {@link #publish} lets the caller wait for the
+ * append; {@link #fire} does not, and a failed fire is logged and counted rather than failing the request
+ * that caused it (the durable record lives in PostgreSQL).
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+
+    private final ReactiveStreamCommands<String, String, String> streams;
+    private final ObjectMapper mapper;
+    private final EventsConfig config;
+    private final Counter published;
+    private final Counter failed;
+
+    public EventPublisher(ReactiveRedisDataSource redis, ObjectMapper mapper, EventsConfig config,
+            MeterRegistry registry) {
+        this.streams = redis.stream(String.class);
+        this.mapper = mapper;
+        this.config = config;
+        this.published = registry.counter("trustplane_events_published_total");
+        this.failed = registry.counter("trustplane_events_publish_failed_total");
+    }
+
+    /** Builds an envelope with this service as its source. */
+    public EventEnvelope envelope(String type, String subject, Map<String, Object> data) {
+        return EventEnvelope.of(type, config.source(), subject, data);
+    }
+
+    /** Appends the event and completes with its stream entry id. */
+    public Uni<String> publish(String stream, EventEnvelope event) {
+        return streams.xadd(stream, new XAddArgs().maxlen(config.maxLen()).nearlyExactTrimming(),
+                        Map.of(Streams.FIELD, toJson(event)))
+                .invoke(id -> published.increment());
+    }
+
+    /** Appends the event without making the caller wait; failures are logged with the event's id. */
+    public void fire(String stream, EventEnvelope event) {
+        publish(stream, event).subscribe().with(id -> {
+        }, failure -> {
+            failed.increment();
+            LOG.warnf("could not publish %s %s to %s: %s", event.type(), event.id(), stream, failure.toString());
+        });
+    }
+
+    /** Shorthand: build and fire an event on {@code tp:events}. */
+    public void fire(String type, String subject, Map<String, Object> data) {
+        fire(Streams.EVENTS, envelope(type, subject, data));
+    }
+
+    public String toJson(EventEnvelope event) {
+        try {
+            return mapper.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public EventEnvelope fromJson(String json) {
+        try {
+            return mapper.readValue(json, EventEnvelope.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.trustplane.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+
+/**
+ * The keys a Trustplane installation needs: an RSA pair for JWTs (services hold only the public half) and
+ * an Ed25519 key that signs the provenance log's checkpoints. Generated with the JDK; stored as PEM files
+ * under a directory ({@code .trustplane/} for {@code ./trustplane up}, a temp directory for tests).
+ */
+public record DevKeys(Path directory, KeyPair jwt, KeyPair log) {
+
+    public static final String JWT_PRIVATE = "jwt-private.pem";
+    public static final String JWT_PUBLIC = "jwt-public.pem";
+    public static final String LOG_PRIVATE = "log-signing-key.pem";
+    public static final String LOG_PUBLIC = "log-public.pem";
+
+    /** Loads the keys from {@code directory}, generating and writing any that are missing. */
+    public static DevKeys loadOrCreate(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            KeyPair jwt = loadOrGenerate(directory, JWT_PRIVATE, JWT_PUBLIC, "RSA");
+            KeyPair log = loadOrGenerate(directory, LOG_PRIVATE, LOG_PUBLIC, "Ed25519");
+            return new DevKeys(directory, jwt, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("could not create keys in " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fresh keys in a new temporary directory (tests). */
+    public static DevKeys temporary() {
+        try {
+            Path dir = Files.createTempDirectory("trustplane-keys");
+            dir.toFile().deleteOnExit();
+            DevKeys keys = loadOrCreate(dir);
+            for (String f : new String[] {JWT_PRIVATE, JWT_PUBLIC, LOG_PRIVATE, LOG_PUBLIC}) {
+                dir.resolve(f).toFile().deleteOnExit();
+            }
+            return keys;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path jwtPublicKeyFile() {
+        return directory.resolve(JWT_PUBLIC);
+    }
+
+    public Path jwtPrivateKeyFile() {
+        return directory.resolve(JWT_PRIVATE);
+    }
+
+    public Path logSigningKeyFile() {
+        return directory.resolve(LOG_PRIVATE);
+    }
+
+    public String jwtPublicKeyPem() {
+        return Pem.publicKey(jwt.getPublic());
+    }
+
+    public TokenMinter minter() {
+        return new TokenMinter(jwt.getPrivate());
+    }
+
+    private static KeyPair loadOrGenerate(Path dir, String privateName, String publicName, String algorithm)
+            throws IOException, GeneralSecurityException {
+        Path privateFile = dir.resolve(privateName);
+        Path publicFile = dir.resolve(publicName);
+        if (Files.exists(privateFile) && Files.exists(publicFile)) {
+            PrivateKey priv = Pem.readPrivateKey(Files.readString(privateFile), algorithm);
+            PublicKey pub = Pem.readPublicKey(Files.readString(publicFile), algorithm);
+            return new KeyPair(pub, priv);
+        }
+        KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+        if ("RSA".equals(algorithm)) {
+            generator.initialize(2048);
+        }
+        KeyPair pair = generator.generateKeyPair();
+        Pem.writeSecret(privateFile, Pem.privateKey(pair.getPrivate()));
+        Files.writeString(publicFile, Pem.publicKey(pair.getPublic()));
+        return pair;
+    }
+}

@@ -1,0 +1,74 @@
+package io.trustplane.testing;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InfrastructureTest {
+
+    @Test
+    void startsRealPostgresAndRedisOnFreePortsAndStopsThem() throws Exception {
+        int pgPort;
+        int redisPort;
+        try (Infrastructure infra = Infrastructure.start(Infrastructure.Options.forTests(), Map.of())) {
+            infra.createDatabase("trustplane_probe");
+            infra.createDatabase("trustplane_probe"); // idempotent
+            pgPort = infra.postgres().port();
+            redisPort = infra.redisPort();
+            try (Connection c = DriverManager.getConnection(infra.postgres().jdbcUrl("trustplane_probe"), "postgres", "");
+                    ResultSet rs = c.createStatement().executeQuery("SELECT current_database(), version()")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("trustplane_probe");
+                assertThat(rs.getString(2)).startsWith("PostgreSQL 17");
+            }
+            assertThat(redisPing(redisPort)).isEqualTo("+PONG");
+        }
+        assertThat(portOpen(pgPort)).as("PostgreSQL stopped").isFalse();
+        assertThat(portOpen(redisPort)).as("Redis stopped").isFalse();
+    }
+
+    @Test
+    void parsesExternalServerUrls() {
+        PgEndpoint pg = PgEndpoint.parse("postgresql://app:secret@db.local:6543/ignored");
+        assertThat(pg).isEqualTo(new PgEndpoint("db.local", 6543, "app", "secret"));
+        assertThat(PgEndpoint.parse("jdbc:postgresql://127.0.0.1/x?user=root")).isEqualTo(
+                new PgEndpoint("127.0.0.1", 5432, "root", ""));
+    }
+
+    @Test
+    void devKeysAreReloadedNotRegenerated() throws Exception {
+        DevKeys first = DevKeys.temporary();
+        DevKeys again = DevKeys.loadOrCreate(first.directory());
+        assertThat(again.jwt().getPublic()).isEqualTo(first.jwt().getPublic());
+        assertThat(again.log().getPublic()).isEqualTo(first.log().getPublic());
+        assertThat(first.minter().agent("agent-7").split("\\.")).hasSize(3);
+    }
+
+    private static String redisPing(int port) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            OutputStream out = s.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    private static boolean portOpen(int port) {
+        try (Socket ignored = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
