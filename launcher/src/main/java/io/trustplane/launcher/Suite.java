@@ -1,0 +1,280 @@
+package io.trustplane.launcher;
+
+import io.trustplane.testing.DevKeys;
+import io.trustplane.testing.Infrastructure;
+import io.trustplane.testing.PgEndpoint;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole Trustplane suite on one machine: PostgreSQL and Redis (embedded, or the servers named by
+ * {@code TRUSTPLANE_PG_URL} / {@code TRUSTPLANE_REDIS_URL}), the four databases, and the four packaged
+ * services as child JVMs wired to them and to each other. {@code ./trustplane up} and the end-to-end test
+ * both start it through this class.
+ */
+public final class Suite implements AutoCloseable {
+
+    /** Where and how to run: project root (for the jars), state directory (keys, logs, data), ports. */
+    public record Config(Path projectRoot, Path stateDir, Map<ServiceSpec, Integer> ports, boolean durable,
+            Map<String, String> env, Duration readyTimeout) {
+
+        public static Config defaults(Path projectRoot, Map<String, String> env) {
+            int base = Integer.parseInt(env.getOrDefault("TRUSTPLANE_PORT_BASE", "8081"));
+            Map<ServiceSpec, Integer> ports = new LinkedHashMap<>();
+            for (int i = 0; i < ServiceSpec.ALL.size(); i++) {
+                ports.put(ServiceSpec.ALL.get(i), base + i);
+            }
+            return new Config(projectRoot, projectRoot.resolve(".trustplane"), ports, true, env,
+                    Duration.ofSeconds(180));
+        }
+    }
+
+    /** A started service: its child process and where it answers. */
+    public record Running(ServiceSpec spec, Process process, int port, Path log) {
+        public String url() {
+            return "http://127.0.0.1:" + port;
+        }
+    }
+
+    private final Config config;
+    private final DevKeys keys;
+    private final Infrastructure infrastructure;
+    private final List<Running> services;
+
+    private Suite(Config config, DevKeys keys, Infrastructure infrastructure, List<Running> services) {
+        this.config = config;
+        this.keys = keys;
+        this.infrastructure = infrastructure;
+        this.services = services;
+    }
+
+    /** Checks what can be checked before anything starts, failing with one clear line. */
+    public static void preflight(Config config) {
+        for (ServiceSpec spec : ServiceSpec.ALL) {
+            Path jar = spec.jar(config.projectRoot());
+            if (!Files.isRegularFile(jar)) {
+                throw new LaunchException(spec.name() + " is not built (" + config.projectRoot().relativize(jar)
+                        + " is missing); run ./mvnw -DskipTests package");
+            }
+            int port = config.ports().get(spec);
+            if (inUse(port)) {
+                throw new LaunchException("port " + port + " for " + spec.name()
+                        + " is already in use; stop what holds it or set TRUSTPLANE_PORT_BASE");
+            }
+        }
+        String pgUrl = config.env().get(Infrastructure.PG_URL_ENV);
+        if (pgUrl != null && !pgUrl.isBlank()) {
+            PgEndpoint pg = PgEndpoint.parse(pgUrl);
+            requireReachable("PostgreSQL", Infrastructure.PG_URL_ENV, pg.host(), pg.port());
+        }
+        String redisUrl = config.env().get(Infrastructure.REDIS_URL_ENV);
+        if (redisUrl != null && !redisUrl.isBlank()) {
+            URI uri = URI.create(redisUrl);
+            requireReachable("Redis", Infrastructure.REDIS_URL_ENV, uri.getHost(),
+                    uri.getPort() < 0 ? 6379 : uri.getPort());
+        }
+    }
+
+    /** Starts everything and returns once every service reports ready; on failure stops what it started. */
+    public static Suite start(Config config) {
+        preflight(config);
+        DevKeys keys = DevKeys.loadOrCreate(config.stateDir().resolve("keys"));
+        Path logs = config.stateDir().resolve("logs");
+        Infrastructure infra;
+        try {
+            Files.createDirectories(logs);
+            infra = Infrastructure.start(new Infrastructure.Options(config.durable(), 400,
+                    config.durable() ? config.stateDir().resolve("pgdata") : null, 0, 0), config.env());
+        } catch (IOException e) {
+            throw new LaunchException("cannot write " + logs + ": " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            throw new LaunchException(e.getMessage(), e);
+        }
+        List<Running> running = new ArrayList<>();
+        Suite suite = new Suite(config, keys, infra, running);
+        try {
+            String serviceToken = keys.minter().mint("trustplane-suite", Duration.ofDays(30), "service");
+            for (ServiceSpec spec : ServiceSpec.ALL) {
+                infra.createDatabase(spec.database());
+                running.add(launch(config, spec, infra, keys, serviceToken, logs));
+            }
+            suite.awaitReady();
+            return suite;
+        } catch (RuntimeException e) {
+            suite.close();
+            throw e;
+        }
+    }
+
+    private static Running launch(Config config, ServiceSpec spec, Infrastructure infra, DevKeys keys,
+            String serviceToken, Path logs) {
+        PgEndpoint pg = infra.postgres();
+        int port = config.ports().get(spec);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.add("-Xms64m");
+        cmd.add("-XX:+ExitOnOutOfMemoryError");
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("quarkus.http.port", Integer.toString(port));
+        props.put("quarkus.http.host", "127.0.0.1");
+        props.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(spec.database()));
+        props.put("quarkus.datasource.reactive.url", pg.reactiveUrl(spec.database()));
+        props.put("quarkus.datasource.username", pg.user());
+        props.put("quarkus.datasource.password", pg.password());
+        props.put("quarkus.redis.hosts", infra.redisUrl());
+        props.put("mp.jwt.verify.publickey.location", keys.jwtPublicKeyFile().toUri().toString());
+        props.put("trustplane.log.key-file", keys.logSigningKeyFile().toString());
+        props.put("trustplane.service-token", serviceToken);
+        for (ServiceSpec other : ServiceSpec.ALL) {
+            props.put("trustplane.services." + other.shortName(), "http://127.0.0.1:" + config.ports().get(other));
+        }
+        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.add("-jar");
+        cmd.add(spec.jar(config.projectRoot()).toString());
+        Path log = logs.resolve(spec.shortName() + ".log");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .directory(config.projectRoot().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+            pb.environment().remove("QUARKUS_PROFILE");
+            return new Running(spec, pb.start(), port, log);
+        } catch (IOException e) {
+            throw new LaunchException("could not start " + spec.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + config.readyTimeout().toNanos();
+        List<Running> pending = new ArrayList<>(services);
+        while (!pending.isEmpty()) {
+            for (var it = pending.iterator(); it.hasNext(); ) {
+                Running r = it.next();
+                if (!r.process().isAlive()) {
+                    throw new LaunchException(r.spec().name() + " exited with code " + r.process().exitValue()
+                            + " during startup: " + lastErrorLine(r.log()) + " (full log: " + r.log() + ")");
+                }
+                if (isReady(http, r)) {
+                    it.remove();
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LaunchException("not ready after " + config.readyTimeout().toSeconds() + " s: "
+                        + pending.stream().map(r -> r.spec().name() + " (log: " + r.log() + ")").toList());
+            }
+            if (!pending.isEmpty()) {
+                sleep(250);
+            }
+        }
+    }
+
+    private static boolean isReady(HttpClient http, Running r) {
+        try {
+            HttpResponse<Void> res = http.send(HttpRequest.newBuilder(URI.create(r.url() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            return res.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException("interrupted while waiting for " + r.spec().name());
+        }
+    }
+
+    /** The most telling line of a failed service's log: its first ERROR, else its last line. */
+    static String lastErrorLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            Optional<String> error = lines.stream().filter(l -> l.contains("ERROR")).findFirst();
+            String line = error.orElse(lines.isEmpty() ? "(empty log)" : lines.get(lines.size() - 1));
+            return line.length() > 400 ? line.substring(0, 400) + "..." : line;
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    public List<Running> services() {
+        return List.copyOf(services);
+    }
+
+    public DevKeys keys() {
+        return keys;
+    }
+
+    public Infrastructure infrastructure() {
+        return infrastructure;
+    }
+
+    /** Every process this suite started, for {@code ./trustplane down} to check after a crash. */
+    public List<Long> descendantPids() {
+        return ProcessHandle.current().descendants().map(ProcessHandle::pid).toList();
+    }
+
+    /** Stops the services (gracefully, then forcibly), then PostgreSQL and Redis. */
+    @Override
+    public void close() {
+        for (Running r : services) {
+            r.process().destroy();
+        }
+        for (Running r : services) {
+            try {
+                if (!r.process().waitFor(30, TimeUnit.SECONDS)) {
+                    r.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                r.process().destroyForcibly();
+            }
+        }
+        infrastructure.close();
+    }
+
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static boolean inUse(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", port));
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static void requireReachable(String what, String env, String host, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 2000);
+        } catch (IOException e) {
+            throw new LaunchException(what + " at " + host + ":" + port + " (from " + env + ") is unreachable: "
+                    + e.getMessage());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException("interrupted");
+        }
+    }
+}
