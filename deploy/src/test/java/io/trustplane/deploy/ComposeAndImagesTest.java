@@ -1,0 +1,112 @@
+package io.trustplane.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Checks deploy/compose/compose.yaml (it parses, with merge keys resolved, and wires PostgreSQL 17, Redis 7,
+ * the database init and the four services with health checks) and the per-service Dockerfiles (present,
+ * non-root, the port each service's application.properties declares). No container engine runs here, so the
+ * images themselves are not built.
+ */
+class ComposeAndImagesTest {
+
+    static final Path ROOT = ChartTest.deployDir().getParent();
+    static final Map<String, Integer> PORTS = ChartTest.PORTS;
+
+    static Map<String, Object> compose;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void load() throws IOException {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        try (InputStream in = Files.newInputStream(ChartTest.deployDir().resolve("compose/compose.yaml"))) {
+            compose = new Yaml(options).load(in);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    static Map<String, Object> service(String name) {
+        return map(map(compose.get("services")).get(name));
+    }
+
+    @Test
+    void infrastructureImagesAndHealthChecks() {
+        assertThat(service("postgres").get("image")).isEqualTo("postgres:17");
+        assertThat(service("redis").get("image")).isEqualTo("redis:7");
+        assertThat(map(service("postgres").get("healthcheck")).get("test").toString()).contains("pg_isready");
+        assertThat(map(service("redis").get("healthcheck")).get("test").toString()).contains("ping");
+    }
+
+    @Test
+    void dbInitCreatesTheFourDatabases() {
+        String script = service("db-init").get("command").toString();
+        for (String s : PORTS.keySet()) {
+            assertThat(script).contains("trustplane_" + s);
+        }
+        assertThat(map(map(service("db-init").get("depends_on")).get("postgres")).get("condition")).isEqualTo("service_healthy");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyServiceIsBuiltFromItsJvmDockerfileAndHealthChecked() {
+        for (var e : PORTS.entrySet()) {
+            String name = e.getKey() + "-service";
+            Map<String, Object> svc = service(name);
+            Map<String, Object> build = map(svc.get("build"));
+            Path dockerfile = ChartTest.deployDir().resolve("compose").resolve(build.get("context").toString())
+                    .resolve(build.get("dockerfile").toString()).normalize();
+            assertThat(dockerfile).as(name).isRegularFile().endsWith(Path.of("src/main/docker/Dockerfile.jvm"));
+            assertThat(map(svc.get("healthcheck")).get("test").toString()).contains("/q/health/ready", ":" + e.getValue());
+            assertThat((List<String>) svc.get("ports")).anySatisfy(p -> assertThat(p).endsWith(e.getValue() + ":" + e.getValue()));
+            // merged from the x-trustplane-* anchors
+            assertThat(svc.get("read_only")).isEqualTo(true);
+            assertThat((List<String>) svc.get("tmpfs")).contains("/tmp");
+            assertThat(((List<String>) svc.get("volumes")).get(0)).endsWith(":/etc/trustplane/keys:ro").contains(".trustplane");
+            Map<String, Object> env = map(svc.get("environment"));
+            assertThat(env.get("QUARKUS_DATASOURCE_REACTIVE_URL")).isEqualTo("postgresql://postgres:5432/trustplane_" + e.getKey());
+            assertThat(env.get("QUARKUS_REDIS_HOSTS")).isEqualTo("redis://redis:6379");
+            assertThat(env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION").toString()).startsWith("/etc/trustplane/keys/");
+            assertThat(map(svc.get("depends_on")).keySet()).contains("postgres", "redis", "db-init");
+        }
+        assertThat(map(service("provenance-service").get("environment")).get("TRUSTPLANE_LOG_KEY_FILE"))
+                .isEqualTo("/etc/trustplane/keys/log-signing-key.pem");
+    }
+
+    @Test
+    void dockerfilesAreNonRootAndExposeTheServicePort() throws IOException {
+        for (var e : PORTS.entrySet()) {
+            Path module = ROOT.resolve(e.getKey() + "-service");
+            Properties props = new Properties();
+            try (InputStream in = Files.newInputStream(module.resolve("src/main/resources/application.properties"))) {
+                props.load(in);
+            }
+            int port = Integer.parseInt(props.getProperty("quarkus.http.port"));
+            assertThat(port).as("chart and application.properties agree on %s", e.getKey()).isEqualTo(e.getValue());
+            for (String flavour : List.of("Dockerfile.jvm", "Dockerfile.native")) {
+                String text = Files.readString(module.resolve("src/main/docker").resolve(flavour));
+                assertThat(text).as("%s/%s", e.getKey(), flavour)
+                        .contains("EXPOSE " + port)
+                        .containsPattern("(?m)^USER (185|1001)$")
+                        .containsPattern("(?m)^FROM registry\\.access\\.redhat\\.com/ubi9/")
+                        .contains("VOLUME [\"/tmp\"]");
+            }
+        }
+    }
+}
