@@ -1,0 +1,118 @@
+package io.trustplane.gate.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.trustplane.gate.service.Tier;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+
+/** Every gate-service setting; the defaults are documented in application.properties. */
+@ConfigMapping(prefix = "trustplane.gate")
+public interface GateConfig {
+
+    Tiers tiers();
+
+    /** Regulatory framework name -> maximum effective score. */
+    Map<String, Integer> regulatoryCaps();
+
+    /** Role name -> requirement. */
+    Map<String, Role> roles();
+
+    Cache cache();
+
+    Escalation escalation();
+
+    Truth truth();
+
+    Ceiling ceiling();
+
+    Rollout rollout();
+
+    /** Lower score bound of each tier above UNKNOWN. */
+    interface Tiers {
+        int basic();
+
+        int verified();
+
+        int trusted();
+
+        int privileged();
+    }
+
+    interface Role {
+        Tier minTier();
+
+        @WithDefault("false")
+        boolean kernelEnforced();
+    }
+
+    interface Cache {
+        /** Redis pub/sub channel carrying invalidations between replicas. */
+        String channel();
+
+        /** Safety-net full reload of policies (and agent cache flush) in case a pub/sub message was missed. */
+        Duration reloadInterval();
+
+        /** Agents held in memory before the cache is flushed. */
+        int maxAgents();
+    }
+
+    interface Escalation {
+        int n();
+
+        int f();
+
+        /** Caller ids allowed to vote. */
+        List<String> validators();
+
+        /** Time validators have before the escalation degrades to an operator decision. */
+        Duration timeout();
+    }
+
+    interface Truth {
+        /** Weight ratio between one outcome and the next newer one. */
+        double decay();
+
+        /** How many most recent outcomes are scored. */
+        int window();
+
+        /** The share that leaves the score unchanged. */
+        double neutral();
+
+        /** Score points per unit of share above/below neutral, per outcome. */
+        double weight();
+    }
+
+    interface Ceiling {
+        /** Tier name -> resource type -> limit per window. */
+        Map<String, Map<String, Long>> limits();
+
+        /** Window length per resource type; others use {@link #defaultWindow()}. */
+        Map<String, Duration> windows();
+
+        Duration defaultWindow();
+
+        double warningRatio();
+
+        /** When Redis is unreachable: false = refuse with 503 (fail closed), true = allow. */
+        boolean failOpen();
+    }
+
+    interface Rollout {
+        /** Default stage percentages of a new flag. */
+        List<Integer> stages();
+
+        /** Default response-time increase (%) that triggers rollback, per stage except the last. */
+        List<Integer> responseTimeTriggers();
+
+        /** Default error-rate increase (%) that triggers rollback, per stage except the last. */
+        List<Integer> errorRateTriggers();
+
+        /** What triggers rollback at the final (100 %) stage. */
+        String finalStageTrigger();
+    }
+
+}

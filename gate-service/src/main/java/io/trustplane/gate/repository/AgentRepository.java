@@ -1,0 +1,163 @@
+package io.trustplane.gate.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.gate.service.AgentSnapshot;
+import io.trustplane.gate.service.RegulatoryFramework;
+import io.trustplane.gate.service.Tier;
+import io.trustplane.gate.service.TierBands;
+import io.trustplane.gate.service.TruthScore;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** SQL for agents, their score history and their verified outcomes. */
+@ApplicationScoped
+public class AgentRepository {
+
+    private static final String COLUMNS = "agent_id, trust_score, frameworks, attributes, suspended, "
+            + "suspended_reason, version, updated_at";
+
+    private final Pool pool;
+    private final TierBands bands;
+
+    public AgentRepository(Pool pool, TierBands bands) {
+        this.pool = pool;
+        this.bands = bands;
+    }
+
+    /** A score change as stored in history. */
+    public record ScoreChange(long id, Integer oldScore, int newScore, int effectiveScore, String tier, String cause,
+            String actor, Instant changedAt) {
+    }
+
+    /** Result of recording an outcome: the new agent state and the share that moved it. */
+    public record OutcomeResult(AgentSnapshot agent, double truthShare, int delta, int outcomes) {
+    }
+
+    public Uni<AgentSnapshot> find(String agentId) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM agents WHERE agent_id = $1")
+                .execute(Tuple.of(agentId))
+                .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
+    }
+
+    /** Creates or replaces an agent; a score change (or the first score) is written to history. */
+    public Uni<AgentSnapshot> upsert(String agentId, int score, List<RegulatoryFramework> frameworks,
+            Map<String, Object> attributes, String actor) {
+        String[] fw = frameworks.stream().map(Enum::name).distinct().toArray(String[]::new);
+        JsonObject attrs = new JsonObject(attributes);
+        return pool.withTransaction(conn -> conn
+                .preparedQuery("SELECT trust_score FROM agents WHERE agent_id = $1 FOR UPDATE")
+                .execute(Tuple.of(agentId))
+                .flatMap(existing -> {
+                    Integer old = existing.size() == 0 ? null : existing.iterator().next().getInteger(0);
+                    Uni<RowSet<Row>> write = old == null
+                            ? conn.preparedQuery("INSERT INTO agents (agent_id, trust_score, frameworks, attributes) "
+                                    + "VALUES ($1, $2, $3, $4) RETURNING " + COLUMNS)
+                                    .execute(Tuple.of(agentId, score, fw, attrs))
+                            : conn.preparedQuery("UPDATE agents SET trust_score = $2, frameworks = $3, attributes = $4, "
+                                    + "version = version + 1, updated_at = now() WHERE agent_id = $1 RETURNING " + COLUMNS)
+                                    .execute(Tuple.of(agentId, score, fw, attrs));
+                    return write.flatMap(rows -> {
+                        AgentSnapshot agent = map(rows.iterator().next());
+                        boolean scoreChanged = old == null || old != score;
+                        return scoreChanged ? history(conn, agent, old, "REGISTRATION", actor) : Uni.createFrom().item(agent);
+                    });
+                }));
+    }
+
+    public Uni<AgentSnapshot> setSuspended(String agentId, boolean suspended, String reason) {
+        return pool.preparedQuery("UPDATE agents SET suspended = $2, suspended_reason = $3, version = version + 1, "
+                        + "updated_at = now() WHERE agent_id = $1 RETURNING " + COLUMNS)
+                .execute(Tuple.of(agentId, suspended, suspended ? reason : null))
+                .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
+    }
+
+    public Uni<List<ScoreChange>> history(String agentId, int limit) {
+        return pool.preparedQuery("SELECT id, old_score, new_score, effective_score, tier, cause, actor, changed_at "
+                        + "FROM agent_score_history WHERE agent_id = $1 ORDER BY id DESC LIMIT $2")
+                .execute(Tuple.of(agentId, limit))
+                .map(rows -> {
+                    List<ScoreChange> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new ScoreChange(r.getLong(0), r.getInteger(1), r.getInteger(2), r.getInteger(3),
+                                r.getString(4), r.getString(5), r.getString(6), instant(r, "changed_at")));
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * Stores a verified outcome and moves the trust score by the recency-weighted confirmed share of the agent's
+     * latest {@code window} outcomes, all under the agent's row lock so concurrent outcomes do not lose updates.
+     */
+    public Uni<OutcomeResult> recordOutcome(String agentId, String claim, boolean confirmed, TruthScore truth,
+            int window, String actor) {
+        return pool.withTransaction(conn -> conn
+                .preparedQuery("SELECT trust_score FROM agents WHERE agent_id = $1 FOR UPDATE")
+                .execute(Tuple.of(agentId))
+                .flatMap(locked -> {
+                    if (locked.size() == 0) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    int old = locked.iterator().next().getInteger(0);
+                    return conn.preparedQuery("INSERT INTO agent_outcomes (agent_id, claim, confirmed) VALUES ($1, $2, $3)")
+                            .execute(Tuple.of(agentId, claim, confirmed))
+                            .flatMap(x -> conn.preparedQuery("SELECT confirmed FROM agent_outcomes WHERE agent_id = $1 "
+                                    + "ORDER BY id DESC LIMIT $2").execute(Tuple.of(agentId, window)))
+                            .flatMap(rows -> {
+                                List<Boolean> newestFirst = new ArrayList<>();
+                                rows.forEach(r -> newestFirst.add(r.getBoolean(0)));
+                                double share = truth.share(newestFirst);
+                                int delta = truth.delta(share);
+                                int score = TruthScore.clamp(old + delta);
+                                return conn.preparedQuery("UPDATE agents SET trust_score = $2, version = version + 1, "
+                                                + "updated_at = now() WHERE agent_id = $1 RETURNING " + COLUMNS)
+                                        .execute(Tuple.of(agentId, score))
+                                        .flatMap(updated -> {
+                                            AgentSnapshot agent = map(updated.iterator().next());
+                                            Uni<AgentSnapshot> h = score != old
+                                                    ? history(conn, agent, old, "TRUTH_SCORE", actor)
+                                                    : Uni.createFrom().item(agent);
+                                            return h.map(a -> new OutcomeResult(a, share, score - old, newestFirst.size()));
+                                        });
+                            });
+                }));
+    }
+
+    private Uni<AgentSnapshot> history(SqlConnection conn, AgentSnapshot agent, Integer old, String cause, String actor) {
+        return conn.preparedQuery("INSERT INTO agent_score_history (agent_id, old_score, new_score, effective_score, "
+                        + "tier, cause, actor) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .execute(Tuple.from(Arrays.asList(agent.agentId(), old, agent.trustScore(), agent.effectiveScore(),
+                        agent.tier().name(), cause, actor)))
+                .replaceWith(agent);
+    }
+
+    private AgentSnapshot map(Row r) {
+        String[] fw = r.getArrayOfStrings("frameworks");
+        List<RegulatoryFramework> frameworks = fw == null ? List.of()
+                : Arrays.stream(fw).map(RegulatoryFramework::valueOf).toList();
+        int score = r.getInteger("trust_score");
+        int effective = bands.effectiveScore(score, frameworks);
+        Tier tier = bands.tierOf(effective);
+        JsonObject attrs = r.getJsonObject("attributes");
+        return new AgentSnapshot(r.getString("agent_id"), score, effective, tier, frameworks,
+                attrs == null ? Map.of() : attrs.getMap(), r.getBoolean("suspended"), r.getString("suspended_reason"),
+                r.getLong("version"), instant(r, "updated_at"));
+    }
+
+    static Instant instant(Row r, String column) {
+        OffsetDateTime t = r.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,130 @@
+package io.trustplane.gate.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.security.Caller;
+import io.trustplane.common.security.Roles;
+import io.trustplane.gate.repository.AgentRepository.ScoreChange;
+import io.trustplane.gate.service.AgentService;
+import io.trustplane.gate.service.AgentSnapshot;
+import io.trustplane.gate.service.RegulatoryFramework;
+import io.trustplane.gate.service.Tier;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Agents: registration with trust score, tier lookup, suspension, score history and verified outcomes. */
+@Path("/v1/agents/{agentId}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class AgentResource {
+
+    private final AgentService agents;
+    private final Caller caller;
+
+    public AgentResource(AgentService agents, Caller caller) {
+        this.agents = agents;
+        this.caller = caller;
+    }
+
+    /** Registration or replacement of an agent. */
+    public record AgentRequest(
+            @NotNull @Min(0) @Max(1000) Integer trustScore,
+            @Size(max = 3) List<@NotNull RegulatoryFramework> frameworks,
+            @Size(max = 64) Map<@Size(max = 64) String, Object> attributes) {
+    }
+
+    /** Suspension with its reason. */
+    public record SuspendRequest(@NotBlank @Size(max = 1024) String reason) {
+    }
+
+    /** A claim the agent made and whether verification confirmed it. */
+    public record OutcomeRequest(@NotBlank @Size(max = 1024) String claim, @NotNull Boolean confirmed) {
+    }
+
+    /** An agent as the API shows it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AgentView(String agentId, int trustScore, int effectiveScore, Tier tier, String tierAlias,
+            List<RegulatoryFramework> frameworks, Map<String, Object> attributes, boolean suspended,
+            String suspendedReason, long version, Instant updatedAt) {
+
+        static AgentView of(AgentSnapshot a) {
+            return new AgentView(a.agentId(), a.trustScore(), a.effectiveScore(), a.tier(), a.tier().alias(),
+                    a.frameworks(), a.attributes(), a.suspended(), a.suspendedReason(), a.version(), a.updatedAt());
+        }
+    }
+
+    /** The agent after an outcome moved its score. */
+    public record OutcomeView(AgentView agent, double truthShare, int scoreDelta, int outcomesScored) {
+    }
+
+    @PUT
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    public Uni<AgentView> register(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
+            @Valid @NotNull AgentRequest request) {
+        return agents.register(agentId, request.trustScore(), request.frameworks(), request.attributes(), caller.id())
+                .map(AgentView::of);
+    }
+
+    @GET
+    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    public Uni<AgentView> get(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId) {
+        caller.requireActingFor(agentId);
+        return agents.get(agentId).map(AgentView::of);
+    }
+
+    @GET
+    @Path("/history")
+    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    public Uni<List<ScoreChange>> history(
+            @PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        caller.requireActingFor(agentId);
+        return agents.history(agentId, limit);
+    }
+
+    @POST
+    @Path("/suspend")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    public Uni<AgentView> suspend(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
+            @Valid @NotNull SuspendRequest request) {
+        return agents.suspend(agentId, true, request.reason()).map(AgentView::of);
+    }
+
+    @POST
+    @Path("/reinstate")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    public Uni<AgentView> reinstate(
+            @PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId) {
+        return agents.suspend(agentId, false, null).map(AgentView::of);
+    }
+
+    /** Verified outcomes come from verifiers (services, operators), never from the agent itself. */
+    @POST
+    @Path("/outcomes")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    public Uni<OutcomeView> outcome(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
+            @Valid @NotNull OutcomeRequest request) {
+        return agents.recordOutcome(agentId, request.claim(), request.confirmed(), caller.id())
+                .map(r -> new OutcomeView(AgentView.of(r.agent()), r.truthShare(), r.delta(), r.outcomes()));
+    }
+}

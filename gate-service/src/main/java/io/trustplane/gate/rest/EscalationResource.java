@@ -1,0 +1,105 @@
+package io.trustplane.gate.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.common.security.Caller;
+import io.trustplane.common.security.Roles;
+import io.trustplane.gate.repository.EscalationRepository.EscalationRecord;
+import io.trustplane.gate.repository.EscalationRepository.Vote;
+import io.trustplane.gate.service.Decision;
+import io.trustplane.gate.service.EscalationService;
+import io.trustplane.gate.service.EscalationStatus;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Escalations: validators (callers whose id is in {@code trustplane.gate.escalation.validators}, whatever their
+ * role) vote; operators and admins decide directly, which is the only way once the voting window has passed.
+ */
+@Path("/v1/escalations/{id}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class EscalationResource {
+
+    private final EscalationService escalations;
+    private final Caller caller;
+
+    public EscalationResource(EscalationService escalations, Caller caller) {
+        this.escalations = escalations;
+        this.caller = caller;
+    }
+
+    /** A validator's vote. */
+    public record VoteRequest(@NotNull Boolean approve, @Size(max = 1024) String reason) {
+    }
+
+    /** An operator's decision: ALLOW or DENY. */
+    public record DecisionRequest(@NotNull Decision decision, @Size(max = 1024) String note) {
+    }
+
+    /** An escalation as the API shows it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EscalationView(String id, String evaluationId, String agentId, String role, String tier,
+            String resourceId, String action, String reason, EscalationStatus status, int n, int f, int approvalsNeeded,
+            long approvals, long rejections, Instant deadline, String decision, String decidedBy, String decisionNote,
+            Instant createdAt, Instant decidedAt, List<Vote> votes) {
+
+        static EscalationView of(EscalationRecord e) {
+            return new EscalationView(e.id().toString(), e.evaluationId().toString(), e.agentId(), e.role(), e.tier(),
+                    e.resourceId(), e.action(), e.reason(), e.status(), e.n(), e.f(), 2 * e.f() + 1, e.approvals(),
+                    e.rejections(), e.deadline(), e.decision(), e.decidedBy(), e.decisionNote(), e.createdAt(),
+                    e.decidedAt(), e.votes());
+        }
+    }
+
+    @GET
+    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    public Uni<EscalationView> get(@PathParam("id") String id) {
+        return escalations.get(uuid(id)).map(e -> {
+            if (!escalations.isValidator(caller.id())) {
+                caller.requireActingFor(e.agentId());
+            }
+            return EscalationView.of(e);
+        });
+    }
+
+    @POST
+    @Path("/votes")
+    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    public Uni<EscalationView> vote(@PathParam("id") String id, @Valid @NotNull VoteRequest request) {
+        return escalations.vote(uuid(id), caller.id(), request.approve(), request.reason()).map(EscalationView::of);
+    }
+
+    @POST
+    @Path("/decision")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    public Uni<EscalationView> decide(@PathParam("id") String id, @Valid @NotNull DecisionRequest request) {
+        if (request.decision() == Decision.ESCALATE) {
+            throw ProblemException.unprocessable("invalid_decision", "decision", "an operator decides ALLOW or DENY");
+        }
+        return escalations.decide(uuid(id), request.decision() == Decision.ALLOW, caller.id(), request.note())
+                .map(EscalationView::of);
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("id", "must be a UUID");
+        }
+    }
+}

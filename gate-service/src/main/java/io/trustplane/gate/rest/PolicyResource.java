@@ -1,0 +1,106 @@
+package io.trustplane.gate.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.security.Caller;
+import io.trustplane.common.security.Roles;
+import io.trustplane.gate.repository.PolicyRepository.PolicyFields;
+import io.trustplane.gate.repository.PolicyRepository.PolicyRecord;
+import io.trustplane.gate.service.Decision;
+import io.trustplane.gate.service.PolicyService;
+import io.trustplane.gate.service.Tier;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.util.List;
+
+/** Admin CRUD on the POLICY layer's rules; changes reach every replica through pub/sub. */
+@Path("/v1/policies")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class PolicyResource {
+
+    private static final String POLICY_ID = "[A-Za-z0-9-]{1,64}";
+
+    private final PolicyService policies;
+    private final Caller caller;
+
+    public PolicyResource(PolicyService policies, Caller caller) {
+        this.policies = policies;
+        this.caller = caller;
+    }
+
+    /**
+     * A rule: matches {@code role} (empty = any), one of {@code tiers} (empty = any), one of {@code actions}
+     * (empty = any) and the {@code resourcePattern} glob; higher {@code priority} is evaluated first.
+     * {@code expectedVersion} on update makes it conditional (409 when the policy moved on).
+     */
+    public record PolicyRequest(
+            @NotBlank @Size(max = 128) String name,
+            @NotNull @Min(-1_000_000) @Max(1_000_000) Integer priority,
+            @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String role,
+            @Size(max = 5) List<@NotNull Tier> tiers,
+            @Size(max = 32) List<@NotBlank @Size(max = 64) String> actions,
+            @Size(max = 256) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters")
+            String resourcePattern,
+            @NotNull Decision effect,
+            Boolean enabled,
+            @Min(1) Long expectedVersion) {
+
+        PolicyFields fields() {
+            return new PolicyFields(name, priority, role, tiers, actions,
+                    resourcePattern == null || resourcePattern.isEmpty() ? "*" : resourcePattern, effect,
+                    enabled == null || enabled);
+        }
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    public Uni<List<PolicyRecord>> list() {
+        return policies.list();
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    public Uni<PolicyRecord> get(@PathParam("id") @Pattern(regexp = POLICY_ID, message = "must be a policy id") String id) {
+        return policies.get(id);
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<RestResponse<PolicyRecord>> create(@Valid @NotNull PolicyRequest request) {
+        return policies.create(request.fields(), caller.id())
+                .map(p -> RestResponse.status(RestResponse.Status.CREATED, p));
+    }
+
+    @PUT
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<PolicyRecord> update(@PathParam("id") @Pattern(regexp = POLICY_ID, message = "must be a policy id") String id,
+            @Valid @NotNull PolicyRequest request) {
+        return policies.update(id, request.fields(), request.expectedVersion(), caller.id());
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<PolicyRecord> delete(@PathParam("id") @Pattern(regexp = POLICY_ID, message = "must be a policy id") String id) {
+        return policies.delete(id, caller.id());
+    }
+}

@@ -1,0 +1,65 @@
+package io.trustplane.gate.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.security.Caller;
+import io.trustplane.common.security.Roles;
+import io.trustplane.gate.service.Decision;
+import io.trustplane.gate.service.GateService;
+import io.trustplane.gate.service.Layer;
+import io.trustplane.gate.service.Tier;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** Role-gate evaluation with seed 002's payload, unchanged. */
+@Path("/v1/role-gates")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class RoleGateResource {
+
+    private final GateService gate;
+    private final Caller caller;
+
+    public RoleGateResource(GateService gate, Caller caller) {
+        this.gate = gate;
+        this.caller = caller;
+    }
+
+    /** {@code {agentId, role, tier, context{resourceId, action}}}; {@code tier} is what the agent claims. */
+    public record EvaluateRequest(
+            @NotBlank @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
+            @NotBlank @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String role,
+            Tier tier,
+            @Valid Context context) {
+    }
+
+    /** What the agent wants to do with the role. */
+    public record Context(@Size(max = 256) String resourceId, @Size(max = 64) String action) {
+    }
+
+    /** The decision; {@code escalationId} is set for ESCALATE. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EvaluateResponse(Decision decision, Layer layer, String reason, String ruleId, String evaluationId,
+            Tier registeredTier, String escalationId) {
+    }
+
+    @POST
+    @Path("/evaluate")
+    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    public Uni<EvaluateResponse> evaluate(@Valid @NotNull EvaluateRequest request) {
+        caller.requireActingFor(request.agentId());
+        Context ctx = request.context() == null ? new Context(null, null) : request.context();
+        return gate.evaluate(request.agentId(), request.role(), request.tier(), ctx.resourceId(), ctx.action())
+                .map(e -> new EvaluateResponse(e.decision(), e.layer(), e.reason(), e.ruleId(), e.evaluationId(),
+                        e.registeredTier(), e.escalationId()));
+    }
+}

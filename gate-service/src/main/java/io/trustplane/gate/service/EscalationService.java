@@ -1,0 +1,111 @@
+package io.trustplane.gate.service;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.EventPublisher;
+import io.trustplane.common.events.Streams;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.gate.config.GateConfig;
+import io.trustplane.gate.repository.EscalationRepository;
+import io.trustplane.gate.repository.EscalationRepository.EscalationRecord;
+import io.trustplane.gate.repository.EscalationRepository.Transition;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Escalations opened by ESCALATE decisions: configured validators vote and 2f+1 approvals of n decide (seed 004);
+ * an operator may decide at any time; after the timeout validators can no longer vote and the escalation waits
+ * for an operator. Every decision is an {@code escalation.decided} event and is anchored.
+ */
+@ApplicationScoped
+public class EscalationService {
+
+    private static final Logger LOG = Logger.getLogger(EscalationService.class);
+
+    private final EscalationRepository repository;
+    private final Quorum quorum;
+    private final GateConfig config;
+    private final Set<String> validators;
+    private final EventPublisher events;
+
+    public EscalationService(EscalationRepository repository, Quorum quorum, GateConfig config, EventPublisher events) {
+        this.repository = repository;
+        this.quorum = quorum;
+        this.config = config;
+        this.validators = Set.copyOf(config.escalation().validators());
+        this.events = events;
+    }
+
+    public Uni<String> open(String evaluationId, String agentId, String role, Tier tier, String resourceId,
+            String action, String reason) {
+        return repository.open(UUID.fromString(evaluationId), agentId, role, tier.name(), resourceId, action, reason,
+                quorum, config.escalation().timeout()).map(UUID::toString);
+    }
+
+    public Uni<EscalationRecord> get(UUID id) {
+        return repository.find(id).onItem().ifNull().failWith(() -> ProblemException.notFound("escalation", id.toString()));
+    }
+
+    public boolean isValidator(String callerId) {
+        return validators.contains(callerId);
+    }
+
+    public Quorum quorum() {
+        return quorum;
+    }
+
+    public Uni<EscalationRecord> vote(UUID id, String validatorId, boolean approve, String reason) {
+        if (!isValidator(validatorId)) {
+            return Uni.createFrom().failure(ProblemException.forbidden("'" + validatorId
+                    + "' is not a configured validator"));
+        }
+        return repository.vote(id, validatorId, approve, reason, quorum).map(this::announce);
+    }
+
+    public Uni<EscalationRecord> decide(UUID id, boolean approve, String operator, String note) {
+        return repository.operatorDecision(id, approve, operator, note).map(this::announce);
+    }
+
+    /** Degrades timed-out escalations to an operator decision; runs on every replica, each row taken once. */
+    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> expire() {
+        return repository.expire().invoke(expired -> expired.forEach(e -> {
+            Map<String, Object> data = data(e);
+            events.fire("escalation.awaiting_operator", e.agentId(), data);
+            events.fire(Streams.ANCHOR, events.envelope("escalation.awaiting_operator", e.agentId(), data));
+        })).replaceWithVoid().onFailure().recoverWithItem(f -> {
+            LOG.debugf("escalation sweep failed: %s", f.toString());
+            return null;
+        });
+    }
+
+    private EscalationRecord announce(Transition t) {
+        EscalationRecord e = t.escalation();
+        if (t.changed()) {
+            Map<String, Object> data = data(e);
+            events.fire("escalation.decided", e.agentId(), data);
+            events.fire(Streams.ANCHOR, events.envelope("escalation.decided", e.agentId(), data));
+        }
+        return e;
+    }
+
+    private static Map<String, Object> data(EscalationRecord e) {
+        Map<String, Object> data = new HashMap<>();
+        data.put("escalationId", e.id().toString());
+        data.put("evaluationId", e.evaluationId().toString());
+        data.put("role", e.role());
+        data.put("status", e.status().name());
+        data.put("approvals", e.approvals());
+        data.put("rejections", e.rejections());
+        if (e.decision() != null) {
+            data.put("decision", e.decision());
+            data.put("decidedBy", e.decidedBy());
+        }
+        return data;
+    }
+}

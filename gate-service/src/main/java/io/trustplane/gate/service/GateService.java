@@ -1,0 +1,114 @@
+package io.trustplane.gate.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.EventPublisher;
+import io.trustplane.common.events.Streams;
+import io.trustplane.common.events.UuidV7;
+import io.trustplane.gate.config.GateBeans.RoleTable;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Role-gate evaluations: reads the cached agent and policy snapshot (no database round trip when both are
+ * cached), decides, counts, emits {@code role_gate.*}, anchors DENY and ESCALATE, and opens an escalation for
+ * ESCALATE.
+ */
+@ApplicationScoped
+public class GateService {
+
+    /** Signal name telemetry's gaming detection understands. */
+    public static final String BOUNDARY_TESTING = "BOUNDARY_TESTING";
+
+    private final GateCaches caches;
+    private final RoleTable roles;
+    private final EscalationService escalations;
+    private final EventPublisher events;
+    private final Map<Decision, Map<Layer, Counter>> decisions = new EnumMap<>(Decision.class);
+    private final Counter boundaryTesting;
+
+    public GateService(GateCaches caches, RoleTable roles, EscalationService escalations, EventPublisher events,
+            MeterRegistry registry) {
+        this.caches = caches;
+        this.roles = roles;
+        this.escalations = escalations;
+        this.events = events;
+        for (Decision d : Decision.values()) {
+            Map<Layer, Counter> byLayer = new EnumMap<>(Layer.class);
+            for (Layer l : Layer.values()) {
+                byLayer.put(l, Counter.builder("trustplane_gate_decisions_total")
+                        .description("Role-gate decisions by decision and layer")
+                        .tag("decision", d.name()).tag("layer", l.name()).register(registry));
+            }
+            decisions.put(d, byLayer);
+        }
+        this.boundaryTesting = registry.counter("trustplane_gate_boundary_testing_total");
+    }
+
+    /** The answer to one evaluation. */
+    public record Evaluation(Decision decision, Layer layer, String reason, String ruleId, String evaluationId,
+            Tier registeredTier, String escalationId) {
+    }
+
+    public Uni<Evaluation> evaluate(String agentId, String role, Tier claimedTier, String resourceId, String action) {
+        PolicySet policies = caches.policies().current();
+        return caches.agents().get(agentId).flatMap(agent -> {
+            Verdict v = GateEngine.evaluate(agent, claimedTier, role, action, resourceId, roles.roles(), policies);
+            String evaluationId = UuidV7.next().toString();
+            Tier registered = agent == null ? null : agent.tier();
+            decisions.get(v.decision()).get(v.layer()).increment();
+            Map<String, Object> data = new HashMap<>();
+            data.put("evaluationId", evaluationId);
+            data.put("role", role);
+            data.put("decision", v.decision().name());
+            data.put("layer", v.layer().name());
+            data.put("reason", v.reason());
+            data.put("ruleId", v.ruleId());
+            data.put("policyRevision", policies.revision());
+            putIfPresent(data, "claimedTier", claimedTier);
+            putIfPresent(data, "tier", registered);
+            putIfPresent(data, "resourceId", resourceId);
+            putIfPresent(data, "action", action);
+            if (v.boundaryTesting()) {
+                boundaryTesting.increment();
+                data.put("signal", BOUNDARY_TESTING);
+                events.fire("gaming.signal", agentId, Map.of("signal", BOUNDARY_TESTING,
+                        "evaluationId", evaluationId, "claimedTier", claimedTier.name(), "tier", registered.name()));
+            }
+            if (v.decision() != Decision.ESCALATE) {
+                emit(v.decision(), agentId, data);
+                return Uni.createFrom().item(new Evaluation(v.decision(), v.layer(), v.reason(), v.ruleId(),
+                        evaluationId, registered, null));
+            }
+            return escalations.open(evaluationId, agentId, role, registered, resourceId, action, v.reason())
+                    .map(escalationId -> {
+                        data.put("escalationId", escalationId);
+                        emit(v.decision(), agentId, data);
+                        return new Evaluation(v.decision(), v.layer(), v.reason(), v.ruleId(), evaluationId,
+                                registered, escalationId);
+                    });
+        });
+    }
+
+    private void emit(Decision decision, String agentId, Map<String, Object> data) {
+        String type = "role_gate." + switch (decision) {
+            case ALLOW -> "allowed";
+            case DENY -> "denied";
+            case ESCALATE -> "escalated";
+        };
+        events.fire(type, agentId, data);
+        if (decision != Decision.ALLOW) {
+            events.fire(Streams.ANCHOR, events.envelope(type, agentId, data));
+        }
+    }
+
+    private static void putIfPresent(Map<String, Object> data, String key, Object value) {
+        if (value != null) {
+            data.put(key, value instanceof Enum<?> e ? e.name() : value);
+        }
+    }
+}
