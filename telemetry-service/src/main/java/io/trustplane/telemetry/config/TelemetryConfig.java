@@ -1,0 +1,219 @@
+package io.trustplane.telemetry.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Every tunable of telemetry-service; defaults are documented in application.properties. */
+@ConfigMapping(prefix = "trustplane.telemetry")
+public interface TelemetryConfig {
+
+    Ingest ingest();
+
+    Counters counters();
+
+    Rules rules();
+
+    Gaming gaming();
+
+    Notifications notifications();
+
+    Stats stats();
+
+    SuiteHealth suiteHealth();
+
+    Rollout rollout();
+
+    /** Stream consumer and HTTP ingest queue. */
+    interface Ingest {
+        @WithDefault("telemetry-service")
+        String group();
+
+        @WithDefault("100")
+        int batchSize();
+
+        @WithDefault("PT2S")
+        Duration block();
+
+        /** Entries pending on a dead consumer longer than this are claimed. */
+        @WithDefault("PT30S")
+        Duration claimIdle();
+
+        /** Bound of the HTTP ingest queue, in counter lines waiting for the durable writer. */
+        @WithDefault("10000")
+        int queueCapacity();
+
+        /** Counter lines one writer transaction takes from the queue. */
+        @WithDefault("2000")
+        int writerBatch();
+
+        /** Seconds a 429 tells the caller to wait. */
+        @WithDefault("1")
+        int retryAfterSeconds();
+
+        /** Most counter lines in one POST /v1/events. */
+        @WithDefault("1000")
+        int maxBatch();
+
+        /** How far in the past a counter line's timestamp may lie. */
+        @WithDefault("PT24H")
+        Duration maxAge();
+
+        /** How far in the future a counter line's timestamp may lie (clock skew). */
+        @WithDefault("PT5M")
+        Duration maxSkew();
+
+        /** How long shutdown waits for the queue to drain. */
+        @WithDefault("PT10S")
+        Duration drainTimeout();
+    }
+
+    /** Windowed counters. */
+    interface Counters {
+        @WithDefault("10")
+        int bucketSeconds();
+
+        /** Buckets older than this are deleted. */
+        @WithDefault("P2D")
+        Duration retention();
+    }
+
+    /** Alert rule evaluation. */
+    interface Rules {
+        /** Counters touched since the last pass are evaluated this often; all rules every full-interval. */
+        @WithDefault("PT1S")
+        Duration evaluateInterval();
+
+        /** Every enabled rule (and the rule cache) is re-evaluated this often even without new events. */
+        @WithDefault("PT30S")
+        Duration sweepInterval();
+    }
+
+    /** Gaming detectors; windows and thresholds per detector. */
+    interface Gaming {
+        @WithDefault("PT10M")
+        Duration rapidChangeWindow();
+
+        /** Max-min trust score spread inside the window that counts as a rapid change. */
+        @WithDefault("150")
+        double rapidChangeDelta();
+
+        @WithDefault("PT30M")
+        Duration oscillationWindow();
+
+        /** Direction reversals inside the window that count as oscillation. */
+        @WithDefault("4")
+        int oscillationReversals();
+
+        /** Score moves smaller than this are noise for oscillation. */
+        @WithDefault("10")
+        double oscillationMinStep();
+
+        @WithDefault("PT10M")
+        Duration boundaryWindow();
+
+        /** Denials plus ceiling warnings for one agent inside the window that count as boundary testing. */
+        @WithDefault("5")
+        int boundaryProbes();
+
+        @WithDefault("PT1H")
+        Duration ceilingBreachWindow();
+
+        @WithDefault("1")
+        int ceilingBreaches();
+    }
+
+    /** Outbound notifications. */
+    interface Notifications {
+        @WithDefault("2")
+        int maxRetries();
+
+        @WithDefault("PT0.2S")
+        Duration retryDelay();
+
+        @WithDefault("PT5S")
+        Duration retryMaxDelay();
+
+        @WithDefault("PT5S")
+        Duration timeout();
+
+        @WithDefault("10")
+        int circuitRequestVolume();
+
+        @WithDefault("0.5")
+        double circuitFailureRatio();
+
+        @WithDefault("PT30S")
+        Duration circuitDelay();
+
+        /** Consecutive failed deliveries after which a subscription is disabled. */
+        @WithDefault("5")
+        int disableAfter();
+
+        @WithDefault("4")
+        int workers();
+
+        /** Refuse subscription URLs on loopback/private/link-local addresses unless their host is listed. */
+        @WithDefault("true")
+        boolean denyPrivateAddresses();
+
+        Optional<List<String>> allowedHosts();
+
+        /** Where PagerDuty bodies go when a PAGERDUTY subscription names no URL. */
+        @WithDefault("https://events.pagerduty.com/v2/enqueue")
+        String pagerdutyUrl();
+    }
+
+    /** GET /v1/stats. */
+    interface Stats {
+        @WithDefault("PT30S")
+        Duration cacheTtl();
+
+        @WithDefault("PT2S")
+        Duration remoteTimeout();
+    }
+
+    /** GET /v1/health/suite. */
+    interface SuiteHealth {
+        @WithDefault("PT10S")
+        Duration pollInterval();
+
+        /** A status older than this is reported as unknown. */
+        @WithDefault("PT30S")
+        Duration staleAfter();
+
+        /** A ready answer slower than this is degraded. */
+        @WithDefault("PT1S")
+        Duration degradedLatency();
+
+        @WithDefault("PT3S")
+        Duration timeout();
+    }
+
+    /** Rollout guard. */
+    interface Rollout {
+        @WithDefault("PT15S")
+        Duration checkInterval();
+
+        @WithDefault("PT10M")
+        Duration window();
+
+        /** Fewer cohort requests than this in the window never trigger. */
+        @WithDefault("100")
+        long minRequests();
+
+        /** Trigger when the cohort's error rate exceeds the control's by more than this (absolute). */
+        @WithDefault("0.02")
+        double maxErrorRateDelta();
+
+        /** Trigger when the cohort's p95 latency exceeds the control's times this factor. */
+        @WithDefault("1.5")
+        double maxLatencyRatio();
+
+        @WithDefault("true")
+        boolean autoRollback();
+    }
+}

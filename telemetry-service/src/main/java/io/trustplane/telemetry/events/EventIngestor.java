@@ -1,0 +1,129 @@
+package io.trustplane.telemetry.events;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.EventEnvelope;
+import io.trustplane.telemetry.repository.AlertRepository;
+import io.trustplane.telemetry.repository.CounterRepository;
+import io.trustplane.telemetry.repository.CounterRow;
+import io.trustplane.telemetry.repository.IngestRepository;
+import io.trustplane.telemetry.service.AlertService;
+import io.trustplane.telemetry.service.EventEffects;
+import io.trustplane.telemetry.service.EventInterpreter;
+import io.trustplane.telemetry.service.GamingService;
+import io.trustplane.telemetry.service.RuleEngine;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Applies one consumed event: in a single transaction it records the event id in {@code processed_events} and
+ * writes the event's effects (counters, score history, inventory, gate-reported gaming alerts), so a redelivered
+ * event changes nothing. Only after the commit are rules and detectors told what changed.
+ */
+@ApplicationScoped
+public class EventIngestor {
+
+    /** Event types whose Prometheus counter carries the type as a label; anything else is "other". */
+    private static final Set<String> KNOWN_TYPES = Set.of("lease.acquired", "lease.released", "lease.expired",
+            "lease.contended", "phase.transitioned", "phase.skip_attempted", "phase.backtracked",
+            "phase.validation_failed", "evidence_gate.failed", "prompt.drift_detected", "role_gate.allowed",
+            "role_gate.denied", "role_gate.escalated", "escalation.decided", "ceiling.warning", "ceiling.breach",
+            "provenance.created", "checkpoint.published", "alert.created", "alert.updated", "alert.resolved",
+            "rollout.advanced", "rollout.rolled_back", "rollout.metrics", "gaming.signal");
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final Pool pool;
+    private final IngestRepository ingest;
+    private final CounterRepository counters;
+    private final AlertRepository alertRepository;
+    private final AlertService alerts;
+    private final RuleEngine rules;
+    private final GamingService gaming;
+    private final MeterRegistry registry;
+
+    public EventIngestor(Pool pool, IngestRepository ingest, CounterRepository counters,
+            AlertRepository alertRepository, AlertService alerts, RuleEngine rules, GamingService gaming,
+            MeterRegistry registry) {
+        this.pool = pool;
+        this.ingest = ingest;
+        this.counters = counters;
+        this.alertRepository = alertRepository;
+        this.alerts = alerts;
+        this.rules = rules;
+        this.gaming = gaming;
+        this.registry = registry;
+    }
+
+    /** The stream handler: blocks its (consumer) thread until the effect is committed. */
+    public void handle(String entryId, EventEnvelope event) {
+        String id = event.id() == null || event.id().isBlank() ? "stream:" + entryId : event.id();
+        String type = event.type() == null ? "unknown" : event.type();
+        EventEffects fx = EventInterpreter.interpret(event);
+        OffsetDateTime at = event.time() == null ? null : event.time().atOffset(ZoneOffset.UTC);
+        Optional<AlertRepository.Raised> raised = pool.withTransaction(conn -> ingest.markProcessed(conn, id, type)
+                .flatMap(fresh -> fresh ? apply(conn, id, at, fx) : Uni.createFrom().item(Optional.<AlertRepository.Raised>empty())
+                        .invoke(() -> registry.counter("telemetry_events_duplicate_total").increment())))
+                .await().atMost(WAIT);
+        registry.counter("telemetry_events_ingested_total", "type", KNOWN_TYPES.contains(type) ? type : "other")
+                .increment();
+        fx.increments().forEach(i -> rules.touched(i.name()));
+        if (fx.agentId() != null && (fx.score().isPresent()
+                || fx.increments().stream().anyMatch(EventEffects.Increment::perAgent))) {
+            gaming.touched(fx.agentId());
+        }
+        raised.ifPresent(alerts::announce);
+    }
+
+    private Uni<Optional<AlertRepository.Raised>> apply(SqlConnection conn, String id, OffsetDateTime at,
+            EventEffects fx) {
+        List<CounterRow> rows = new ArrayList<>();
+        for (EventEffects.Increment i : fx.increments()) {
+            rows.add(new CounterRow(i.name(), "", at, i.value()));
+            if (i.perAgent() && fx.agentId() != null) {
+                rows.add(new CounterRow(i.name(), fx.agentId(), at, i.value()));
+            }
+        }
+        Uni<Void> chain = counters.add(conn, rows);
+        String agent = fx.agentId();
+        if (agent != null && fx.score().isPresent()) {
+            chain = chain.call(() -> ingest.score(conn, agent, at, fx.score().get(), id));
+        }
+        if (agent != null && (fx.score().isPresent() || fx.tier().isPresent())) {
+            chain = chain.call(() -> ingest.agentSeen(conn, agent, fx.tier().orElse(null), fx.score().orElse(null)));
+        }
+        if (fx.leaseAcquired().isPresent()) {
+            chain = chain.call(() -> ingest.leaseAcquired(conn, fx.leaseAcquired().get()));
+        }
+        if (fx.leaseEnded().isPresent()) {
+            chain = chain.call(() -> ingest.leaseEnded(conn, fx.leaseEnded().get()));
+        }
+        if (fx.logSize().isPresent()) {
+            chain = chain.call(() -> ingest.logSize(conn, fx.logSize().get()));
+        }
+        if (fx.rollout().isPresent()) {
+            EventEffects.RolloutChange r = fx.rollout().get();
+            chain = chain.call(() -> ingest.rollout(conn, r.flag(), r.percent(), r.active()));
+        }
+        if (fx.rolloutSample().isPresent()) {
+            EventEffects.RolloutSample s = fx.rolloutSample().get();
+            chain = chain.call(() -> ingest.rolloutSample(conn, s.flag(), s.cohort(), at, s.requests(), s.errors(),
+                    s.p95LatencyMs(), id));
+        }
+        if (agent != null && fx.gamingSignal().isPresent()) {
+            EventEffects.GamingSignal g = fx.gamingSignal().get();
+            return chain.flatMap(v -> alertRepository.raise(conn,
+                    GamingService.signal(g.type(), agent, g.reason(), "gaming.signal"), "telemetry-service"))
+                    .map(Optional::of);
+        }
+        return chain.replaceWith(Optional.empty());
+    }
+}

@@ -1,0 +1,95 @@
+package io.trustplane.telemetry.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Writes the effects of consumed events, always inside the caller's transaction together with the
+ * {@code processed_events} row that makes a redelivery a no-op.
+ */
+@ApplicationScoped
+public class IngestRepository {
+
+    /** Marks the event processed; false if it already was (then nothing else may be written). */
+    public Uni<Boolean> markProcessed(SqlClient conn, String eventId, String type) {
+        return conn.preparedQuery("""
+                INSERT INTO processed_events (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING""")
+                .execute(Tuple.of(eventId, type)).map(rs -> rs.rowCount() == 1);
+    }
+
+    /** Marks many ids processed and returns those that were new. */
+    public Uni<Set<String>> markProcessed(SqlClient conn, List<String> eventIds, String type) {
+        if (eventIds.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return conn.preparedQuery("""
+                INSERT INTO processed_events (event_id, event_type)
+                SELECT DISTINCT id, $2 FROM unnest($1::text[]) AS t(id) ORDER BY 1
+                ON CONFLICT DO NOTHING RETURNING event_id""")
+                .execute(Tuple.of(eventIds.toArray(String[]::new), type))
+                .map(rs -> {
+                    List<String> fresh = new ArrayList<>();
+                    rs.forEach(r -> fresh.add(r.getString("event_id")));
+                    return fresh.stream().collect(Collectors.toSet());
+                });
+    }
+
+    public Uni<Void> score(SqlClient conn, String agentId, OffsetDateTime at, double score, String eventId) {
+        return conn.preparedQuery("""
+                INSERT INTO score_history (agent_id, at, score, event_id)
+                VALUES ($1, LEAST(coalesce($2, now()), now()), $3, $4) ON CONFLICT DO NOTHING""")
+                .execute(Tuple.of(agentId, at, score, eventId)).replaceWithVoid();
+    }
+
+    public Uni<Void> agentSeen(SqlClient conn, String agentId, String tier, Double score) {
+        return conn.preparedQuery("""
+                INSERT INTO agents_seen (agent_id, tier, score) VALUES ($1, coalesce($2, 'UNKNOWN'), $3)
+                ON CONFLICT (agent_id) DO UPDATE SET tier = coalesce($2, agents_seen.tier),
+                    score = coalesce($3, agents_seen.score), updated_at = now()""")
+                .execute(Tuple.of(agentId, tier, score)).replaceWithVoid();
+    }
+
+    public Uni<Void> leaseAcquired(SqlClient conn, String leaseId) {
+        return conn.preparedQuery("INSERT INTO leases_active (lease_id) VALUES ($1) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(leaseId)).replaceWithVoid();
+    }
+
+    public Uni<Void> leaseEnded(SqlClient conn, String leaseId) {
+        return conn.preparedQuery("DELETE FROM leases_active WHERE lease_id = $1")
+                .execute(Tuple.of(leaseId)).replaceWithVoid();
+    }
+
+    public Uni<Void> logSize(SqlClient conn, long size) {
+        return conn.preparedQuery("""
+                INSERT INTO log_size (id, tree_size) VALUES (1, $1)
+                ON CONFLICT (id) DO UPDATE SET tree_size = GREATEST(log_size.tree_size, $1), updated_at = now()""")
+                .execute(Tuple.of(size)).replaceWithVoid();
+    }
+
+    public Uni<Void> rollout(SqlClient conn, String flag, int percent, boolean active) {
+        return conn.preparedQuery("""
+                INSERT INTO rollouts (flag, percent, active, rolled_back_at)
+                VALUES ($1, $2, $3, CASE WHEN $3 THEN NULL ELSE now() END)
+                ON CONFLICT (flag) DO UPDATE SET percent = CASE WHEN $3 THEN $2 ELSE rollouts.percent END,
+                    active = $3, rolled_back_at = CASE WHEN $3 THEN NULL ELSE now() END, updated_at = now()""")
+                .execute(Tuple.of(flag, percent, active)).replaceWithVoid();
+    }
+
+    public Uni<Void> rolloutSample(SqlClient conn, String flag, boolean cohort, OffsetDateTime at, long requests,
+            long errors, double p95, String eventId) {
+        return conn.preparedQuery("""
+                INSERT INTO rollout_samples (flag, cohort, at, requests, errors, p95_latency_ms, event_id)
+                VALUES ($1, $2, LEAST(coalesce($3, now()), now()), $4, $5, $6, $7) ON CONFLICT DO NOTHING""")
+                .execute(Tuple.from(List.of(flag, cohort ? "COHORT" : "CONTROL", at == null ? OffsetDateTime.now() : at,
+                        requests, errors, p95, eventId)))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,136 @@
+package io.trustplane.telemetry.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.common.security.Roles;
+import io.trustplane.telemetry.repository.RuleRepository;
+import io.trustplane.telemetry.service.AlertRule;
+import io.trustplane.telemetry.service.RuleEngine;
+import io.trustplane.telemetry.service.RuleKind;
+import io.trustplane.telemetry.service.Severity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+/** {@code /v1/alert-rules}: operators read; admins create, update, disable and delete (built-in rules stay). */
+@Path("/v1/alert-rules")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class AlertRulesResource {
+
+    static final String ID = "[A-Za-z0-9._:-]{1,128}";
+    static final String COUNTER = "[a-z][a-z0-9_.]{0,63}";
+
+    /** A rule as admins write it. */
+    public record RuleRequest(
+            @Pattern(regexp = ID) String id,
+            @NotBlank @Size(max = 200) String name,
+            @Size(max = 1000) String description,
+            @NotNull RuleKind kind,
+            @NotBlank @Pattern(regexp = COUNTER) String counter,
+            @Pattern(regexp = COUNTER) String denominator,
+            @NotNull @Min(10) @Max(86_400) Integer windowSeconds,
+            @NotNull @DecimalMin("0") Double threshold,
+            @Min(1) Long minDenominator,
+            @NotNull Severity severity,
+            Boolean enabled) {
+
+        AlertRule toRule(String ruleId) {
+            if (kind == RuleKind.RATIO && denominator == null) {
+                throw ProblemException.unprocessable("invalid_rule", "denominator", "a RATIO rule needs a denominator");
+            }
+            if (kind == RuleKind.RATIO && threshold > 1) {
+                throw ProblemException.unprocessable("invalid_rule", "threshold",
+                        "a RATIO threshold is a fraction between 0 and 1");
+            }
+            return new AlertRule(ruleId, name, description == null ? "" : description, kind, counter,
+                    kind == RuleKind.RATIO ? denominator : null, windowSeconds, threshold,
+                    minDenominator == null ? 1 : minDenominator, severity, enabled == null || enabled, false, 1);
+        }
+    }
+
+    private final RuleRepository rules;
+    private final RuleEngine engine;
+
+    public AlertRulesResource(RuleRepository rules, RuleEngine engine) {
+        this.rules = rules;
+        this.engine = engine;
+    }
+
+    @GET
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<List<AlertRule>> list() {
+        return rules.all();
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<AlertRule> get(@PathParam("id") @Pattern(regexp = ID) String id) {
+        return rules.find(id).map(o -> o.orElseThrow(() -> ProblemException.notFound("alert rule", id)));
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<Response> create(@Valid @NotNull RuleRequest body) {
+        if (body.id() == null) {
+            throw ProblemException.badRequest("id", "must not be null");
+        }
+        AlertRule rule = body.toRule(body.id());
+        return rules.insert(rule).map(o -> {
+            AlertRule created = o.orElseThrow(() -> ProblemException.conflict("rule_exists",
+                    "an alert rule '" + body.id() + "' already exists"));
+            engine.invalidate();
+            return Response.status(201).entity(created).build();
+        });
+    }
+
+    @PUT
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<AlertRule> update(@PathParam("id") @Pattern(regexp = ID) String id, @Valid @NotNull RuleRequest body) {
+        if (body.id() != null && !body.id().equals(id)) {
+            throw ProblemException.unprocessable("invalid_rule", "id", "must match the path");
+        }
+        AlertRule rule = body.toRule(id);
+        return rules.update(rule).map(o -> {
+            engine.invalidate();
+            return o.orElseThrow(() -> ProblemException.notFound("alert rule", id));
+        });
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    public Uni<Response> delete(@PathParam("id") @Pattern(regexp = ID) String id) {
+        return rules.find(id).flatMap(found -> {
+            AlertRule rule = found.orElseThrow(() -> ProblemException.notFound("alert rule", id));
+            if (rule.builtin()) {
+                throw ProblemException.conflict("builtin_rule", "built-in rule '" + id
+                        + "' cannot be deleted; disable it with PUT enabled=false");
+            }
+            return rules.deleteCustom(id).map(ok -> {
+                engine.invalidate();
+                return Response.noContent().build();
+            });
+        });
+    }
+}

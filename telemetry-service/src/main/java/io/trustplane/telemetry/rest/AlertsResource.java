@@ -1,0 +1,104 @@
+package io.trustplane.telemetry.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.common.security.Caller;
+import io.trustplane.common.security.Roles;
+import io.trustplane.telemetry.repository.AlertRepository;
+import io.trustplane.telemetry.service.Alert;
+import io.trustplane.telemetry.service.AlertService;
+import io.trustplane.telemetry.service.AlertStatus;
+import io.trustplane.telemetry.service.Severity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Alerts: {@code GET /v1/alerts} (filters + keyset pagination, newest first), {@code GET /v1/alerts/{id}} with its
+ * history, {@code PATCH /v1/alerts/{id}} to move it through its lifecycle (operators and admins).
+ */
+@Path("/v1/alerts")
+@Produces(MediaType.APPLICATION_JSON)
+public class AlertsResource {
+
+    static final String UUID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+    /** A page of alerts; {@code nextCursor} is null on the last page. */
+    public record Page(List<Alert> items, String nextCursor) {
+    }
+
+    /** The requested move, with the operator's reason. */
+    public record Transition(@NotNull AlertStatus status, @NotBlank @Size(max = 1000) String reason) {
+    }
+
+    private final AlertRepository alerts;
+    private final AlertService service;
+    private final Caller caller;
+
+    public AlertsResource(AlertRepository alerts, AlertService service, Caller caller) {
+        this.alerts = alerts;
+        this.service = service;
+        this.caller = caller;
+    }
+
+    @GET
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})
+    public Uni<Page> list(@QueryParam("status") AlertStatus status, @QueryParam("severity") Severity severity,
+            @QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId,
+            @QueryParam("cursor") @Pattern(regexp = UUID_PATTERN) String cursor,
+            @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(500) int limit) {
+        String agent = agentId;
+        if (!caller.isPrivileged()) {
+            // an agent sees only its own alerts
+            if (agent != null) {
+                caller.requireActingFor(agent);
+            }
+            agent = caller.id();
+        }
+        return alerts.list(status, severity, agent, cursor == null ? null : UUID.fromString(cursor), limit)
+                .map(items -> new Page(items, items.size() == limit ? items.get(items.size() - 1).id() : null));
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})
+    public Uni<Alert> get(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
+        return alerts.findWithHistory(UUID.fromString(id)).map(found -> {
+            Alert a = found.orElseThrow(() -> ProblemException.notFound("alert", id));
+            if (!caller.isPrivileged() && !caller.id().equals(a.agentId())) {
+                throw ProblemException.notFound("alert", id);
+            }
+            return a;
+        });
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    public Uni<Alert> move(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id,
+            @Valid @NotNull Transition body) {
+        if (body.status() == AlertStatus.ACTIVE) {
+            throw ProblemException.unprocessable("invalid_transition", "status",
+                    "an alert cannot be moved back to ACTIVE");
+        }
+        return service.transition(UUID.fromString(id), body.status(), caller.id(), body.reason());
+    }
+}

@@ -1,0 +1,14 @@
+package io.trustplane.telemetry.rest;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import java.util.List;
+
+/** A JSON batch of counter lines for one agent (the caller itself unless the caller is privileged). */
+public record CounterBatchRequest(
+        @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId,
+        @NotNull @Size(min = 1, max = 1000) List<@NotNull @Valid CounterLineRequest> counters) {
+}

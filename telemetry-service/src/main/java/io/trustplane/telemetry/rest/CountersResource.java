@@ -1,0 +1,67 @@
+package io.trustplane.telemetry.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.security.Caller;
+import io.trustplane.common.security.Roles;
+import io.trustplane.telemetry.repository.CounterRepository;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /v1/counters[/{name}]?window=&agentId=}: window sums of the counters (global series, or one agent's:
+ * per-agent detail lives here, never in metric labels). Agents read only their own series.
+ */
+@Path("/v1/counters")
+@Produces(MediaType.APPLICATION_JSON)
+public class CountersResource {
+
+    /** One counter's sum over the window. */
+    public record CounterValue(String name, String agentId, int windowSeconds, long value) {
+    }
+
+    private final CounterRepository counters;
+    private final Caller caller;
+
+    public CountersResource(CounterRepository counters, Caller caller) {
+        this.counters = counters;
+        this.caller = caller;
+    }
+
+    @GET
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})
+    public Uni<List<Map<String, Object>>> all(@QueryParam("window") @DefaultValue("300") @Min(1) @Max(172_800) int window,
+            @QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId) {
+        return counters.all(scope(agentId), window);
+    }
+
+    @GET
+    @Path("/{name}")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})
+    public Uni<CounterValue> one(@PathParam("name") @Pattern(regexp = "[a-z][a-z0-9_.]{0,63}") String name,
+            @QueryParam("window") @DefaultValue("300") @Min(1) @Max(172_800) int window,
+            @QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId) {
+        String scope = scope(agentId);
+        return counters.sum(name, scope, window)
+                .map(v -> new CounterValue(name, scope.isEmpty() ? null : scope, window, v));
+    }
+
+    private String scope(String agentId) {
+        if (agentId != null) {
+            caller.requireActingFor(agentId);
+            return agentId;
+        }
+        return caller.isPrivileged() ? "" : caller.id();
+    }
+}

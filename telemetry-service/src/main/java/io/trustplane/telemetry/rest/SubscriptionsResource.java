@@ -1,0 +1,171 @@
+package io.trustplane.telemetry.rest;
+
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.EventPublisher;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.common.security.Caller;
+import io.trustplane.common.security.Roles;
+import io.trustplane.telemetry.config.TelemetryConfig;
+import io.trustplane.telemetry.repository.SubscriptionRepository;
+import io.trustplane.telemetry.service.Delivery;
+import io.trustplane.telemetry.service.NotificationService;
+import io.trustplane.telemetry.service.Severity;
+import io.trustplane.telemetry.service.Subscription;
+import io.trustplane.telemetry.service.SubscriptionKind;
+import io.trustplane.telemetry.service.UrlGuard;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code /v1/subscriptions} (admin): notification targets filtered by event type and minimum severity, their
+ * delivery log, re-enabling after automatic disablement, and a test send. Secrets are write-only.
+ */
+@Path("/v1/subscriptions")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
+public class SubscriptionsResource {
+
+    static final String UUID_PATTERN = AlertsResource.UUID_PATTERN;
+
+    /** A new subscription. WEBHOOK needs {@code secret} (HMAC key); PAGERDUTY's secret is its routing key. */
+    public record SubscriptionRequest(
+            @NotBlank @Size(max = 200) String name,
+            @NotNull SubscriptionKind kind,
+            @Size(max = 2000) String url,
+            @Size(min = 16, max = 256) String secret,
+            @Size(max = 32) List<@NotBlank @Pattern(regexp = "\\*|[a-z_]+(\\.[a-z_*]+)*") String> eventTypes,
+            Severity minSeverity) {
+    }
+
+    /** A page of the delivery log. */
+    public record DeliveryPage(List<Delivery> items, Long nextCursor) {
+    }
+
+    private final SubscriptionRepository subscriptions;
+    private final NotificationService notifier;
+    private final EventPublisher publisher;
+    private final TelemetryConfig.Notifications config;
+    private final Caller caller;
+
+    public SubscriptionsResource(SubscriptionRepository subscriptions, NotificationService notifier,
+            EventPublisher publisher, TelemetryConfig config, Caller caller) {
+        this.subscriptions = subscriptions;
+        this.notifier = notifier;
+        this.publisher = publisher;
+        this.config = config.notifications();
+        this.caller = caller;
+    }
+
+    @POST
+    @Blocking
+    public Response create(@Valid @NotNull SubscriptionRequest body) {
+        String url = body.url();
+        if (url == null || url.isBlank()) {
+            if (body.kind() != SubscriptionKind.PAGERDUTY) {
+                throw ProblemException.badRequest("url", "must not be blank");
+            }
+            url = config.pagerdutyUrl();
+        }
+        if (body.kind() != SubscriptionKind.SLACK && (body.secret() == null || body.secret().isBlank())) {
+            throw ProblemException.badRequest("secret", body.kind() == SubscriptionKind.WEBHOOK
+                    ? "a webhook needs a signing secret" : "a PagerDuty subscription needs its routing key");
+        }
+        UrlGuard.check(url, config.denyPrivateAddresses(), config.allowedHosts().orElse(List.of()));
+        List<String> types = body.eventTypes() == null || body.eventTypes().isEmpty()
+                ? List.of("alert.created", "alert.updated", "alert.resolved") : body.eventTypes();
+        Subscription s = subscriptions.insert(body.name(), body.kind(), url,
+                body.kind() == SubscriptionKind.SLACK ? null : body.secret(), types,
+                body.minSeverity() == null ? Severity.LOW : body.minSeverity()).await().atMost(Duration.ofSeconds(10));
+        return Response.status(201).entity(s.view()).build();
+    }
+
+    @GET
+    public Uni<List<Subscription.View>> list() {
+        return subscriptions.all().map(all -> all.stream().map(Subscription::view).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<Subscription.View> get(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
+        return subscriptions.find(UUID.fromString(id))
+                .map(o -> o.orElseThrow(() -> ProblemException.notFound("subscription", id)).view());
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Uni<Response> delete(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
+        return subscriptions.delete(UUID.fromString(id)).map(ok -> {
+            if (!ok) {
+                throw ProblemException.notFound("subscription", id);
+            }
+            notifier.reset(id);
+            return Response.noContent().build();
+        });
+    }
+
+    /** Re-enables a subscription disabled after consecutive failures, clearing its streak and circuit. */
+    @POST
+    @Path("/{id}/enable")
+    public Uni<Subscription.View> enable(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
+        return subscriptions.enable(UUID.fromString(id)).map(o -> {
+            Subscription s = o.orElseThrow(() -> ProblemException.notFound("subscription", id));
+            notifier.reset(id);
+            return s.view();
+        });
+    }
+
+    @GET
+    @Path("/{id}/deliveries")
+    public Uni<DeliveryPage> deliveries(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id,
+            @QueryParam("cursor") @Min(1) Long cursor,
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
+        return subscriptions.find(UUID.fromString(id)).flatMap(o -> {
+            o.orElseThrow(() -> ProblemException.notFound("subscription", id));
+            return subscriptions.deliveries(UUID.fromString(id), cursor, limit)
+                    .map(items -> new DeliveryPage(items, items.size() == limit ? items.get(items.size() - 1).id() : null));
+        });
+    }
+
+    /** Sends a {@code notification.test} event now and returns the logged delivery (counts like any delivery). */
+    @POST
+    @Path("/{id}/test")
+    @Blocking
+    public Delivery test(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
+        Subscription s = subscriptions.find(UUID.fromString(id)).await().atMost(Duration.ofSeconds(10))
+                .orElseThrow(() -> ProblemException.notFound("subscription", id));
+        if (!s.enabled()) {
+            throw ProblemException.conflict("subscription_disabled", "subscription '" + id + "' is disabled: "
+                    + s.disabledReason() + "; re-enable it first");
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("title", "Trustplane test notification");
+        data.put("requestedBy", caller.id());
+        data.put("severity", Severity.LOW.name());
+        return notifier.deliver(s, publisher.envelope("notification.test", null, data), Severity.LOW);
+    }
+}

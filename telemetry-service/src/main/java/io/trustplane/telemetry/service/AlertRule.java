@@ -1,0 +1,25 @@
+package io.trustplane.telemetry.service;
+
+/**
+ * One alert rule. THRESHOLD fires when {@code sum(counter) > threshold} over the window; RATIO fires when
+ * {@code sum(counter) / sum(denominator) > threshold} and the denominator reached {@code minDenominator}.
+ */
+public record AlertRule(String id, String name, String description, RuleKind kind, String counter,
+        String denominator, int windowSeconds, double threshold, long minDenominator, Severity severity,
+        boolean enabled, boolean builtin, int version) {
+
+    /** Whether the rule fires on these window sums (denominator ignored for THRESHOLD). */
+    public boolean fires(long numerator, long denominatorSum) {
+        if (kind == RuleKind.THRESHOLD) {
+            return numerator > threshold;
+        }
+        if (denominatorSum < Math.max(1, minDenominator)) {
+            return false;
+        }
+        return (double) numerator / denominatorSum > threshold;
+    }
+
+    public String fingerprint() {
+        return "rule:" + id;
+    }
+}

@@ -1,0 +1,37 @@
+package io.trustplane.telemetry.service;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The gaming patterns telemetry detects (seed 002), each with the severity its alert carries. */
+public enum GamingType {
+    RAPID_CHANGE(Severity.HIGH),
+    OSCILLATION(Severity.MEDIUM),
+    BOUNDARY_TESTING(Severity.MEDIUM),
+    CEILING_BREACH(Severity.HIGH);
+
+    private final Severity severity;
+
+    GamingType(Severity severity) {
+        this.severity = severity;
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+
+    public String fingerprint(String agentId) {
+        return "gaming:" + name() + ":" + agentId;
+    }
+
+    public static Optional<GamingType> parse(Object value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(valueOf(value.toString().trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}
