@@ -44,11 +44,12 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 app.kubernetes.io/component: {{ .name }}
 {{- end -}}
 
-{{/* Image reference: registry/repository/<name>:<tag>[-native], all set once under .Values.image. */}}
+{{/* Image reference: registry/repository/<name>:<tag>[-aot|-native], all set once under .Values.image. */}}
 {{- define "trustplane.image" -}}
 {{- $img := .root.Values.image -}}
 {{- $tag := default .root.Chart.AppVersion $img.tag -}}
 {{- if eq $img.variant "native" }}{{ $tag = printf "%s-native" $tag }}{{ end -}}
+{{- if eq $img.variant "jvm-aot" }}{{ $tag = printf "%s-aot" $tag }}{{ end -}}
 {{- $name := default (printf "%s-service" .name) .svc.image.name -}}
 {{- if $img.registry -}}
 {{- printf "%s/%s/%s:%s" $img.registry $img.repository $name $tag -}}

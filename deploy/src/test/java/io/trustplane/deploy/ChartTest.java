@@ -210,6 +210,9 @@ class ChartTest {
         Rendered nativeImages = Rendered.parse(template(t -> t.set("image.variant", "native").set("image.tag", "1.2.3")));
         assertThat(container(nativeImages, "telemetry").path("image").asText())
                 .isEqualTo("ghcr.io/trustplane/telemetry-service:1.2.3-native");
+        Rendered aot = Rendered.parse(template(t -> t.set("image.variant", "jvm-aot")));
+        assertThat(container(aot, "provenance").path("image").asText())
+                .isEqualTo("ghcr.io/trustplane/provenance-service:0.1.0-aot");
     }
 
     @Test
@@ -268,6 +271,14 @@ class ChartTest {
                         assertThat(stream(rule.path("ports")).map(p -> p.path("port").asText())).containsOnly("http"));
             }
         }
+    }
+
+    @Test
+    void onlyTelemetryMayLeaveTheClusterForWebhooks() {
+        JsonNode telemetry = defaults.get("NetworkPolicy", name("telemetry")).at("/spec/egress");
+        assertThat(stream(telemetry).flatMap(r -> stream(r.path("ports"))).map(p -> p.path("port").asInt())).contains(443);
+        JsonNode gate = defaults.get("NetworkPolicy", name("gate")).at("/spec/egress");
+        assertThat(stream(gate).flatMap(r -> stream(r.path("ports"))).map(p -> p.path("port").asInt())).doesNotContain(443);
     }
 
     @Test

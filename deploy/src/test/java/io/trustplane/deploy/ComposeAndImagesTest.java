@@ -99,12 +99,12 @@ class ComposeAndImagesTest {
             }
             int port = Integer.parseInt(props.getProperty("quarkus.http.port"));
             assertThat(port).as("chart and application.properties agree on %s", e.getKey()).isEqualTo(e.getValue());
-            for (String flavour : List.of("Dockerfile.jvm", "Dockerfile.native")) {
+            for (String flavour : List.of("Dockerfile.jvm", "Dockerfile.jvm-aot", "Dockerfile.native")) {
                 String text = Files.readString(module.resolve("src/main/docker").resolve(flavour));
                 assertThat(text).as("%s/%s", e.getKey(), flavour)
                         .contains("EXPOSE " + port)
                         .containsPattern("(?m)^USER (185|1001)$")
-                        .containsPattern("(?m)^FROM registry\\.access\\.redhat\\.com/ubi9/")
+                        .containsPattern("(?m)^FROM (registry\\.access\\.redhat\\.com/ubi9/|eclipse-temurin:25-jre-ubi9-minimal)")
                         .contains("VOLUME [\"/tmp\"]");
             }
         }
