@@ -113,7 +113,7 @@ public class AlertRepository {
 
     /** Newest first, keyset on the time-ordered id: {@code cursor} is the last id of the previous page. */
     public Uni<List<Alert>> list(AlertStatus status, Severity severity, String agentId, UUID cursor, int limit) {
-        return pool.preparedQuery("SELECT " + COLUMNS + """
+        return pool.preparedQuery("SELECT " + COLUMNS + " " + """
                  FROM alerts
                  WHERE ($1::text IS NULL OR status = $1)
                    AND ($2::text IS NULL OR severity = $2)

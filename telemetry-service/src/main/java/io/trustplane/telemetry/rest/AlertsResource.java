@@ -60,10 +60,12 @@ public class AlertsResource {
 
     @GET
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})
-    public Uni<Page> list(@QueryParam("status") AlertStatus status, @QueryParam("severity") Severity severity,
+    public Uni<Page> list(@QueryParam("status") String statusParam, @QueryParam("severity") String severityParam,
             @QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId,
             @QueryParam("cursor") @Pattern(regexp = UUID_PATTERN) String cursor,
             @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(500) int limit) {
+        AlertStatus status = parse(AlertStatus.class, "status", statusParam);
+        Severity severity = parse(Severity.class, "severity", severityParam);
         String agent = agentId;
         if (!caller.isPrivileged()) {
             // an agent sees only its own alerts
@@ -100,5 +102,17 @@ public class AlertsResource {
                     "an alert cannot be moved back to ACTIVE");
         }
         return service.transition(UUID.fromString(id), body.status(), caller.id(), body.reason());
+    }
+
+    /** Unknown enum values in a query are a 400 naming the parameter (JAX-RS would answer 404). */
+    static <E extends Enum<E>> E parse(Class<E> type, String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest(field, "must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+        }
     }
 }
