@@ -49,7 +49,7 @@ public class AgentResource {
     /** Registration or replacement of an agent. */
     public record AgentRequest(
             @NotNull @Min(0) @Max(1000) Integer trustScore,
-            @Size(max = 3) List<@NotNull RegulatoryFramework> frameworks,
+            @Size(max = 3) List<@NotNull @Pattern(regexp = Ids.FRAMEWORK, message = Ids.FRAMEWORK_MESSAGE) String> frameworks,
             @Size(max = 64) Map<@Size(max = 64) String, Object> attributes) {
     }
 
@@ -81,7 +81,8 @@ public class AgentResource {
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
     public Uni<AgentView> register(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull AgentRequest request) {
-        return agents.register(agentId, request.trustScore(), request.frameworks(), request.attributes(), caller.id())
+        return agents.register(agentId, request.trustScore(),
+                request.frameworks() == null ? null : request.frameworks().stream().map(RegulatoryFramework::valueOf).toList(), request.attributes(), caller.id())
                 .map(AgentView::of);
     }
 

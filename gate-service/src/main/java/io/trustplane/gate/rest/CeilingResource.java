@@ -41,7 +41,7 @@ public class CeilingResource {
             @NotBlank @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @NotBlank @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String resourceType,
             @NotNull @Min(1) @Max(1_000_000_000L) Long requestedAmount,
-            Tier tier) {
+            @Pattern(regexp = Ids.TIER, message = Ids.TIER_MESSAGE) String tier) {
     }
 
     /** The answer; {@code used} includes this request when it was allowed. */

@@ -13,6 +13,7 @@ import io.trustplane.gate.service.EscalationStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -48,7 +49,8 @@ public class EscalationResource {
     }
 
     /** An operator's decision: ALLOW or DENY. */
-    public record DecisionRequest(@NotNull Decision decision, @Size(max = 1024) String note) {
+    public record DecisionRequest(
+            @NotNull @Pattern(regexp = "ALLOW|DENY", message = "must be ALLOW or DENY") String decision, @Size(max = 1024) String note) {
     }
 
     /** An escalation as the API shows it. */
@@ -88,10 +90,7 @@ public class EscalationResource {
     @Path("/decision")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     public Uni<EscalationView> decide(@PathParam("id") String id, @Valid @NotNull DecisionRequest request) {
-        if (request.decision() == Decision.ESCALATE) {
-            throw ProblemException.unprocessable("invalid_decision", "decision", "an operator decides ALLOW or DENY");
-        }
-        return escalations.decide(uuid(id), request.decision() == Decision.ALLOW, caller.id(), request.note())
+        return escalations.decide(uuid(id), Decision.valueOf(request.decision()) == Decision.ALLOW, caller.id(), request.note())
                 .map(EscalationView::of);
     }
 

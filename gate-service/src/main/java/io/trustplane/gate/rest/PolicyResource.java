@@ -54,17 +54,18 @@ public class PolicyResource {
             @NotBlank @Size(max = 128) String name,
             @NotNull @Min(-1_000_000) @Max(1_000_000) Integer priority,
             @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String role,
-            @Size(max = 5) List<@NotNull Tier> tiers,
+            @Size(max = 5) List<@NotNull @Pattern(regexp = Ids.TIER, message = Ids.TIER_MESSAGE) String> tiers,
             @Size(max = 32) List<@NotBlank @Size(max = 64) String> actions,
             @Size(max = 256) @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters")
             String resourcePattern,
-            @NotNull Decision effect,
+            @NotNull @Pattern(regexp = Ids.DECISION, message = Ids.DECISION_MESSAGE) String effect,
             Boolean enabled,
             @Min(1) Long expectedVersion) {
 
         PolicyFields fields() {
-            return new PolicyFields(name, priority, role, tiers, actions,
-                    resourcePattern == null || resourcePattern.isEmpty() ? "*" : resourcePattern, effect,
+            return new PolicyFields(name, priority, role, tiers == null ? null : tiers.stream().map(Tier::parse).toList(),
+                    actions,
+                    resourcePattern == null || resourcePattern.isEmpty() ? "*" : resourcePattern, Decision.valueOf(effect),
                     enabled == null || enabled);
         }
     }

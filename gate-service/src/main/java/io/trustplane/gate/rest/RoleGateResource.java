@@ -38,7 +38,7 @@ public class RoleGateResource {
     public record EvaluateRequest(
             @NotBlank @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @NotBlank @Pattern(regexp = Ids.NAME, message = Ids.NAME_MESSAGE) String role,
-            Tier tier,
+            @Pattern(regexp = Ids.TIER, message = Ids.TIER_MESSAGE) String tier,
             @Valid Context context) {
     }
 
@@ -58,7 +58,7 @@ public class RoleGateResource {
     public Uni<EvaluateResponse> evaluate(@Valid @NotNull EvaluateRequest request) {
         caller.requireActingFor(request.agentId());
         Context ctx = request.context() == null ? new Context(null, null) : request.context();
-        return gate.evaluate(request.agentId(), request.role(), request.tier(), ctx.resourceId(), ctx.action())
+        return gate.evaluate(request.agentId(), request.role(), Tier.parse(request.tier()), ctx.resourceId(), ctx.action())
                 .map(e -> new EvaluateResponse(e.decision(), e.layer(), e.reason(), e.ruleId(), e.evaluationId(),
                         e.registeredTier(), e.escalationId()));
     }

@@ -1,12 +1,16 @@
 package io.trustplane.gate.service;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonAlias;
 
 import java.util.Locale;
 
 /** The five trust tiers, lowest first; {@code T0}–{@code T4} are accepted as aliases on input. */
 public enum Tier {
-    UNKNOWN, BASIC, VERIFIED, TRUSTED, PRIVILEGED;
+    @JsonAlias("T0") UNKNOWN,
+    @JsonAlias("T1") BASIC,
+    @JsonAlias("T2") VERIFIED,
+    @JsonAlias("T3") TRUSTED,
+    @JsonAlias("T4") PRIVILEGED;
 
     /** The short alias ({@code T0}–{@code T4}) of this tier. */
     public String alias() {
@@ -18,8 +22,7 @@ public enum Tier {
         return required.ordinal() - ordinal();
     }
 
-    /** Parses a tier name or its T0–T4 alias, case-insensitively. */
-    @JsonCreator
+    /** Parses a tier name or its T0–T4 alias, case-insensitively (JSON input uses the aliases above). */
     public static Tier parse(String value) {
         if (value == null) {
             return null;
