@@ -47,7 +47,7 @@ public class RuleRepository {
                 INSERT INTO alert_rules (id, name, description, kind, counter, denominator, window_seconds, threshold,
                                          min_denominator, severity, enabled, builtin)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, FALSE)
-                ON CONFLICT (id) DO NOTHING RETURNING """ + COLUMNS)
+                ON CONFLICT (id) DO NOTHING RETURNING\s""" + COLUMNS)
                 .execute(Tuple.from(Arrays.asList(r.id(), r.name(), r.description(), r.kind().name(), r.counter(),
                         r.denominator(), r.windowSeconds(), r.threshold(), r.minDenominator(), r.severity().name(),
                         r.enabled())))
@@ -59,7 +59,7 @@ public class RuleRepository {
                 UPDATE alert_rules SET name = $2, description = $3, kind = $4, counter = $5, denominator = $6,
                        window_seconds = $7, threshold = $8, min_denominator = $9, severity = $10, enabled = $11,
                        version = version + 1, updated_at = now()
-                 WHERE id = $1 RETURNING """ + COLUMNS)
+                 WHERE id = $1 RETURNING\s""" + COLUMNS)
                 .execute(Tuple.from(Arrays.asList(r.id(), r.name(), r.description(), r.kind().name(), r.counter(),
                         r.denominator(), r.windowSeconds(), r.threshold(), r.minDenominator(), r.severity().name(),
                         r.enabled())))

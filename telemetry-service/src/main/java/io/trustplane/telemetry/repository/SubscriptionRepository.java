@@ -33,7 +33,7 @@ public class SubscriptionRepository {
             List<String> eventTypes, Severity minSeverity) {
         return pool.preparedQuery("""
                 INSERT INTO subscriptions (id, name, kind, url, secret, event_types, min_severity)
-                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING """ + COLUMNS)
+                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING\s""" + COLUMNS)
                 .execute(Tuple.from(List.of(UUID.randomUUID(), name, kind.name(), url, secret == null ? "" : secret,
                         eventTypes.toArray(String[]::new), minSeverity.name())))
                 .map(rs -> map(rs.iterator().next()));
@@ -63,7 +63,7 @@ public class SubscriptionRepository {
     public Uni<Optional<Subscription>> enable(UUID id) {
         return pool.preparedQuery("""
                 UPDATE subscriptions SET enabled = TRUE, consecutive_failures = 0, disabled_reason = NULL,
-                       updated_at = now() WHERE id = $1 RETURNING """ + COLUMNS)
+                       updated_at = now() WHERE id = $1 RETURNING\s""" + COLUMNS)
                 .execute(Tuple.of(id))
                 .map(rs -> rs.rowCount() == 0 ? Optional.empty() : Optional.of(map(rs.iterator().next())));
     }

@@ -46,7 +46,6 @@ import java.util.UUID;
  */
 @Path("/v1/subscriptions")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
 public class SubscriptionsResource {
 
@@ -82,6 +81,7 @@ public class SubscriptionsResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
     public Response create(@Valid @NotNull SubscriptionRequest body) {
         String url = body.url();
