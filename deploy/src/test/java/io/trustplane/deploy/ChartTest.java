@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
@@ -17,6 +19,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -72,6 +75,28 @@ class ChartTest {
     void lintPassesStrict() {
         LintResult result = new Helm(CHART).lint().strict().call();
         assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
+    }
+
+    @Test
+    void lintPassesStrictWithProductionValues(@TempDir Path tmp) throws IOException {
+        // helm-java's lint takes no values file: lint a copy of the chart whose values.yaml is
+        // values.yaml overlaid with values-production.yaml, merged the way Helm merges -f files
+        Path copy = tmp.resolve("trustplane");
+        try (var files = Files.walk(CHART)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path target = copy.resolve(CHART.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+        YAMLMapper yaml = new YAMLMapper();
+        JsonNode merged = overlay(yaml.readTree(CHART.resolve("values.yaml").toFile()), yaml.readTree(PRODUCTION.toFile()));
+        yaml.writeValue(copy.resolve("values.yaml").toFile(), merged);
+        LintResult result = new Helm(copy).lint().strict().call();
+        assertThat(result.isFailed()).as("helm lint --strict -f values-production.yaml: %s", result.getMessages()).isFalse();
     }
 
     @Test
@@ -320,6 +345,17 @@ class ChartTest {
     void productionValuesFileExists() {
         assertThat(Files.isRegularFile(PRODUCTION)).isTrue();
         assertThat(Files.isRegularFile(CHART.resolve("values.schema.json"))).isTrue();
+    }
+
+    /** Helm's values coalescing: maps merge key by key, anything else (lists included) is replaced. */
+    static JsonNode overlay(JsonNode base, JsonNode over) {
+        if (!(base instanceof ObjectNode b) || !over.isObject()) {
+            return over;
+        }
+        ObjectNode result = b.deepCopy();
+        over.fields().forEachRemaining(e -> result.set(e.getKey(),
+                result.has(e.getKey()) ? overlay(result.get(e.getKey()), e.getValue()) : e.getValue()));
+        return result;
     }
 
     static JsonNode container(Rendered r, String s) {
