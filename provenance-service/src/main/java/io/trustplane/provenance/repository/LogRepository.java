@@ -1,0 +1,199 @@
+package io.trustplane.provenance.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.provenance.service.CreationType;
+import io.trustplane.provenance.service.LogRecord;
+import io.trustplane.provenance.service.Merkle;
+import io.trustplane.provenance.service.NewRecord;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL of the provenance log: pending queue, integrated records, tree nodes and checkpoints. */
+@ApplicationScoped
+public class LogRepository {
+
+    static final String RECORD_COLUMNS = "r.id, r.leaf_index, r.agent_id, r.creation_type, r.parent_id,"
+            + " r.content_hash, r.metadata::text AS metadata_json, r.submitted_at, r.created_at, r.leaf,"
+            + " r.leaf_hash, r.parent_hash, r.checkpoint_size, k.note";
+    static final String RECORD_FROM = " FROM provenance_record r JOIN checkpoint k ON k.tree_size = r.checkpoint_size";
+
+    private static final String FOREIGN_KEY_VIOLATION = "23503";
+
+    private final Pool pool;
+
+    public LogRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    /** Queues a record; a parent that is not an integrated record is refused atomically by the foreign key. */
+    public Uni<Void> insertPending(NewRecord record) {
+        return insertPending(pool, record);
+    }
+
+    /** Queues the record of an anchored event once per event id; false when the event was seen before. */
+    public Uni<Boolean> insertAnchored(String eventId, NewRecord record) {
+        return pool.withTransaction(conn -> conn
+                .preparedQuery("INSERT INTO anchored_event (event_id, record_id) VALUES ($1, $2)"
+                        + " ON CONFLICT (event_id) DO NOTHING")
+                .execute(Tuple.of(eventId, record.id()))
+                .chain(rows -> rows.rowCount() == 0
+                        ? Uni.createFrom().item(false)
+                        : insertPending(conn, record).replaceWith(true)));
+    }
+
+    private static Uni<Void> insertPending(io.vertx.mutiny.sqlclient.SqlClient client, NewRecord r) {
+        return client.preparedQuery("INSERT INTO pending_record (id, agent_id, creation_type, parent_id,"
+                        + " content_hash, metadata) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)")
+                .execute(Tuple.from(java.util.Arrays.asList(r.id(), r.agentId(), r.creationType().name(),
+                        r.parentId(), r.contentHash(), r.metadataJson())))
+                .onFailure(e -> e instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState()))
+                .transform(e -> ProblemException.unprocessable("unknown_parent", "parentId",
+                        "parent record '" + r.parentId() + "' does not exist"))
+                .replaceWithVoid();
+    }
+
+    public Uni<Optional<LogRecord>> findById(UUID id) {
+        return pool.preparedQuery("SELECT " + RECORD_COLUMNS + RECORD_FROM + " WHERE r.id = $1")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(map(rows.iterator().next())));
+    }
+
+    public Uni<List<LogRecord>> findByIds(Collection<UUID> ids) {
+        return pool.preparedQuery("SELECT " + RECORD_COLUMNS + RECORD_FROM + " WHERE r.id = ANY($1::uuid[])")
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(LogRepository::mapAll);
+    }
+
+    /** The record and its ancestors, self first; the foreign key ordering rules out cycles. */
+    public Uni<List<LogRecord>> lineage(UUID id, int maxLength) {
+        return pool.preparedQuery("WITH RECURSIVE chain (id, parent_id, depth) AS ("
+                        + " SELECT id, parent_id, 0 FROM provenance_record WHERE id = $1"
+                        + " UNION ALL SELECT p.id, p.parent_id, c.depth + 1 FROM chain c"
+                        + " JOIN provenance_record p ON p.id = c.parent_id WHERE c.depth + 1 < $2)"
+                        + " SELECT " + RECORD_COLUMNS + " FROM chain c JOIN provenance_record r ON r.id = c.id"
+                        + " JOIN checkpoint k ON k.tree_size = r.checkpoint_size ORDER BY c.depth")
+                .execute(Tuple.of(id, maxLength))
+                .map(LogRepository::mapAll);
+    }
+
+    /** One page in log order (created_at, leaf_index) after the cursor; filters are each optional. */
+    public Uni<List<LogRecord>> page(RecordQuery q) {
+        StringBuilder sql = new StringBuilder("SELECT " + RECORD_COLUMNS + RECORD_FROM + " WHERE true");
+        List<Object> args = new ArrayList<>();
+        q.appendWhere(sql, args);
+        sql.append(" ORDER BY r.created_at, r.leaf_index LIMIT $").append(args.size() + 1);
+        args.add(q.limit());
+        return pool.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(LogRepository::mapAll);
+    }
+
+    /** The current tree size and root. */
+    public Uni<TreeHead> head() {
+        return pool.query("SELECT h.tree_size, h.root_hash, k.note FROM tree_head h"
+                        + " LEFT JOIN checkpoint k ON k.tree_size = h.tree_size WHERE h.id = 1")
+                .execute()
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new TreeHead(row.getLong("tree_size"), bytes(row, "root_hash"), row.getString("note"));
+                });
+    }
+
+    /** The signed note of the checkpoint published at exactly {@code size}, if any. */
+    public Uni<Optional<String>> checkpoint(long size) {
+        return pool.preparedQuery("SELECT note FROM checkpoint WHERE tree_size = $1").execute(Tuple.of(size))
+                .map(rows -> rows.size() == 0 ? Optional.empty()
+                        : Optional.of(rows.iterator().next().getString("note")));
+    }
+
+    /** Perfect-subtree hashes by (level, idx): one indexed lookup for the O(log n) nodes a proof needs. */
+    public Uni<Map<Merkle.Node, byte[]>> nodes(Collection<Merkle.Node> wanted) {
+        return nodes(pool, wanted);
+    }
+
+    static Uni<Map<Merkle.Node, byte[]>> nodes(io.vertx.mutiny.sqlclient.SqlClient client,
+            Collection<Merkle.Node> wanted) {
+        if (wanted.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        Integer[] levels = wanted.stream().map(Merkle.Node::level).toArray(Integer[]::new);
+        Long[] idxs = wanted.stream().map(Merkle.Node::idx).toArray(Long[]::new);
+        return client.preparedQuery("SELECT n.level, n.idx, n.hash FROM tree_node n"
+                        + " JOIN unnest($1::int[], $2::bigint[]) AS w (level, idx)"
+                        + " ON n.level = w.level AND n.idx = w.idx")
+                .execute(Tuple.of(levels, idxs))
+                .map(rows -> {
+                    Map<Merkle.Node, byte[]> out = new HashMap<>();
+                    for (Row row : rows) {
+                        out.put(new Merkle.Node(row.getShort("level"), row.getLong("idx")), bytes(row, "hash"));
+                    }
+                    return out;
+                });
+    }
+
+    /** Runs {@code work} in one transaction holding the sequencer's advisory lock, or emits null if busy. */
+    public <T> Uni<T> underSequencerLock(long lockKey, java.util.function.Function<SqlConnection, Uni<T>> work) {
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS locked")
+                .execute(Tuple.of(lockKey))
+                .chain(rows -> rows.iterator().next().getBoolean("locked")
+                        ? work.apply(conn)
+                        : Uni.createFrom().nullItem()));
+    }
+
+    static List<LogRecord> mapAll(RowSet<Row> rows) {
+        List<LogRecord> out = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            out.add(map(row));
+        }
+        return out;
+    }
+
+    static LogRecord map(Row row) {
+        return new LogRecord(row.getUUID("id"), row.getLong("leaf_index"), row.getString("agent_id"),
+                CreationType.valueOf(row.getString("creation_type")), row.getUUID("parent_id"),
+                row.getString("content_hash"), row.getString("metadata_json"), instant(row, "submitted_at"),
+                instant(row, "created_at"), bytes(row, "leaf"), bytes(row, "leaf_hash"), bytes(row, "parent_hash"),
+                row.getLong("checkpoint_size"), row.getString("note"));
+    }
+
+    static byte[] bytes(Row row, String column) {
+        var buffer = row.getBuffer(column);
+        return buffer == null ? null : buffer.getBytes();
+    }
+
+    static Instant instant(Row row, String column) {
+        OffsetDateTime t = row.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Buffer buffer(byte[] bytes) {
+        return bytes == null ? null : Buffer.buffer(bytes);
+    }
+
+    /** The head row: size, root and the note signed for that size (null only for the empty tree). */
+    public record TreeHead(long size, byte[] root, String note) {
+    }
+}

@@ -1,0 +1,6 @@
+package io.trustplane.provenance.service;
+
+/** How an agent (or an imported artefact) came to exist; IMPORTED also marks records anchored from tp:anchor. */
+public enum CreationType {
+    FRESH, CLONED, EVOLVED, PROMOTED, IMPORTED
+}

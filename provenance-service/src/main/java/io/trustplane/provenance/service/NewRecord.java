@@ -1,0 +1,8 @@
+package io.trustplane.provenance.service;
+
+import java.util.UUID;
+
+/** A record accepted for the log but not yet integrated; {@code metadataJson} is already size-checked JSON. */
+public record NewRecord(UUID id, String agentId, CreationType creationType, UUID parentId, String contentHash,
+        String metadataJson) {
+}

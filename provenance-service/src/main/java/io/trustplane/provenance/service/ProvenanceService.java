@@ -1,0 +1,166 @@
+package io.trustplane.provenance.service;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.UuidV7;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.provenance.config.LogKey;
+import io.trustplane.provenance.config.ProvenanceConfig;
+import io.trustplane.provenance.repository.LogRepository;
+import io.trustplane.provenance.repository.RecordQuery;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/** Accepts records into the log and answers queries and proofs over it. */
+@ApplicationScoped
+public class ProvenanceService {
+
+    private final LogRepository repository;
+    private final Sequencer sequencer;
+    private final NoteSigner signer;
+    private final ProvenanceConfig config;
+
+    public ProvenanceService(LogRepository repository, Sequencer sequencer, LogKey key, ProvenanceConfig config) {
+        this.repository = repository;
+        this.sequencer = sequencer;
+        this.signer = key.signer();
+        this.config = config;
+    }
+
+    /** The canonical JSON of {@code metadata}, refused (400 naming the field) above the configured size. */
+    public String metadataJson(Map<String, Object> metadata) {
+        byte[] canonical = LeafEncoder.canonical(metadata == null ? Map.of() : metadata);
+        int max = config.records().maxMetadataBytes();
+        if (canonical.length > max) {
+            throw ProblemException.badRequest("metadata", "is " + canonical.length + " bytes as canonical JSON; at most "
+                    + max + " allowed");
+        }
+        return new String(canonical, StandardCharsets.UTF_8);
+    }
+
+    /** Queues the record durably, then completes once the sequencer has integrated and signed it. */
+    public Uni<LogRecord> create(String agentId, CreationType type, UUID parentId, String contentHash,
+            Map<String, Object> metadata) {
+        NewRecord record = new NewRecord(UuidV7.next(), agentId, type, parentId, contentHash, metadataJson(metadata));
+        CompletableFuture<LogRecord> done = sequencer.waiters().register(record.id());
+        Context context = Vertx.currentContext();
+        return repository.insertPending(record)
+                .invoke(sequencer::signal)
+                .chain(() -> Uni.createFrom().completionStage(done))
+                .ifNoItem().after(config.sequencer().awaitTimeout())
+                .failWith(() -> ProblemException.unavailable("not_yet_integrated", "record " + record.id()
+                        + " is queued but not yet in a signed checkpoint; fetch it later")
+                        .with("id", record.id().toString()))
+                // the sequencer thread completes the future: answer on the request's own event loop
+                .emitOn(task -> {
+                    if (context != null) {
+                        context.runOnContext(v -> task.run());
+                    } else {
+                        task.run();
+                    }
+                })
+                .onTermination().invoke(() -> sequencer.waiters().forget(record.id()));
+    }
+
+    public Uni<LogRecord> get(UUID id) {
+        return repository.findById(id).map(found -> found.orElseThrow(
+                () -> ProblemException.notFound("provenance record", id.toString())));
+    }
+
+    public Uni<List<LogRecord>> lineage(UUID id) {
+        return repository.lineage(id, config.records().maxLineage()).map(chain -> {
+            if (chain.isEmpty()) {
+                throw ProblemException.notFound("provenance record", id.toString());
+            }
+            return chain;
+        });
+    }
+
+    /** A page plus the cursor of the next one (null on the last page). */
+    public record Page(List<LogRecord> items, String nextCursor) {
+    }
+
+    public Uni<Page> list(String agentId, CreationType type, Instant from, Instant to, String cursor, Integer limit) {
+        int size = limit == null ? config.records().defaultLimit() : limit;
+        if (size < 1 || size > config.records().maxLimit()) {
+            throw ProblemException.badRequest("limit", "must be between 1 and " + config.records().maxLimit());
+        }
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw ProblemException.badRequest("to", "must be after from");
+        }
+        PageCursor after = cursor == null || cursor.isBlank() ? null : PageCursor.decode(cursor);
+        return repository.page(new RecordQuery(agentId, type, from, to, after, size + 1)).map(rows -> {
+            if (rows.size() <= size) {
+                return new Page(rows, null);
+            }
+            List<LogRecord> items = rows.subList(0, size);
+            LogRecord last = items.get(size - 1);
+            return new Page(items, new PageCursor(last.createdAt(), last.leafIndex()).encode());
+        });
+    }
+
+    /** The latest signed checkpoint (the empty tree's is signed on demand: Ed25519 is deterministic). */
+    public Uni<LogRepository.TreeHead> head() {
+        return repository.head().map(h -> h.note() != null ? h
+                : new LogRepository.TreeHead(h.size(), h.root(), sequencer.sign(h.size(), h.root())));
+    }
+
+    public String verifierKey() {
+        return signer.verifierKey();
+    }
+
+    /** An inclusion proof of the record's leaf in the tree of {@code treeSize} (default: the current tree). */
+    public record Inclusion(LogRecord record, long treeSize, byte[] root, List<byte[]> hashes, String checkpoint) {
+    }
+
+    public Uni<Inclusion> inclusion(UUID id, Long treeSize) {
+        return get(id).chain(record -> head().chain(head -> {
+            long n = treeSize == null ? head.size() : treeSize;
+            if (n <= record.leafIndex() || n > head.size()) {
+                throw ProblemException.badRequest("treeSize", "must be greater than the leaf index "
+                        + record.leafIndex() + " and at most the current tree size " + head.size());
+            }
+            var wanted = Merkle.nodesFor(src -> {
+                Merkle.inclusionProof(record.leafIndex(), n, src);
+                Merkle.root(n, src);
+            });
+            return repository.nodes(wanted).chain(nodes -> repository.checkpoint(n).map(note -> {
+                Merkle.NodeSource src = Merkle.fromMap(nodes);
+                return new Inclusion(record, n, Merkle.root(n, src), Merkle.inclusionProof(record.leafIndex(), n, src),
+                        note.orElse(null));
+            }));
+        }));
+    }
+
+    /** A consistency proof between two tree sizes. */
+    public record Consistency(long from, long to, byte[] fromRoot, byte[] toRoot, List<byte[]> hashes) {
+    }
+
+    public Uni<Consistency> consistency(long from, Long to) {
+        return head().chain(head -> {
+            long n = to == null ? head.size() : to;
+            if (n > head.size()) {
+                throw ProblemException.badRequest("to", "must be at most the current tree size " + head.size());
+            }
+            if (from < 0 || from > n) {
+                throw ProblemException.badRequest("from", "must be between 0 and " + n);
+            }
+            var wanted = Merkle.nodesFor(src -> {
+                Merkle.consistencyProof(from, n, src);
+                Merkle.root(from, src);
+                Merkle.root(n, src);
+            });
+            return repository.nodes(wanted).map(nodes -> {
+                Merkle.NodeSource src = Merkle.fromMap(nodes);
+                return new Consistency(from, n, Merkle.root(from, src), Merkle.root(n, src),
+                        Merkle.consistencyProof(from, n, src));
+            });
+        });
+    }
+}

@@ -1,0 +1,178 @@
+package io.trustplane.provenance.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.trustplane.common.events.EventPublisher;
+import io.trustplane.provenance.config.LogKey;
+import io.trustplane.provenance.config.ProvenanceConfig;
+import io.trustplane.provenance.repository.LogRepository;
+import io.trustplane.provenance.repository.SequencerRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The group-commit loop of this replica. Each pass runs one integrating transaction that first takes the
+ * cluster-wide advisory lock (so exactly one replica integrates at a time, and a dead one's lock dies with its
+ * connection), takes up to a batch of pending records, and publishes one signed checkpoint for all of them.
+ * Waiting requests on this replica are completed directly; the others learn of it via NOTIFY or polling.
+ */
+@ApplicationScoped
+public class Sequencer {
+
+    private static final Logger LOG = Logger.getLogger(Sequencer.class);
+    private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final SequencerRepository repository;
+    private final LogRepository log;
+    private final NoteSigner signer;
+    private final String origin;
+    private final ProvenanceConfig.Sequencer config;
+    private final EventPublisher events;
+    private final Waiters waiters = new Waiters();
+    private final Object monitor = new Object();
+    private final Counter integrated;
+    private final Counter batches;
+    private final DistributionSummary batchSizes;
+    private boolean signalled;
+    private volatile boolean running;
+    private Thread thread;
+
+    public Sequencer(SequencerRepository repository, LogRepository log, LogKey key, ProvenanceConfig config,
+            EventPublisher events, MeterRegistry registry) {
+        this.repository = repository;
+        this.log = log;
+        this.signer = key.signer();
+        this.origin = key.signer().name();
+        this.config = config.sequencer();
+        this.events = events;
+        this.integrated = registry.counter("trustplane_provenance_records_integrated_total");
+        this.batches = registry.counter("trustplane_provenance_batches_total");
+        this.batchSizes = DistributionSummary.builder("trustplane_provenance_batch_size").register(registry);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    public Waiters waiters() {
+        return waiters;
+    }
+
+    /** Starts this replica's loop (idempotent). */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "provenance-sequencer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Stops the loop after the batch in hand; pending records stay queued for any other sequencer. */
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        signal();
+        try {
+            thread.join(STATEMENT_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** A record was queued: integrate soon rather than at the next interval. */
+    public void signal() {
+        synchronized (monitor) {
+            signalled = true;
+            monitor.notifyAll();
+        }
+    }
+
+    /** The checkpoint note for a tree of {@code size} with {@code root}. */
+    public String sign(long size, byte[] root) {
+        return signer.sign(NoteSigner.checkpointBody(origin, size, root));
+    }
+
+    private void run() {
+        while (running) {
+            Batch batch;
+            try {
+                batch = repository.integrate(config.lockKey(), config.batchSize(), this::sign)
+                        .await().atMost(STATEMENT_TIMEOUT);
+            } catch (RuntimeException e) {
+                LOG.warnf("provenance sequencer: batch failed, retrying: %s", e.toString());
+                pause(config.maxInterval());
+                continue;
+            }
+            if (batch == null) {
+                pause(config.lockRetry()); // another replica is integrating
+            } else if (batch.isEmpty()) {
+                pause(config.maxInterval());
+            } else {
+                published(batch);
+            }
+        }
+    }
+
+    private void published(Batch batch) {
+        waiters.complete(batch.records());
+        integrated.increment(batch.records().size());
+        batches.increment();
+        batchSizes.record(batch.records().size());
+        LOG.debugf("integrated %d records, tree size %d", batch.records().size(), batch.treeSize());
+        for (LogRecord r : batch.records()) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("id", r.id().toString());
+            data.put("leafIndex", r.leafIndex());
+            data.put("creationType", r.creationType().name());
+            data.put("leafHash", Base64.getEncoder().encodeToString(r.leafHash()));
+            data.put("treeSize", batch.treeSize());
+            events.fire("provenance.created", r.agentId(), data);
+        }
+        events.fire("checkpoint.published", origin, Map.of("origin", origin, "treeSize", batch.treeSize(),
+                "rootHash", Base64.getEncoder().encodeToString(batch.root()), "checkpoint", batch.checkpoint()));
+    }
+
+    /** Completes waiters whose records another replica integrated (called on NOTIFY and by the poll). */
+    public io.smallrye.mutiny.Uni<Void> completeFromTable(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return io.smallrye.mutiny.Uni.createFrom().voidItem();
+        }
+        return log.findByIds(ids).invoke(waiters::complete).replaceWithVoid();
+    }
+
+    private void pause(Duration timeout) {
+        synchronized (monitor) {
+            if (!signalled && running) {
+                try {
+                    monitor.wait(Math.max(1, timeout.toMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+            signalled = false;
+        }
+    }
+}

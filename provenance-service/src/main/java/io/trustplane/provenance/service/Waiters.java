@@ -1,0 +1,55 @@
+package io.trustplane.provenance.service;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Requests on this replica waiting for their record to be integrated. Completed directly by the local
+ * sequencer, or after a NOTIFY / poll when another replica integrated them.
+ */
+public final class Waiters {
+
+    private record Waiter(CompletableFuture<LogRecord> future, long since) {
+    }
+
+    private final Map<UUID, Waiter> waiting = new ConcurrentHashMap<>();
+
+    public CompletableFuture<LogRecord> register(UUID id) {
+        CompletableFuture<LogRecord> future = new CompletableFuture<>();
+        waiting.put(id, new Waiter(future, System.nanoTime()));
+        return future;
+    }
+
+    public void forget(UUID id) {
+        waiting.remove(id);
+    }
+
+    public void complete(Collection<LogRecord> records) {
+        for (LogRecord record : records) {
+            Waiter w = waiting.remove(record.id());
+            if (w != null) {
+                w.future().complete(record);
+            }
+        }
+    }
+
+    /** Ids waiting longer than {@code olderThanNanos}: the ones the local sequencer did not (yet) complete. */
+    public List<UUID> overdue(long olderThanNanos) {
+        long cutoff = System.nanoTime() - olderThanNanos;
+        return waiting.entrySet().stream().filter(e -> e.getValue().since() <= cutoff).map(Map.Entry::getKey)
+                .toList();
+    }
+
+    public Set<UUID> ids() {
+        return waiting.keySet();
+    }
+
+    public boolean isEmpty() {
+        return waiting.isEmpty();
+    }
+}

@@ -1,0 +1,190 @@
+package io.trustplane.provenance;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.trustplane.testing.TestKeys;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Creating, reading, listing and proving records over HTTP against real PostgreSQL and Redis. */
+@QuarkusTest
+class ProvenanceResourceTest {
+
+    static JsonPath create(String agent, String body) {
+        return given().auth().oauth2(TestKeys.tokens().agent(agent)).contentType(ContentType.JSON).body(body)
+                .post("/v1/provenance").then().statusCode(201).extract().jsonPath();
+    }
+
+    @Test
+    void createReturnsTheIntegratedLeafAndASignedCheckpointThatProvesIt() throws Exception {
+        JsonPath r = create("agent-7", "{\"agentId\":\"agent-7\",\"creationType\":\"FRESH\","
+                + "\"contentHash\":\"sha256:abc\",\"metadata\":{\"b\":2,\"a\":[1,\"x\"]}}");
+        long index = r.getLong("leafIndex");
+        long treeSize = r.getLong("treeSize");
+        assertThat(index).isLessThan(treeSize);
+        byte[] leaf = Base64.getDecoder().decode(r.getString("leaf"));
+        String canonical = new String(leaf, StandardCharsets.UTF_8);
+        // RFC 8785: keys sorted, no whitespace
+        assertThat(canonical).startsWith("{\"agentId\":\"agent-7\",\"contentHash\":\"sha256:abc\",\"createdAt\":")
+                .contains("\"metadata\":{\"a\":[1,\"x\"],\"b\":2}").contains("\"id\":\"" + r.getString("id") + "\"");
+        assertThat(Base64.getEncoder().encodeToString(Rfc9162.leaf(leaf))).isEqualTo(r.getString("leafHash"));
+
+        String key = given().auth().oauth2(TestKeys.tokens().agent("agent-7")).get("/v1/log/key").asString();
+        C2spNote.Checkpoint cp = C2spNote.verify(r.getString("checkpoint"), key);
+        assertThat(cp.size()).isEqualTo(treeSize);
+
+        JsonPath proof = given().auth().oauth2(TestKeys.tokens().agent("agent-7"))
+                .queryParam("treeSize", treeSize)
+                .get("/v1/provenance/" + r.getString("id") + "/proof").then().statusCode(200).extract().jsonPath();
+        List<byte[]> hashes = proof.getList("hashes", String.class).stream().map(Base64.getDecoder()::decode).toList();
+        assertThat(Rfc9162.verifyInclusion(index, treeSize, Rfc9162.leaf(leaf), hashes, cp.root())).isTrue();
+        assertThat(proof.getString("checkpoint")).isEqualTo(r.getString("checkpoint"));
+
+        given().auth().oauth2(TestKeys.tokens().agent("agent-7")).get("/v1/provenance/" + r.getString("id"))
+                .then().statusCode(200).body("leafIndex", equalTo((int) index)).body("metadata.b", equalTo(2));
+        // another agent may not read it
+        given().auth().oauth2(TestKeys.tokens().agent("agent-8")).get("/v1/provenance/" + r.getString("id"))
+                .then().statusCode(403).contentType("application/problem+json");
+    }
+
+    @Test
+    void lineageIsTheFullParentChainAndCarriesParentHashes() {
+        JsonPath root = create("lin-a", "{\"agentId\":\"lin-a\",\"creationType\":\"FRESH\"}");
+        JsonPath mid = create("lin-a", "{\"agentId\":\"lin-a\",\"creationType\":\"EVOLVED\",\"parentId\":\""
+                + root.getString("id") + "\"}");
+        JsonPath leaf = create("lin-a", "{\"agentId\":\"lin-a\",\"creationType\":\"CLONED\",\"parentId\":\""
+                + mid.getString("id") + "\"}");
+        assertThat(leaf.getString("parentHash")).isEqualTo(mid.getString("leafHash"));
+        assertThat(mid.getString("parentHash")).isEqualTo(root.getString("leafHash"));
+        given().auth().oauth2(TestKeys.tokens().agent("lin-a")).get("/v1/provenance/" + leaf.getString("id") + "/lineage")
+                .then().statusCode(200).body("length", equalTo(3))
+                .body("chain.id", equalTo(List.of(leaf.getString("id"), mid.getString("id"), root.getString("id"))));
+    }
+
+    @Test
+    void badInputIsProblemJsonNamingTheFieldAndStoresNothing() throws Exception {
+        long before = LogAssertions.checkpoint().size();
+        String agent = TestKeys.tokens().agent("agent-bad");
+        given().auth().oauth2(agent).contentType(ContentType.JSON)
+                .body("{\"agentId\":\"agent-bad\",\"creationType\":\"SPAWNED\"}").post("/v1/provenance")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem(org.hamcrest.Matchers.containsString("creationType")));
+        given().auth().oauth2(agent).contentType(ContentType.JSON)
+                .body("{\"agentId\":\"agent-bad\",\"creationType\":\"CLONED\",\"parentId\":\"" + UUID.randomUUID() + "\"}")
+                .post("/v1/provenance")
+                .then().statusCode(422).contentType("application/problem+json").body("errors.field", hasItem("parentId"));
+        given().auth().oauth2(agent).contentType(ContentType.JSON)
+                .body("{\"agentId\":\"agent-bad\",\"creationType\":\"FRESH\",\"metadata\":{\"blob\":\""
+                        + "x".repeat(20_000) + "\"}}")
+                .post("/v1/provenance")
+                .then().statusCode(400).contentType("application/problem+json").body("errors.field", hasItem("metadata"));
+        given().auth().oauth2(agent).contentType(ContentType.JSON)
+                .body("{\"agentId\":\"agent-7\",\"creationType\":\"FRESH\"}").post("/v1/provenance")
+                .then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(agent).contentType(ContentType.JSON)
+                .body("{\"agentId\":\"agent bad!\",\"creationType\":\"FRESH\"}").post("/v1/provenance")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem(org.hamcrest.Matchers.containsString("agentId")));
+        given().auth().oauth2(agent).contentType(ContentType.JSON)
+                .body("{\"agentId\":\"agent-bad\"}").post("/v1/provenance")
+                .then().statusCode(400).body("errors.field", hasItem(org.hamcrest.Matchers.containsString("creationType")));
+        given().auth().oauth2(agent).queryParam("creationType", "NOPE").get("/v1/provenance")
+                .then().statusCode(400).body("errors.field", hasItem("creationType"));
+        given().auth().oauth2(agent).queryParam("cursor", "garbage!").get("/v1/provenance")
+                .then().statusCode(400).body("errors.field", hasItem("cursor"));
+        given().auth().oauth2(agent).queryParam("limit", 501).get("/v1/provenance")
+                .then().statusCode(400).body("errors.field", hasItem("limit"));
+        given().auth().oauth2(agent).queryParam("from", "yesterday").get("/v1/provenance")
+                .then().statusCode(400).body("errors.field", hasItem("from"));
+        given().auth().oauth2(agent).queryParam("agentId", "agent-7").get("/v1/provenance")
+                .then().statusCode(403);
+        given().auth().oauth2(agent).get("/v1/provenance/" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json");
+        given().auth().oauth2(agent).get("/v1/provenance/not-a-uuid").then().statusCode(400)
+                .body("errors.field", hasItem("id"));
+        given().auth().oauth2(agent).queryParam("from", 5).queryParam("to", 1_000_000).get("/v1/log/consistency")
+                .then().statusCode(400).body("errors.field", hasItem("to"));
+        given().auth().oauth2(agent).queryParam("agentId", "agent-bad").get("/v1/provenance")
+                .then().statusCode(200).body("items.size()", equalTo(0));
+        assertThat(LogAssertions.checkpoint().size()).isEqualTo(before);
+    }
+
+    @Test
+    void aServiceMayRecordForAnAgentAndFiltersCombine() {
+        String service = TestKeys.tokens().service();
+        for (String type : List.of("FRESH", "PROMOTED", "FRESH")) {
+            given().auth().oauth2(service).contentType(ContentType.JSON)
+                    .body("{\"agentId\":\"filter-1\",\"creationType\":\"" + type + "\"}").post("/v1/provenance")
+                    .then().statusCode(201);
+        }
+        given().auth().oauth2(TestKeys.tokens().agent("filter-1")).queryParam("creationType", "FRESH").get("/v1/provenance")
+                .then().statusCode(200).body("items.size()", equalTo(2)).body("nextCursor", org.hamcrest.Matchers.nullValue());
+        given().auth().oauth2(LogAssertions.operator()).queryParam("agentId", "filter-1")
+                .queryParam("creationType", "PROMOTED").queryParam("from", "2000-01-01T00:00:00Z")
+                .queryParam("to", "2999-01-01T00:00:00Z").get("/v1/provenance")
+                .then().statusCode(200).body("items.size()", equalTo(1));
+        given().auth().oauth2(LogAssertions.operator()).queryParam("agentId", "filter-1")
+                .queryParam("to", "2000-01-01T00:00:00Z").get("/v1/provenance")
+                .then().statusCode(200).body("items.size()", equalTo(0));
+    }
+
+    @Test
+    void paginationReturnsEveryRecordExactlyOnceWhileWritesContinue() throws Exception {
+        String agent = "pager-" + UUID.randomUUID().toString().substring(0, 8);
+        Set<String> existing = new HashSet<>();
+        for (int i = 0; i < 25; i++) {
+            existing.add(create(agent, "{\"agentId\":\"" + agent + "\",\"creationType\":\"FRESH\"}").getString("id"));
+        }
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            // a write between every page
+            create(agent, "{\"agentId\":\"" + agent + "\",\"creationType\":\"FRESH\",\"metadata\":{\"page\":" + pages + "}}");
+            var request = given().auth().oauth2(TestKeys.tokens().agent(agent)).queryParam("limit", 4);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            JsonPath page = request.get("/v1/provenance").then().statusCode(200).extract().jsonPath();
+            seen.addAll(page.getList("items.id", String.class));
+            cursor = page.getString("nextCursor");
+            pages++;
+        } while (cursor != null && pages < 100);
+        assertThat(seen).doesNotHaveDuplicates().containsAll(existing);
+        assertThat(pages).isLessThan(100);
+    }
+
+    @Test
+    void consistencyProofsBetweenCheckpointsVerify() throws Exception {
+        C2spNote.Checkpoint first = LogAssertions.checkpoint();
+        create("cons-1", "{\"agentId\":\"cons-1\",\"creationType\":\"FRESH\"}");
+        create("cons-1", "{\"agentId\":\"cons-1\",\"creationType\":\"FRESH\"}");
+        C2spNote.Checkpoint second = LogAssertions.checkpoint();
+        JsonPath c = given().auth().oauth2(LogAssertions.operator()).queryParam("from", first.size())
+                .queryParam("to", second.size()).get("/v1/log/consistency").then().statusCode(200).extract().jsonPath();
+        List<byte[]> hashes = c.getList("hashes", String.class).stream().map(Base64.getDecoder()::decode).toList();
+        if (first.size() > 0) {
+            assertThat(Rfc9162.verifyConsistency(first.size(), second.size(), first.root(), second.root(), hashes)).isTrue();
+        }
+        LogAssertions.assertOneConsistentTree();
+        Set<String> types = LogAssertions.allRecords().stream().map(r -> (String) r.get("creationType"))
+                .collect(Collectors.toSet());
+        assertThat(types).contains("FRESH");
+        Map<String, Object> unused = Map.of();
+        assertThat(unused).isEmpty();
+    }
+}
