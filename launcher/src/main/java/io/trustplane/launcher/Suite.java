@@ -246,11 +246,11 @@ public final class Suite implements AutoCloseable {
         infrastructure.close();
     }
 
-    static String javaBinary() {
+    public static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    static boolean inUse(int port) {
+    public static boolean inUse(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress("127.0.0.1", port));

@@ -1,0 +1,34 @@
+-- Lease acquire + release pairs: POST /v1/leases, then DELETE /v1/leases/{id} as the same agent.
+-- Run with one connection per thread (-tN -cN) so each thread's requests and responses strictly alternate.
+-- args: agents-file
+local ids, tokens
+local agent, lease
+local n = 0
+
+function init(args)
+  ids, tokens = load_agents(args[1])
+  agent = math.random(#ids)
+end
+
+function request()
+  if lease then
+    return wrk.format("DELETE", "/v1/leases/" .. lease, { ["Authorization"] = "Bearer " .. tokens[agent] })
+  end
+  n = n + 1
+  agent = (agent % #ids) + 1
+  local body = string.format('{"taskId":"bench-%s-%d","phase":"STRATEGIZE","ttlSeconds":60}', ids[agent], n)
+  return wrk.format("POST", "/v1/leases", {
+    ["Authorization"] = "Bearer " .. tokens[agent], ["Content-Type"] = "application/json" }, body)
+end
+
+function response(status, headers, body)
+  if lease then
+    lease = nil
+    if status == 204 or status == 200 then
+      completed = completed + 1
+      wrk.thread:set("completed", completed)
+    end
+  elseif status == 201 or status == 200 then
+    lease = body:match('"leaseId"%s*:%s*"([^"]+)"') or body:match('"id"%s*:%s*"([^"]+)"')
+  end
+end
