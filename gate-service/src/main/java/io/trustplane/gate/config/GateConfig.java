@@ -31,6 +31,17 @@ public interface GateConfig {
 
     Rollout rollout();
 
+    Events events();
+
+    /** Batching of hot-path events. */
+    interface Events {
+        /** Events buffered before new ones are dropped (and counted). */
+        int buffer();
+
+        /** XADDs pipelined in one round trip. */
+        int batchSize();
+    }
+
     /** Lower score bound of each tier above UNKNOWN. */
     interface Tiers {
         int basic();

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.events.EventPublisher;
+import io.trustplane.gate.events.BatchedEvents;
 import io.trustplane.common.events.UuidV7;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.config.GateConfig;
@@ -39,14 +39,14 @@ public class CeilingService {
     private final ReactiveRedisDataSource redis;
     private final GateCaches caches;
     private final GateConfig.Ceiling config;
-    private final EventPublisher events;
+    private final BatchedEvents events;
     private final String script;
     private final String sha;
     private final Set<String> resourceTypes = new HashSet<>();
     private final Map<CeilingStatus, Counter> checks = new HashMap<>();
     private final Counter unavailable;
 
-    public CeilingService(ReactiveRedisDataSource redis, GateCaches caches, GateConfig config, EventPublisher events,
+    public CeilingService(ReactiveRedisDataSource redis, GateCaches caches, GateConfig config, BatchedEvents events,
             MeterRegistry registry) {
         this.redis = redis;
         this.caches = caches;

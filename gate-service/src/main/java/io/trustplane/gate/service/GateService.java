@@ -3,8 +3,7 @@ package io.trustplane.gate.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.events.EventPublisher;
-import io.trustplane.common.events.Streams;
+import io.trustplane.gate.events.BatchedEvents;
 import io.trustplane.common.events.UuidV7;
 import io.trustplane.gate.config.GateBeans.RoleTable;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,11 +26,11 @@ public class GateService {
     private final GateCaches caches;
     private final RoleTable roles;
     private final EscalationService escalations;
-    private final EventPublisher events;
+    private final BatchedEvents events;
     private final Map<Decision, Map<Layer, Counter>> decisions = new EnumMap<>(Decision.class);
     private final Counter boundaryTesting;
 
-    public GateService(GateCaches caches, RoleTable roles, EscalationService escalations, EventPublisher events,
+    public GateService(GateCaches caches, RoleTable roles, EscalationService escalations, BatchedEvents events,
             MeterRegistry registry) {
         this.caches = caches;
         this.roles = roles;
@@ -100,9 +99,10 @@ public class GateService {
             case DENY -> "denied";
             case ESCALATE -> "escalated";
         };
-        events.fire(type, agentId, data);
-        if (decision != Decision.ALLOW) {
-            events.fire(Streams.ANCHOR, events.envelope(type, agentId, data));
+        if (decision == Decision.ALLOW) {
+            events.fire(type, agentId, data);
+        } else {
+            events.fireAndAnchor(type, agentId, data);
         }
     }
 
