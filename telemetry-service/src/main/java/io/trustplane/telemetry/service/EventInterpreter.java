@@ -90,7 +90,7 @@ public final class EventInterpreter {
                     .map(Double::longValue);
             case "rollout.advanced" -> rollout = Optional.ofNullable(str(data.get("flag")))
                     .map(f -> new EventEffects.RolloutChange(f,
-                            num(firstNonNull(data.get("percent"), data.get("stage"))).map(Double::intValue).orElse(0),
+                            num(firstNonNull(data.get("toPercent"), data.get("percent"), data.get("stage"))).map(Double::intValue).orElse(0),
                             true));
             case "rollout.rolled_back" -> rollout = Optional.ofNullable(str(data.get("flag")))
                     .map(f -> new EventEffects.RolloutChange(f, 0, false));

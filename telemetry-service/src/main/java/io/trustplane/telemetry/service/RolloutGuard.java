@@ -1,0 +1,78 @@
+package io.trustplane.telemetry.service;
+
+import io.quarkus.scheduler.Scheduled;
+import io.trustplane.telemetry.config.ServicesConfig;
+import io.trustplane.telemetry.config.TelemetryConfig;
+import io.trustplane.telemetry.repository.RolloutRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Compares each active rollout's cohort with its control over the window (samples from {@code rollout.metrics}
+ * events) and, when {@link RolloutTriggers} fires, asks gate-service to roll the flag back with the service token.
+ */
+@ApplicationScoped
+public class RolloutGuard {
+
+    private static final Logger LOG = Logger.getLogger(RolloutGuard.class);
+
+    private final RolloutRepository rollouts;
+    private final ServicesConfig services;
+    private final TelemetryConfig.Rollout config;
+    private final String serviceToken;
+    private final GateClient gate;
+
+    public RolloutGuard(RolloutRepository rollouts, ServicesConfig services, TelemetryConfig config,
+            @ConfigProperty(name = "trustplane.service-token") Optional<String> serviceToken, GateClient gate) {
+        this.rollouts = rollouts;
+        this.services = services;
+        this.config = config.rollout();
+        this.serviceToken = serviceToken.orElse("");
+        this.gate = gate;
+    }
+
+    @Scheduled(every = "${trustplane.telemetry.rollout.check-interval}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void check() {
+        try {
+            checkNow();
+        } catch (RuntimeException e) {
+            LOG.warnf("rollout guard pass failed: %s", e.toString());
+        }
+    }
+
+    /** One pass; returns the flags whose trigger fired. */
+    public List<String> checkNow() {
+        RolloutTriggers.Limits limits = new RolloutTriggers.Limits(config.minRequests(), config.maxErrorRateDelta(),
+                config.maxLatencyRatio());
+        return rollouts.compare(config.window()).await().atMost(Duration.ofSeconds(10)).stream()
+                .filter(c -> RolloutTriggers.evaluate(c.cohort(), c.control(), limits).map(reason -> {
+                    LOG.warnf("rollout %s at %d%%: %s", c.flag(), c.percent(), reason);
+                    if (config.autoRollback()) {
+                        rollback(c.flag(), reason);
+                    }
+                    return true;
+                }).orElse(false))
+                .map(RolloutRepository.Comparison::flag)
+                .toList();
+    }
+
+    private void rollback(String flag, String reason) {
+        if (serviceToken.isBlank()) {
+            LOG.warnf("rollout %s should roll back but trustplane.service-token is not set", flag);
+            return;
+        }
+        try {
+            gate.rollback(flag, reason, serviceToken);
+            rollouts.markRolledBack(flag).await().atMost(Duration.ofSeconds(10));
+            LOG.infof("rollout %s rolled back through gate-service", flag);
+        } catch (Exception e) {
+            LOG.warnf("rollback of %s failed: %s (retried next pass)", flag, e.toString());
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.trustplane.telemetry.rest;
+
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.trustplane.common.events.EventEnvelope;
+import io.trustplane.common.events.EventPublisher;
+import io.trustplane.telemetry.service.RolloutGuard;
+import io.trustplane.testing.TestKeys;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static io.restassured.RestAssured.given;
+import static io.trustplane.telemetry.TestSupport.awaitProcessed;
+import static io.trustplane.telemetry.TestSupport.publish;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+/**
+ * Suite health, stats and the rollout guard against fake lease/provenance/gate services served by a local JDK
+ * HttpServer (each service's base URL is a path prefix on it); the telemetry URL points at a closed port.
+ */
+@QuarkusTest
+@TestProfile(RemoteServicesResourceTest.FakeServices.class)
+class RemoteServicesResourceTest {
+
+    static final int PORT = sharedPort("trustplane.test.fake-services-port");
+    static final int CLOSED_PORT = sharedPort("trustplane.test.closed-port");
+    static HttpServer server;
+    static final List<String> rollbacks = new CopyOnWriteArrayList<>();
+
+    /** Points trustplane.services.* at the fake server and sets a service token. */
+    public static class FakeServices implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            String base = "http://127.0.0.1:" + PORT;
+            return Map.of("trustplane.services.lease", base + "/lease",
+                    "trustplane.services.provenance", base + "/provenance",
+                    "trustplane.services.gate", base + "/gate",
+                    "trustplane.services.telemetry", "http://127.0.0.1:" + CLOSED_PORT,
+                    "trustplane.service-token", "test-service-token");
+        }
+    }
+
+    @Inject
+    EventPublisher publisher;
+    @Inject
+    Pool pool;
+    @Inject
+    RolloutGuard guard;
+
+    @BeforeAll
+    static void startFakes() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", PORT), 0);
+        server.createContext("/lease/q/health/ready", ex -> respond(ex, 200,
+                "{\"status\":\"UP\",\"checks\":[{\"name\":\"Database\",\"status\":\"UP\"}]}"));
+        server.createContext("/provenance/q/health/ready", ex -> respond(ex, 503,
+                "{\"status\":\"DOWN\",\"checks\":[{\"name\":\"Database\",\"status\":\"UP\"},{\"name\":\"Redis\",\"status\":\"DOWN\"}]}"));
+        server.createContext("/provenance/v1/log/checkpoint", ex -> respond(ex, 200, "trustplane/log\n42\nAAAA\n\n— sig\n"));
+        server.createContext("/gate/q/health/ready", ex -> respond(ex, 500, "{}"));
+        server.createContext("/gate/v1/flags/", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            rollbacks.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " "
+                    + ex.getRequestHeaders().getFirst("Authorization") + " " + body);
+            respond(ex, 200, "{}");
+        });
+        server.start();
+    }
+
+    @AfterAll
+    static void stopFakes() {
+        server.stop(0);
+    }
+
+    @Test
+    void suiteHealthClassifiesEachServiceAndSummarises() {
+        String operator = TestKeys.tokens().operator();
+        given().auth().oauth2(operator).get("/v1/health/suite").then().statusCode(200)
+                .body("services.size()", equalTo(4));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().auth().oauth2(operator)
+                .get("/v1/health/suite").then().statusCode(200)
+                .body("services.find { it.name == 'lease-service' }.status", equalTo("healthy"))
+                .body("services.find { it.name == 'provenance-service' }.status", equalTo("degraded"))
+                .body("services.find { it.name == 'gate-service' }.status", equalTo("unhealthy"))
+                .body("services.find { it.name == 'telemetry-service' }.status", equalTo("unhealthy"))
+                .body("status", equalTo("unhealthy"))
+                .body("services[0].checkedAt", notNullValue()));
+        given().auth().oauth2(TestKeys.tokens().agent("a")).get("/v1/health/suite").then().statusCode(403);
+    }
+
+    @Test
+    void statsCombineRemoteLogSizeWithFiguresDerivedFromEvents() {
+        List<EventEnvelope> sent = new ArrayList<>();
+        sent.add(publish(publisher, "agent.registered", "stats-a1", Map.of("trustScore", 300, "tier", "BASIC")));
+        sent.add(publish(publisher, "agent.registered", "stats-a2", Map.of("trustScore", 720, "tier", "TRUSTED")));
+        sent.add(publish(publisher, "lease.acquired", "stats-a1", Map.of("leaseId", "L-1")));
+        sent.add(publish(publisher, "lease.acquired", "stats-a1", Map.of("leaseId", "L-2")));
+        sent.add(publish(publisher, "lease.released", "stats-a1", Map.of("leaseId", "L-1")));
+        sent.add(publish(publisher, "role_gate.denied", "stats-a1", Map.of("role", "ADMIN")));
+        sent.add(publish(publisher, "ceiling.breach", "stats-a2", Map.of("resourceType", "API_CALLS")));
+        awaitProcessed(pool, sent);
+        String operator = TestKeys.tokens().operator();
+        String generatedAt = given().auth().oauth2(operator).get("/v1/stats").then().statusCode(200)
+                .body("agentsByTier.BASIC", equalTo(1)).body("agentsByTier.TRUSTED", equalTo(1))
+                .body("activeLeases", equalTo(1))
+                .body("logSize", equalTo(42)).body("sources.logSize", equalTo("provenance-service"))
+                .body("decisions24h.denied", equalTo(1)).body("ceilings24h.breach", equalTo(1))
+                .body("activeAlertsBySeverity.HIGH", notNullValue())
+                .body("cacheTtlSeconds", equalTo(30))
+                .extract().path("generatedAt");
+        // served from the cache until the TTL passes
+        given().auth().oauth2(operator).get("/v1/stats").then().statusCode(200).body("generatedAt", equalTo(generatedAt));
+    }
+
+    @Test
+    void rolloutGuardRollsBackABadCohortThroughGateServiceOnly() {
+        List<EventEnvelope> sent = new ArrayList<>();
+        sent.add(publish(publisher, "rollout.advanced", "bad-ui", Map.of("flag", "bad-ui", "toPercent", 5)));
+        sent.add(publish(publisher, "rollout.advanced", "fine-ui", Map.of("flag", "fine-ui", "toPercent", 5)));
+        sent.add(metrics("bad-ui", "COHORT", 200, 20, 100));
+        sent.add(metrics("bad-ui", "CONTROL", 1000, 10, 100));
+        sent.add(metrics("fine-ui", "COHORT", 200, 2, 100));
+        sent.add(metrics("fine-ui", "CONTROL", 1000, 10, 100));
+        awaitProcessed(pool, sent);
+        assertThat(guard.checkNow()).containsExactly("bad-ui");
+        assertThat(rollbacks).hasSize(1);
+        assertThat(rollbacks.get(0)).startsWith("POST /gate/v1/flags/bad-ui/rollback Bearer test-service-token")
+                .contains("\"trigger\":\"telemetry-rollout-guard\"").contains("error rate");
+        // rolled back: no second call on the next pass
+        assertThat(guard.checkNow()).isEmpty();
+        assertThat(rollbacks).hasSize(1);
+    }
+
+    private EventEnvelope metrics(String flag, String cohort, long requests, long errors, double p95) {
+        return publish(publisher, "rollout.metrics", flag, Map.of("flag", flag, "cohort", cohort, "requests", requests,
+                "errors", errors, "p95LatencyMs", p95));
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+        ex.close();
+    }
+
+    /** The test class is loaded by JUnit's and by Quarkus' class loaders: both must see the same port. */
+    private static synchronized int sharedPort(String property) {
+        String known = System.getProperty(property);
+        if (known != null) {
+            return Integer.parseInt(known);
+        }
+        int port = freePort();
+        System.setProperty(property, String.valueOf(port));
+        return port;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
