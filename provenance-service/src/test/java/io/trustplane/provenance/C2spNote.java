@@ -72,7 +72,13 @@ final class C2spNote {
             Signature sig = Signature.getInstance("Ed25519");
             sig.initVerify(publicKey(raw));
             sig.update(text.getBytes(StandardCharsets.UTF_8));
-            if (!sig.verify(Arrays.copyOfRange(blob, 4, 68))) {
+            boolean ok;
+            try {
+                ok = sig.verify(Arrays.copyOfRange(blob, 4, 68));
+            } catch (java.security.SignatureException e) {
+                ok = false; // e.g. R is not a curve point
+            }
+            if (!ok) {
                 throw new SecurityException("signature does not verify");
             }
             verified = true;
