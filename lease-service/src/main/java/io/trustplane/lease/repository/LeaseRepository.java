@@ -1,0 +1,182 @@
+package io.trustplane.lease.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.UuidV7;
+import io.trustplane.lease.service.AcquireOutcome;
+import io.trustplane.lease.service.Lease;
+import io.trustplane.lease.service.Phase;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * SQL for leases. Correctness rests on PostgreSQL alone: every grant locks the key's row in
+ * {@code lease_keys}, judges expiry with {@code clock_timestamp()}, and increments the key's fencing counter
+ * in the same transaction, so any number of replicas (or pools) can never hand out a key twice or reuse a
+ * token. Plain enough to run on a second pool in tests, as a second replica would.
+ */
+@ApplicationScoped
+public class LeaseRepository {
+
+    static final String COLUMNS = "lease_id, task_id, phase, holder, fencing_token, acquired_at, expires_at, "
+            + "renewals, status, (status = 'ACTIVE' AND expires_at > clock_timestamp()) AS live, "
+            + "GREATEST(0, floor(extract(epoch FROM (expires_at - clock_timestamp())) * 1000))::bigint AS expires_in_ms";
+
+    private final Pool pool;
+
+    public LeaseRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    /** Acquires in its own transaction. */
+    public Uni<AcquireOutcome> acquire(String taskId, Phase phase, String holder, Duration ttl) {
+        return pool.withTransaction(conn -> acquire(conn, taskId, phase, holder, ttl));
+    }
+
+    /**
+     * Acquires inside the caller's transaction. The upsert takes the key's row lock first, so concurrent
+     * acquirers of one key queue here and each sees the committed result of the one before.
+     */
+    public Uni<AcquireOutcome> acquire(SqlClient conn, String taskId, Phase phase, String holder, Duration ttl) {
+        Tuple key = Tuple.of(taskId, phase.name());
+        return conn.preparedQuery("INSERT INTO lease_keys (task_id, phase) VALUES ($1, $2) "
+                        + "ON CONFLICT (task_id, phase) DO UPDATE SET last_token = lease_keys.last_token "
+                        + "RETURNING last_token")
+                .execute(key)
+                .chain(() -> conn.preparedQuery("SELECT " + COLUMNS
+                        + " FROM leases WHERE task_id = $1 AND phase = $2 AND status = 'ACTIVE'").execute(key))
+                .chain(rows -> {
+                    Lease current = first(rows);
+                    if (current != null && current.live()) {
+                        return Uni.createFrom().item(new AcquireOutcome(null, current, null));
+                    }
+                    Uni<Lease> closed = current == null
+                            ? Uni.createFrom().nullItem()
+                            : expire(conn, current.leaseId(), "ttl");
+                    return closed.chain(expired -> grant(conn, taskId, phase, holder, ttl)
+                            .map(granted -> new AcquireOutcome(granted, null, expired)));
+                });
+    }
+
+    private Uni<Lease> grant(SqlClient conn, String taskId, Phase phase, String holder, Duration ttl) {
+        return conn.preparedQuery("WITH k AS (UPDATE lease_keys SET last_token = last_token + 1 "
+                        + "WHERE task_id = $2 AND phase = $3 RETURNING last_token) "
+                        + "INSERT INTO leases (lease_id, task_id, phase, holder, fencing_token, acquired_at, expires_at, "
+                        + "renewals, status) SELECT $1, $2, $3, $4, k.last_token, clock_timestamp(), "
+                        + "clock_timestamp() + make_interval(secs => $5), 0, 'ACTIVE' FROM k RETURNING " + COLUMNS)
+                .execute(Tuple.of(UuidV7.next(), taskId, phase.name(), holder, ttl.toMillis() / 1000.0))
+                .map(LeaseRepository::first);
+    }
+
+    private Uni<Lease> expire(SqlClient conn, String leaseId, String reason) {
+        return end(conn, leaseId, "EXPIRED", reason);
+    }
+
+    /** Ends an active lease with the given status. */
+    public Uni<Lease> end(SqlClient conn, String leaseId, String status, String reason) {
+        return conn.preparedQuery("UPDATE leases SET status = $2, ended_at = clock_timestamp(), end_reason = $3 "
+                        + "WHERE lease_id = $1 AND status = 'ACTIVE' RETURNING " + COLUMNS)
+                .execute(Tuple.of(UUID.fromString(leaseId), status, reason))
+                .map(LeaseRepository::first);
+    }
+
+    /** Reads one lease and locks it for the rest of the transaction. */
+    public Uni<Lease> lock(SqlClient conn, String leaseId) {
+        return conn.preparedQuery("SELECT " + COLUMNS + " FROM leases WHERE lease_id = $1 FOR UPDATE")
+                .execute(Tuple.of(UUID.fromString(leaseId)))
+                .map(LeaseRepository::first);
+    }
+
+    /** The active lease of a key (live or lapsed), locked. */
+    public Uni<Lease> lockActive(SqlClient conn, String taskId, Phase phase) {
+        return conn.preparedQuery("SELECT " + COLUMNS
+                        + " FROM leases WHERE task_id = $1 AND phase = $2 AND status = 'ACTIVE' FOR UPDATE")
+                .execute(Tuple.of(taskId, phase.name()))
+                .map(LeaseRepository::first);
+    }
+
+    public Uni<Lease> renew(SqlClient conn, String leaseId, Duration ttl) {
+        return conn.preparedQuery("UPDATE leases SET expires_at = clock_timestamp() + make_interval(secs => $2), "
+                        + "renewals = renewals + 1 WHERE lease_id = $1 RETURNING " + COLUMNS)
+                .execute(Tuple.of(UUID.fromString(leaseId), ttl.toMillis() / 1000.0))
+                .map(LeaseRepository::first);
+    }
+
+    public Uni<Lease> find(String leaseId) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM leases WHERE lease_id = $1")
+                .execute(Tuple.of(UUID.fromString(leaseId)))
+                .map(LeaseRepository::first);
+    }
+
+    /** Live leases, optionally filtered by task, phase and holder (null = any). */
+    public Uni<List<Lease>> query(String taskId, Phase phase, String holder, int limit) {
+        return pool.preparedQuery("SELECT " + COLUMNS + " FROM leases WHERE status = 'ACTIVE' "
+                        + "AND expires_at > clock_timestamp() AND ($1::text IS NULL OR task_id = $1) "
+                        + "AND ($2::text IS NULL OR phase = $2) AND ($3::text IS NULL OR holder = $3) "
+                        + "ORDER BY task_id, phase LIMIT $4")
+                .execute(Tuple.of(taskId, phase == null ? null : phase.name(), holder, limit))
+                .map(LeaseRepository::all);
+    }
+
+    /** Fencing state of a key: the live lease (if any) and the last token ever issued. */
+    public record FencingState(long lastToken, Lease live) {
+    }
+
+    public Uni<FencingState> fencing(String taskId, Phase phase) {
+        Tuple key = Tuple.of(taskId, phase.name());
+        return pool.preparedQuery("SELECT k.last_token, l.* FROM lease_keys k LEFT JOIN LATERAL (SELECT " + COLUMNS
+                        + " FROM leases WHERE task_id = k.task_id AND phase = k.phase AND status = 'ACTIVE') l ON true "
+                        + "WHERE k.task_id = $1 AND k.phase = $2")
+                .execute(key)
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return new FencingState(0, null);
+                    }
+                    Row r = rows.iterator().next();
+                    Lease l = r.getValue("lease_id") == null ? null : map(r);
+                    return new FencingState(r.getLong("last_token"), l != null && l.live() ? l : null);
+                });
+    }
+
+    /**
+     * Expires up to {@code batch} lapsed leases. SKIP LOCKED lets every replica sweep at once without waiting
+     * on each other or expiring a lease twice.
+     */
+    public Uni<List<Lease>> sweep(int batch) {
+        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE leases SET status = 'EXPIRED', "
+                        + "ended_at = clock_timestamp(), end_reason = 'ttl' WHERE lease_id IN (SELECT lease_id FROM leases "
+                        + "WHERE status = 'ACTIVE' AND expires_at <= clock_timestamp() ORDER BY expires_at LIMIT $1 "
+                        + "FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
+                .execute(Tuple.of(batch))
+                .map(LeaseRepository::all));
+    }
+
+    static Lease first(RowSet<Row> rows) {
+        return rows.size() == 0 ? null : map(rows.iterator().next());
+    }
+
+    static List<Lease> all(RowSet<Row> rows) {
+        List<Lease> out = new ArrayList<>(rows.size());
+        rows.forEach(r -> out.add(map(r)));
+        return out;
+    }
+
+    static Lease map(Row r) {
+        return new Lease(r.getUUID("lease_id").toString(), r.getString("task_id"), Phase.valueOf(r.getString("phase")),
+                r.getString("holder"), r.getLong("fencing_token"), r.getOffsetDateTime("acquired_at").toInstant(),
+                r.getOffsetDateTime("expires_at").toInstant(), r.getInteger("renewals"), r.getString("status"),
+                r.getBoolean("live"), r.getLong("expires_in_ms"));
+    }
+}

@@ -1,0 +1,99 @@
+package io.trustplane.lease.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.lease.service.Canonical;
+import io.trustplane.lease.service.LedgerChain;
+import io.trustplane.lease.service.LedgerEntry;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * SQL for the per-task hash chain. Appends run inside the caller's transaction behind a per-task advisory
+ * lock, so the entry commits or vanishes together with the change it records.
+ */
+@ApplicationScoped
+public class LedgerRepository {
+
+    public static final String GENESIS = "GENESIS";
+
+    private final Pool pool;
+
+    public LedgerRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Appends one entry (writing the genesis entry first when the task has none). */
+    public Uni<LedgerEntry> append(SqlClient conn, String taskId, String kind, String actor, Map<String, Object> data) {
+        return conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 7431))")
+                .execute(Tuple.of(taskId))
+                .chain(() -> conn.preparedQuery("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', "
+                                + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS now, l.seq, l.hash FROM (SELECT 1) x LEFT JOIN "
+                                + "LATERAL (SELECT seq, hash FROM ledger_entries WHERE task_id = $1 ORDER BY seq DESC "
+                                + "LIMIT 1) l ON true")
+                        .execute(Tuple.of(taskId)))
+                .chain(rows -> {
+                    Row r = rows.iterator().next();
+                    String now = r.getString("now");
+                    Long lastSeq = r.getLong("seq");
+                    if (lastSeq == null && !GENESIS.equals(kind)) {
+                        return insert(conn, taskId, 0, GENESIS, actor, now, Map.of("taskId", taskId),
+                                LedgerChain.GENESIS_PREV)
+                                .chain(g -> insert(conn, taskId, 1, kind, actor, now, data, g.hash()));
+                    }
+                    long seq = lastSeq == null ? 0 : lastSeq + 1;
+                    String prev = lastSeq == null ? LedgerChain.GENESIS_PREV : r.getString("hash");
+                    return insert(conn, taskId, seq, kind, actor, now, data, prev);
+                });
+    }
+
+    private Uni<LedgerEntry> insert(SqlClient conn, String taskId, long seq, String kind, String actor, String time,
+            Map<String, Object> data, String prev) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("seq", seq);
+        body.put("taskId", taskId);
+        body.put("kind", kind);
+        body.put("actor", actor);
+        body.put("time", time);
+        body.put("data", data);
+        String json = Canonical.json(body);
+        String hash = LedgerChain.hash(json, prev);
+        return conn.preparedQuery("INSERT INTO ledger_entries (task_id, seq, kind, body, prev_hash, hash, created_at) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())")
+                .execute(Tuple.of(taskId, seq, kind, json, prev, hash))
+                .map(x -> new LedgerEntry(seq, taskId, kind, actor, time, data, prev, hash));
+    }
+
+    /** The chain as stored, for export and verification, ascending by seq. */
+    public Uni<List<LedgerChain.Stored>> stored(String taskId) {
+        return pool.preparedQuery("SELECT seq, body, prev_hash, hash FROM ledger_entries WHERE task_id = $1 ORDER BY seq")
+                .execute(Tuple.of(taskId))
+                .map(rows -> {
+                    List<LedgerChain.Stored> out = new ArrayList<>(rows.size());
+                    rows.forEach(r -> out.add(new LedgerChain.Stored(r.getLong("seq"), r.getString("body"),
+                            r.getString("prev_hash"), r.getString("hash"))));
+                    return out;
+                });
+    }
+
+    /** Turns a stored row into its export form; a body that no longer parses is shown as such. */
+    @SuppressWarnings("unchecked")
+    public static LedgerEntry export(String taskId, LedgerChain.Stored s) {
+        try {
+            Map<String, Object> b = Canonical.parse(s.body());
+            Object data = b.get("data");
+            return new LedgerEntry(s.seq(), taskId, String.valueOf(b.get("kind")), String.valueOf(b.get("actor")),
+                    String.valueOf(b.get("time")), data instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of(),
+                    s.prevHash(), s.hash());
+        } catch (RuntimeException e) {
+            return new LedgerEntry(s.seq(), taskId, "UNREADABLE", null, null, Map.of(), s.prevHash(), s.hash());
+        }
+    }
+}

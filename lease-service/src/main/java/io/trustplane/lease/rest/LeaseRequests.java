@@ -1,0 +1,37 @@
+package io.trustplane.lease.rest;
+
+import io.trustplane.lease.service.Phase;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** Request bodies of the lease routes. */
+public final class LeaseRequests {
+
+    private LeaseRequests() {
+    }
+
+    /** {@code POST /v1/leases}. */
+    public record Acquire(
+            @NotBlank @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String taskId,
+            @NotNull Phase phase,
+            @Min(value = 1, message = "must be at least 1") Integer ttlSeconds) {
+    }
+
+    /** {@code POST /v1/leases/{id}/renew}; the body is optional. */
+    public record Renew(@Min(value = 1, message = "must be at least 1") Integer ttlSeconds) {
+    }
+
+    /** {@code POST /v1/leases/{id}/force-release}. */
+    public record ForceRelease(@NotBlank @Size(max = 1000) String reason) {
+    }
+
+    /** {@code POST /v1/fencing/check}. */
+    public record FencingCheck(
+            @NotBlank @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String taskId,
+            @NotNull Phase phase,
+            @NotNull @Min(value = 0, message = "must not be negative") Long fencingToken) {
+    }
+}

@@ -1,0 +1,125 @@
+package io.trustplane.lease.rest;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.security.Caller;
+import io.trustplane.common.security.Roles;
+import io.trustplane.lease.config.LeaseConfig;
+import io.trustplane.lease.events.LeaseNotice;
+import io.trustplane.lease.events.LeaseNotifier;
+import io.trustplane.lease.service.Actor;
+import io.trustplane.lease.service.LeaseService;
+import io.trustplane.lease.service.Phase;
+import io.trustplane.lease.rest.LeaseRequests.Acquire;
+import io.trustplane.lease.rest.LeaseRequests.FencingCheck;
+import io.trustplane.lease.rest.LeaseRequests.ForceRelease;
+import io.trustplane.lease.rest.LeaseRequests.Renew;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import java.util.List;
+import java.util.Map;
+
+/** Leases on (taskId, phase) keys with fencing tokens, and their lease-lost/expired notifications. */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class LeaseResource {
+
+    private final LeaseService leases;
+    private final LeaseNotifier notifier;
+    private final LeaseConfig config;
+    private final Caller caller;
+
+    public LeaseResource(LeaseService leases, LeaseNotifier notifier, LeaseConfig config, Caller caller) {
+        this.leases = leases;
+        this.notifier = notifier;
+        this.config = config;
+        this.caller = caller;
+    }
+
+    private Actor actor() {
+        return new Actor(caller.id(), caller.isPrivileged());
+    }
+
+    @POST
+    @Path("/leases")
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<Response> acquire(@Valid @NotNull Acquire body) {
+        return leases.acquire(actor(), body.taskId(), body.phase(), body.ttlSeconds())
+                .map(l -> Response.status(201).entity(LeaseView.of(l)).build());
+    }
+
+    @POST
+    @Path("/leases/{leaseId}/renew")
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<LeaseView> renew(@PathParam("leaseId") String leaseId, @Valid Renew body) {
+        return leases.renew(actor(), leaseId, body == null ? null : body.ttlSeconds()).map(LeaseView::of);
+    }
+
+    @DELETE
+    @Path("/leases/{leaseId}")
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<LeaseView> release(@PathParam("leaseId") String leaseId) {
+        return leases.release(actor(), leaseId).map(LeaseView::of);
+    }
+
+    @POST
+    @Path("/leases/{leaseId}/force-release")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    public Uni<LeaseView> forceRelease(@PathParam("leaseId") String leaseId, @Valid @NotNull ForceRelease body) {
+        return leases.forceRelease(actor(), leaseId, body.reason()).map(LeaseView::of);
+    }
+
+    @GET
+    @Path("/leases/{leaseId}")
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<LeaseView> get(@PathParam("leaseId") String leaseId) {
+        return leases.find(actor(), leaseId).map(LeaseView::of);
+    }
+
+    /** Live leases; agents see only their own, operators all. */
+    @GET
+    @Path("/leases")
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<List<LeaseView>> query(
+            @QueryParam("taskId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String taskId,
+            @QueryParam("phase") String phase) {
+        Phase p = phase == null ? null : Phase.parse("phase", phase);
+        return leases.query(actor(), taskId, p).map(list -> list.stream().map(LeaseView::of).toList());
+    }
+
+    /** Server-Sent Events of lease.expired / lease.lost: an agent's own leases, or all for operators. */
+    @GET
+    @Path("/leases/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Multi<LeaseNotice> events() {
+        Actor a = actor();
+        Multi<LeaseNotice> heartbeat = Multi.createFrom().ticks().every(config.sseHeartbeat())
+                .map(t -> new LeaseNotice("heartbeat", null, null, null, null, null, null));
+        return Multi.createBy().merging().streams(Multi.createFrom().item(LeaseNotice.subscribed(a.id())),
+                notifier.stream(a.id(), a.privileged()), heartbeat);
+    }
+
+    @POST
+    @Path("/fencing/check")
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<Map<String, Object>> fencingCheck(@Valid @NotNull FencingCheck body) {
+        return leases.fencingCheck(body.taskId(), body.phase(), body.fencingToken());
+    }
+}

@@ -1,0 +1,56 @@
+package io.trustplane.lease.service;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.lease.repository.AttestationRepository;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Prompt attestation (seed 001): baseline per (task, phase), drift with a phase-dependent severity. */
+@ApplicationScoped
+public class AttestationService {
+
+    private final Pool pool;
+    private final AttestationRepository repository;
+    private final WorkflowMetrics metrics;
+
+    public AttestationService(Pool pool, AttestationRepository repository, WorkflowMetrics metrics) {
+        this.pool = pool;
+        this.repository = repository;
+        this.metrics = metrics;
+    }
+
+    public Uni<AttestationResult> attest(Actor actor, PromptSpec spec) {
+        return pool.withTransaction(conn -> repository.attest(conn, spec.taskId(), spec.phase(), actor.id(),
+                spec.specHash())).invoke(r -> reported(actor, r));
+    }
+
+    /** Counts and announces a drift once its attestation is committed. */
+    public void reported(Actor actor, AttestationResult r) {
+        if (r != null && r.drift()) {
+            metrics.driftDetected(actor.id(), r);
+        }
+    }
+
+    /** Retires the active baseline: the next attestation becomes the baseline of the next version. */
+    public Uni<Map<String, Object>> reset(Actor actor, String taskId, Phase phase, String reason) {
+        return repository.reset(taskId, phase, actor.id(), reason).map(version -> {
+            if (version == null) {
+                throw ProblemException.notFound("baseline", taskId + "/" + phase);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("taskId", taskId);
+            out.put("phase", phase.name());
+            out.put("retiredVersion", version);
+            out.put("nextVersion", version + 1);
+            return out;
+        });
+    }
+
+    public Uni<Map<String, Object>> stats() {
+        return repository.stats();
+    }
+}

@@ -1,0 +1,212 @@
+package io.trustplane.lease.service;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.EventPublisher;
+import io.trustplane.common.problem.FieldViolation;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.lease.config.LeaseConfig;
+import io.trustplane.lease.events.LeaseNotice;
+import io.trustplane.lease.events.LeaseNotifier;
+import io.trustplane.lease.repository.LeaseRepository;
+import io.trustplane.lease.repository.LedgerRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Lease rules: acquire, renew, release, force-release, query, fencing checks and expiry. */
+@ApplicationScoped
+public class LeaseService {
+
+    private static final Logger LOG = Logger.getLogger(LeaseService.class);
+
+    private final LeaseRepository leases;
+    private final LedgerRepository ledger;
+    private final LedgerService ledgers;
+    private final LeaseConfig config;
+    private final EventPublisher events;
+    private final LeaseNotifier notifier;
+    private final WorkflowMetrics metrics;
+
+    public LeaseService(LeaseRepository leases, LedgerRepository ledger, LedgerService ledgers, LeaseConfig config,
+            EventPublisher events, LeaseNotifier notifier, WorkflowMetrics metrics) {
+        this.leases = leases;
+        this.ledger = ledger;
+        this.ledgers = ledgers;
+        this.config = config;
+        this.events = events;
+        this.notifier = notifier;
+        this.metrics = metrics;
+    }
+
+    /** The TTL to grant: the configured default when none is asked, refused above the configured maximum. */
+    public Duration ttl(Integer ttlSeconds) {
+        if (ttlSeconds == null) {
+            return config.defaultTtl();
+        }
+        if (ttlSeconds < 1) {
+            throw ProblemException.badRequest("ttlSeconds", "must be at least 1");
+        }
+        if (ttlSeconds > config.maxTtl().toSeconds()) {
+            throw ProblemException.badRequest("ttlSeconds", "must be at most " + config.maxTtl().toSeconds());
+        }
+        return Duration.ofSeconds(ttlSeconds);
+    }
+
+    public Uni<Lease> acquire(Actor actor, String taskId, Phase phase, Integer ttlSeconds) {
+        Duration ttl = ttl(ttlSeconds);
+        return leases.acquire(taskId, phase, actor.id(), ttl).map(outcome -> {
+            expired(outcome.expired());
+            if (!outcome.isGranted()) {
+                metrics.leaseContention(actor.id(), taskId, phase, outcome.holder().holder());
+                throw held(outcome.holder());
+            }
+            Lease l = outcome.granted();
+            LOG.debugf("lease %s granted to %s on %s/%s token %d", l.leaseId(), l.holder(), taskId, phase, l.fencingToken());
+            events.fire("lease.acquired", actor.id(), leaseData(l));
+            return l;
+        });
+    }
+
+    /** 409 naming who holds the key and for how long. */
+    public static ProblemException held(Lease holder) {
+        return ProblemException.conflict("lease_held", "the lease on " + holder.taskId() + "/" + holder.phase()
+                        + " is held by '" + holder.holder() + "'")
+                .with("holder", holder.holder())
+                .with("expiresInMs", holder.expiresInMs());
+    }
+
+    public Uni<Lease> renew(Actor actor, String leaseId, Integer ttlSeconds) {
+        Duration ttl = ttl(ttlSeconds);
+        UUID id = leaseId(leaseId);
+        return leases.pool().withTransaction(conn -> leases.lock(conn, id.toString()).chain(l -> {
+            requireHolder(actor, leaseId, l, false);
+            if (!l.live()) {
+                throw ProblemException.conflict("lease_expired", "lease " + leaseId + " is no longer active");
+            }
+            if (l.renewals() >= config.maxRenewals()) {
+                throw ProblemException.conflict("renewal_limit_reached", "lease " + leaseId + " was renewed "
+                        + l.renewals() + " times, the most allowed; acquire a new lease").with("renewals", l.renewals());
+            }
+            return leases.renew(conn, leaseId, ttl);
+        })).invoke(l -> events.fire("lease.renewed", actor.id(), leaseData(l)));
+    }
+
+    public Uni<Lease> release(Actor actor, String leaseId) {
+        UUID id = leaseId(leaseId);
+        return leases.pool().withTransaction(conn -> leases.lock(conn, id.toString()).chain(l -> {
+            requireHolder(actor, leaseId, l, false);
+            if (!l.live()) {
+                throw ProblemException.conflict("lease_expired", "lease " + leaseId + " is no longer active");
+            }
+            return leases.end(conn, leaseId, "RELEASED", "released by holder");
+        })).invoke(l -> events.fire("lease.released", actor.id(), leaseData(l)));
+    }
+
+    /** An operator takes a lease away; the holder is told and the task's ledger records who and why. */
+    public Uni<Lease> forceRelease(Actor actor, String leaseId, String reason) {
+        UUID id = leaseId(leaseId);
+        return leases.pool().withTransaction(conn -> leases.lock(conn, id.toString()).chain(l -> {
+            if (l == null) {
+                throw ProblemException.notFound("lease", leaseId);
+            }
+            if (!l.isActive()) {
+                throw ProblemException.conflict("lease_not_active", "lease " + leaseId + " is " + l.status());
+            }
+            Map<String, Object> data = leaseData(l);
+            data.put("reason", reason);
+            return leases.end(conn, leaseId, "FORCE_RELEASED", reason)
+                    .chain(ended -> ledger.append(conn, l.taskId(), "LEASE_FORCE_RELEASED", actor.id(), data)
+                            .map(entry -> Map.entry(ended, entry)));
+        })).map(pair -> {
+            Lease l = pair.getKey();
+            ledgers.anchor(pair.getValue());
+            Map<String, Object> data = leaseData(l);
+            data.put("forced", true);
+            data.put("reason", reason);
+            events.fire("lease.released", actor.id(), data);
+            notifier.announce(LeaseNotice.of("lease.lost", l, reason));
+            return l;
+        });
+    }
+
+    public Uni<Lease> find(Actor actor, String leaseId) {
+        UUID id = leaseId(leaseId);
+        return leases.find(id.toString()).map(l -> {
+            requireHolder(actor, leaseId, l, true);
+            return l;
+        });
+    }
+
+    /** Live leases; an agent sees only its own. */
+    public Uni<List<Lease>> query(Actor actor, String taskId, Phase phase) {
+        return leases.query(taskId, phase, actor.privileged() ? null : actor.id(), config.queryLimit());
+    }
+
+    /** Whether {@code token} is the fencing token of the live lease of the key, by PostgreSQL's clock. */
+    public Uni<Map<String, Object>> fencingCheck(String taskId, Phase phase, long token) {
+        return leases.fencing(taskId, phase).map(state -> {
+            Lease live = state.live();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("current", live != null && live.fencingToken() == token);
+            out.put("taskId", taskId);
+            out.put("phase", phase.name());
+            out.put("fencingToken", token);
+            out.put("latestToken", state.lastToken());
+            out.put("holder", live == null ? null : live.holder());
+            out.put("expiresInMs", live == null ? null : live.expiresInMs());
+            return out;
+        });
+    }
+
+    /** Expires lapsed leases (any replica, any number of them) and tells their holders. */
+    public Uni<Integer> sweepExpired() {
+        return leases.sweep(config.sweepBatch()).map(expired -> {
+            expired.forEach(this::expired);
+            return expired.size();
+        });
+    }
+
+    /** Announces a lease that lapsed; null is ignored. */
+    public void expired(Lease l) {
+        if (l == null) {
+            return;
+        }
+        LOG.infof("lease %s of %s on %s/%s expired", l.leaseId(), l.holder(), l.taskId(), l.phase());
+        events.fire("lease.expired", l.holder(), leaseData(l));
+        notifier.announce(LeaseNotice.of("lease.expired", l, "ttl"));
+    }
+
+    /** Renew and release are holder-only even for operators (they force-release); reading is not. */
+    private static void requireHolder(Actor actor, String leaseId, Lease l, boolean privilegedAllowed) {
+        if (l == null) {
+            throw ProblemException.notFound("lease", leaseId);
+        }
+        if (!actor.id().equals(l.holder()) && !(privilegedAllowed && actor.privileged())) {
+            throw new ProblemException(403, "not_lease_holder", "lease " + leaseId + " is held by another agent",
+                    List.of(new FieldViolation("leaseId", "is held by another agent")), Map.of());
+        }
+    }
+
+    static UUID leaseId(String leaseId) {
+        try {
+            return UUID.fromString(leaseId);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw ProblemException.badRequest("leaseId", "must be a UUID");
+        }
+    }
+
+    static Map<String, Object> leaseData(Lease l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("leaseId", l.leaseId());
+        m.put("taskId", l.taskId());
+        m.put("phase", l.phase().name());
+        m.put("holder", l.holder());
+        m.put("fencingToken", l.fencingToken());
+        return m;
+    }
+}

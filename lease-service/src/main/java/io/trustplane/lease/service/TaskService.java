@@ -1,0 +1,226 @@
+package io.trustplane.lease.service;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.EventPublisher;
+import io.trustplane.common.problem.FieldViolation;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.lease.config.LeaseConfig;
+import io.trustplane.lease.repository.AttestationRepository;
+import io.trustplane.lease.repository.LeaseRepository;
+import io.trustplane.lease.repository.LedgerRepository;
+import io.trustplane.lease.repository.TaskRepository;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The work process: tasks start in STRATEGIZE and move one phase forward at a time (with evidence) or back.
+ * A transition is one PostgreSQL transaction: the caller's lease and fencing token are checked under row locks,
+ * the lease is handed to the new phase with a new token, the task moves and the ledger entry is appended, or
+ * nothing changes at all.
+ */
+@ApplicationScoped
+public class TaskService {
+
+    private final Pool pool;
+    private final TaskRepository tasks;
+    private final LeaseRepository leases;
+    private final LedgerRepository ledger;
+    private final AttestationRepository attestations;
+    private final LedgerService ledgers;
+    private final LeaseService leaseService;
+    private final AttestationService attestationService;
+    private final EvidenceGate gate;
+    private final WorkflowMetrics metrics;
+    private final EventPublisher events;
+    private final LeaseConfig config;
+
+    public TaskService(Pool pool, TaskRepository tasks, LeaseRepository leases, LedgerRepository ledger,
+            AttestationRepository attestations, LedgerService ledgers, LeaseService leaseService,
+            AttestationService attestationService, EvidenceGate gate, WorkflowMetrics metrics, EventPublisher events,
+            LeaseConfig config) {
+        this.pool = pool;
+        this.tasks = tasks;
+        this.leases = leases;
+        this.ledger = ledger;
+        this.attestations = attestations;
+        this.ledgers = ledgers;
+        this.leaseService = leaseService;
+        this.attestationService = attestationService;
+        this.gate = gate;
+        this.metrics = metrics;
+        this.events = events;
+        this.config = config;
+    }
+
+    /** Creates a task in STRATEGIZE with its genesis ledger entry; starting anywhere else skips STRATEGIZE. */
+    public Uni<Task> create(Actor actor, String taskId, String title, String description, Phase startPhase) {
+        if (startPhase != null && startPhase != Phase.STRATEGIZE) {
+            metrics.skipAttempted(actor.id(), taskId, "NONE", startPhase);
+            throw new ProblemException(409, "strategize_skipped", "every task starts in STRATEGIZE",
+                    List.of(new FieldViolation("startPhase", "must be STRATEGIZE")), Map.of());
+        }
+        return pool.withTransaction(conn -> tasks.insert(conn, taskId, title, description, actor.id()).chain(task -> {
+            if (task == null) {
+                throw new ProblemException(409, "task_exists", "task '" + taskId + "' already exists",
+                        List.of(new FieldViolation("taskId", "already exists")), Map.of());
+            }
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("title", title);
+            data.put("phase", Phase.STRATEGIZE.name());
+            return ledger.append(conn, taskId, LedgerRepository.GENESIS, actor.id(), data)
+                    .map(entry -> Map.entry(task, entry));
+        })).map(pair -> {
+            ledgers.anchor(pair.getValue());
+            events.fire("task.created", actor.id(), Map.of("taskId", taskId));
+            return pair.getKey();
+        });
+    }
+
+    public Uni<Task> get(String taskId) {
+        return tasks.find(taskId).onItem().ifNull().failWith(() -> ProblemException.notFound("task", taskId));
+    }
+
+    /** The transition itself; see the class comment for what happens in its one transaction. */
+    public Uni<TransitionResult> transition(Actor actor, String taskId, Phase to, List<Evidence> evidence,
+            PromptSpec attestation, long fencingToken) {
+        List<Evidence> items = evidence == null ? List.of() : evidence;
+        return pool.withTransaction(conn -> tasks.lock(conn, taskId).chain(task -> {
+            if (task == null) {
+                throw ProblemException.notFound("task", taskId);
+            }
+            Phase from = task.phase();
+            return leases.lockActive(conn, taskId, from).chain(lease -> {
+                checkLease(actor, task, to, lease, fencingToken);
+                TransitionKind kind = TransitionKind.of(from, to);
+                checkMove(actor, task, to, kind, items);
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("from", from.name());
+                data.put("to", to.name());
+                data.put("kind", kind.name());
+                data.put("fencingToken", fencingToken);
+                data.put("evidence", items.stream().map(e -> Map.of("kind", e.kind(), "uri", e.uri(),
+                        "sha256", e.sha256())).toList());
+                return leases.end(conn, lease.leaseId(), "HANDED_OFF", "transition to " + to)
+                        .chain(() -> leases.acquire(conn, taskId, to, actor.id(), config.defaultTtl()))
+                        .chain(outcome -> {
+                            if (!outcome.isGranted()) {
+                                metrics.leaseContention(actor.id(), taskId, to, outcome.holder().holder());
+                                metrics.validationFailed(actor.id(), taskId, "lease_contention", from.name(), to);
+                                throw new ProblemException(409, "phase_lease_contention", "the lease of " + to
+                                        + " is held by '" + outcome.holder().holder() + "'", List.of(
+                                        new FieldViolation("to", "lease is held by another agent")), Map.of())
+                                        .with("holder", outcome.holder().holder())
+                                        .with("expiresInMs", outcome.holder().expiresInMs());
+                            }
+                            leaseService.expired(outcome.expired());
+                            Lease granted = outcome.granted();
+                            data.put("newFencingToken", granted.fencingToken());
+                            data.put("leaseId", granted.leaseId());
+                            return tasks.movePhase(conn, taskId, to)
+                                    .chain(moved -> attest(conn, actor, taskId, to, attestation)
+                                            .chain(att -> {
+                                                if (att != null) {
+                                                    data.put("attestation", attestationData(att));
+                                                }
+                                                return ledger.append(conn, taskId, "TRANSITION", actor.id(), data)
+                                                        .map(entry -> new TransitionResult(moved, from, kind, granted,
+                                                                entry, att));
+                                            }));
+                        });
+            });
+        })).invoke(r -> committed(actor, r));
+    }
+
+    private Uni<AttestationResult> attest(io.vertx.mutiny.sqlclient.SqlClient conn, Actor actor, String taskId,
+            Phase to, PromptSpec spec) {
+        if (spec == null) {
+            return Uni.createFrom().nullItem();
+        }
+        PromptSpec bound = new PromptSpec(to, taskId, spec.requirements(), spec.qualityGates(), spec.artifacts(),
+                spec.contextSummary(), spec.personaHash(), spec.agentType(), spec.modelVersion());
+        return attestations.attest(conn, taskId, to, actor.id(), bound.specHash());
+    }
+
+    private void checkLease(Actor actor, Task task, Phase to, Lease lease, long fencingToken) {
+        String from = task.phase().name();
+        if (lease == null || !lease.live()) {
+            metrics.validationFailed(actor.id(), task.taskId(), "lease_required", from, to);
+            throw new ProblemException(409, "lease_required", "the caller must hold the live lease of "
+                    + task.taskId() + "/" + from, List.of(new FieldViolation("fencingToken",
+                    "no live lease of the current phase")), Map.of());
+        }
+        if (!lease.holder().equals(actor.id())) {
+            metrics.validationFailed(actor.id(), task.taskId(), "not_lease_holder", from, to);
+            throw new ProblemException(403, "not_lease_holder", "the lease of " + task.taskId() + "/" + from
+                    + " is held by another agent", List.of(new FieldViolation("fencingToken",
+                    "belongs to another agent's lease")), Map.of()).with("holder", lease.holder());
+        }
+        if (lease.fencingToken() != fencingToken) {
+            metrics.validationFailed(actor.id(), task.taskId(), "stale_fencing_token", from, to);
+            throw new ProblemException(409, "stale_fencing_token", "fencing token " + fencingToken
+                    + " is not the current token of " + task.taskId() + "/" + from,
+                    List.of(new FieldViolation("fencingToken", "is not current")), Map.of());
+        }
+    }
+
+    private void checkMove(Actor actor, Task task, Phase to, TransitionKind kind, List<Evidence> evidence) {
+        Phase from = task.phase();
+        switch (kind) {
+            case SAME -> {
+                metrics.validationFailed(actor.id(), task.taskId(), "same_phase", from.name(), to);
+                throw new ProblemException(409, "same_phase", "task is already in " + to,
+                        List.of(new FieldViolation("to", "is the current phase")), Map.of());
+            }
+            case SKIP -> {
+                metrics.skipAttempted(actor.id(), task.taskId(), from.name(), to);
+                Phase next = Phase.values()[from.ordinal() + 1];
+                throw new ProblemException(409, "phase_skip", "from " + from + " the only phase forward is " + next,
+                        List.of(new FieldViolation("to", "must be " + next + " or an earlier phase")), Map.of())
+                        .with("expected", next.name());
+            }
+            case FORWARD -> {
+                List<String> missing = gate.missing(from, evidence.stream().map(Evidence::kind).toList());
+                if (!missing.isEmpty()) {
+                    metrics.evidenceGateFailed(actor.id(), task.taskId(), from, to, missing);
+                    throw ProblemException.unprocessable("evidence_gate_failed", "evidence",
+                            "leaving " + from + " needs evidence of kind " + missing).with("missing", missing);
+                }
+            }
+            case BACKTRACK -> {
+                // allowed; counted once committed
+            }
+        }
+    }
+
+    private void committed(Actor actor, TransitionResult r) {
+        ledgers.anchor(r.ledgerEntry());
+        if (r.kind() == TransitionKind.BACKTRACK) {
+            metrics.backtracked(actor.id(), r.task().taskId(), r.from(), r.task().phase());
+        }
+        attestationService.reported(actor, r.attestation());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("taskId", r.task().taskId());
+        data.put("from", r.from().name());
+        data.put("to", r.task().phase().name());
+        data.put("kind", r.kind().name());
+        data.put("fencingToken", r.lease().fencingToken());
+        data.put("ledgerSeq", r.ledgerEntry().seq());
+        events.fire("phase.transitioned", actor.id(), data);
+        events.fire("lease.acquired", actor.id(), LeaseService.leaseData(r.lease()));
+    }
+
+    private static Map<String, Object> attestationData(AttestationResult a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("specHash", a.specHash());
+        m.put("baseline", a.baseline());
+        m.put("drift", a.drift());
+        if (a.severity() != null) {
+            m.put("severity", a.severity().label());
+        }
+        return m;
+    }
+}

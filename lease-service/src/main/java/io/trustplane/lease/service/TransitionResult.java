@@ -1,0 +1,6 @@
+package io.trustplane.lease.service;
+
+/** A committed transition: the task in its new phase, the lease handed to it, and the ledger entry. */
+public record TransitionResult(Task task, Phase from, TransitionKind kind, Lease lease, LedgerEntry ledgerEntry,
+        AttestationResult attestation) {
+}
