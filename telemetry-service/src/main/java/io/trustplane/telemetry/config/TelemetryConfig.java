@@ -35,7 +35,8 @@ public interface TelemetryConfig {
         @WithDefault("100")
         int batchSize();
 
-        @WithDefault("PT2S")
+        /** XREADGROUP block; must stay below quarkus.redis.timeout. */
+        @WithDefault("PT1S")
         Duration block();
 
         /** Entries pending on a dead consumer longer than this are claimed. */
