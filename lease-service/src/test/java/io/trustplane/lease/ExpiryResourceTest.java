@@ -110,6 +110,13 @@ class ExpiryResourceTest {
             given().auth().oauth2(LeaseApi.TOKENS.operator()).when().get("/v1/tasks/" + task + "/ledger/verify")
                     .then().statusCode(200).body("valid", equalTo(true));
 
+            // a notice published by another replica reaches this replica's subscribers, once per notice id
+            redis.pubsub(String.class).publish("tp:lease:notices", "{\"id\":\"other-replica-1\",\"type\":"
+                    + "\"lease.lost\",\"leaseId\":\"from-other-replica\",\"holder\":\"agent-exp\"}");
+            await().atMost(Duration.ofSeconds(15)).until(() -> holder.saw("lease.lost", "from-other-replica"));
+            assertThat(holder.lines.stream().filter(l -> l.contains("lease.expired") && l.contains(leaseId)))
+                    .hasSize(1);
+            assertThat(bystander.saw("from-other-replica")).isFalse();
             assertThat(bystander.saw(leaseId)).isFalse();
             assertThat(bystander.saw(nextLease)).isFalse();
         }

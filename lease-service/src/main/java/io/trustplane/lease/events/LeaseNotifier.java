@@ -13,6 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -24,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class LeaseNotifier {
 
     private static final Logger LOG = Logger.getLogger(LeaseNotifier.class);
+    private static final int RECENT_IDS = 10_000;
 
     private final ReactivePubSubCommands<String> pubsub;
     private final ObjectMapper mapper;
@@ -32,6 +35,13 @@ public class LeaseNotifier {
     private final AtomicBoolean subscribed = new AtomicBoolean();
     private final AtomicBoolean subscribing = new AtomicBoolean();
     private volatile ReactivePubSubCommands.ReactiveRedisSubscriber subscriber;
+    /** Ids of notices delivered lately, so one heard both locally and over Redis reaches subscribers once. */
+    private final Map<String, Boolean> recent = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENT_IDS;
+        }
+    };
 
     public LeaseNotifier(ReactiveRedisDataSource redis, ObjectMapper mapper, LeaseConfig config) {
         this.pubsub = redis.pubsub(String.class);
@@ -96,6 +106,9 @@ public class LeaseNotifier {
     }
 
     private void received(String json) {
+        // hearing our channel proves the subscription (the client does not always complete the subscribe call)
+        subscribed.set(true);
+        subscribing.set(false);
         try {
             deliver(mapper.readValue(json, LeaseNotice.class));
         } catch (JsonProcessingException | RuntimeException e) {
@@ -104,6 +117,9 @@ public class LeaseNotifier {
     }
 
     private synchronized void deliver(LeaseNotice notice) {
+        if (notice.id() != null && recent.put(notice.id(), Boolean.TRUE) != null) {
+            return;
+        }
         local.onNext(notice);
     }
 

@@ -111,7 +111,7 @@ public class LeaseResource {
     public Multi<LeaseNotice> events() {
         Actor a = actor();
         Multi<LeaseNotice> heartbeat = Multi.createFrom().ticks().every(config.sseHeartbeat())
-                .map(t -> new LeaseNotice("heartbeat", null, null, null, null, null, null));
+                .map(t -> LeaseNotice.heartbeat());
         return Multi.createBy().merging().streams(Multi.createFrom().item(LeaseNotice.subscribed(a.id())),
                 notifier.stream(a.id(), a.privileged()), heartbeat);
     }
