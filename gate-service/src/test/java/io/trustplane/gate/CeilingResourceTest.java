@@ -111,6 +111,9 @@ class CeilingResourceTest extends GateTestSupport {
         register(basic, 300);
         check(agent(basic), body(basic, "QUOTA50", 1, "VERIFIED")).body("allowed", equalTo(false))
                 .body("limit", equalTo(0)).body("tier", equalTo("BASIC"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(events(Streams.EVENTS, "\"subject\":\"" + basic + "\""))
+                        .anyMatch(e -> e.contains("\"gaming.signal\"") && e.contains("BOUNDARY_TESTING")));
     }
 
     @Test

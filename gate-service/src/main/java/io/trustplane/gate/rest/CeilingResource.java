@@ -55,7 +55,8 @@ public class CeilingResource {
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
     public Uni<CheckResponse> check(@Valid @NotNull CheckRequest request) {
         caller.requireActingFor(request.agentId());
-        return ceilings.check(request.agentId(), request.resourceType(), request.requestedAmount())
+        return ceilings.check(request.agentId(), request.resourceType(), request.requestedAmount(),
+                        Tier.parse(request.tier()))
                 .map(c -> new CheckResponse(c.allowed(), c.status(), c.used(), c.limit(), c.remaining(), c.resetAt(),
                         c.tier(), c.reason()));
     }

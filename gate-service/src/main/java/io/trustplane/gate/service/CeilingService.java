@@ -67,13 +67,19 @@ public class CeilingService {
             Tier tier, String reason) {
     }
 
-    public Uni<Check> check(String agentId, String resourceType, long amount) {
+    public Uni<Check> check(String agentId, String resourceType, long amount, Tier claimedTier) {
         if (!resourceTypes.contains(resourceType)) {
             return Uni.createFrom().failure(ProblemException.unprocessable("unknown_resource_type", "resourceType",
                     "no ceiling is configured for resource type '" + resourceType + "'; known: " + resourceTypes));
         }
         return caches.agents().get(agentId).flatMap(agent -> {
             Tier tier = agent == null ? Tier.UNKNOWN : agent.tier();
+            if (claimedTier != null && claimedTier.ordinal() > tier.ordinal()) {
+                // the registered tier decides the limit; claiming a higher one is a probe worth reporting
+                events.fire("gaming.signal", agentId, Map.of("signal", GateService.BOUNDARY_TESTING,
+                        "reason", "ceiling check claimed tier " + claimedTier + " above the registered tier " + tier,
+                        "claimedTier", claimedTier.name(), "tier", tier.name(), "resourceType", resourceType));
+            }
             long limit = limit(tier, resourceType);
             Duration window = config.windows().getOrDefault(resourceType, config.defaultWindow());
             if (agent != null && agent.suspended()) {

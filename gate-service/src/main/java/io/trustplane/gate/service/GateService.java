@@ -75,7 +75,7 @@ public class GateService {
             if (v.boundaryTesting()) {
                 boundaryTesting.increment();
                 data.put("signal", BOUNDARY_TESTING);
-                events.fire("gaming.signal", agentId, Map.of("signal", BOUNDARY_TESTING,
+                events.fire("gaming.signal", agentId, Map.of("signal", BOUNDARY_TESTING, "reason", v.reason(),
                         "evaluationId", evaluationId, "claimedTier", claimedTier.name(), "tier", registered.name()));
             }
             if (v.decision() != Decision.ESCALATE) {
