@@ -263,4 +263,22 @@ class WorkflowResourceTest {
         given().auth().oauth2(agent(me)).when().get("/v1/tasks/" + deleted + "/ledger/verify").then().statusCode(200)
                 .body("valid", equalTo(false)).body("brokenChainAt", equalTo(2)).body("tamperedEntries", empty());
     }
+
+    @Test
+    void aHandOffToAPhaseSomeoneElseHoldsIsContentionAndChangesNothing() {
+        String me = "agent-c";
+        String task = newTaskId();
+        createTask(me, task).statusCode(201);
+        long token = ((Number) acquire(me, task, "STRATEGIZE", null).extract().path("fencingToken")).longValue();
+        acquire("agent-squatter", task, "SPEC", 120).statusCode(201);
+        transition(me, task, "SPEC", token, EXIT_EVIDENCE.get("STRATEGIZE")).statusCode(409)
+                .contentType("application/problem+json").body("code", equalTo("phase_lease_contention"))
+                .body("holder", equalTo("agent-squatter")).body("errors.field", hasItem("to"));
+        given().auth().oauth2(agent(me)).when().get("/v1/tasks/" + task).then().statusCode(200)
+                .body("phase", equalTo("STRATEGIZE"));
+        fencing(task, "STRATEGIZE", token).body("current", equalTo(true));
+        assertThat(ledgerSize(task)).isEqualTo(1);
+        assertThat(given().when().get("/q/metrics").then().extract().asString())
+                .contains("phase_lease_contention_total{phase=\"SPEC\"");
+    }
 }
