@@ -80,6 +80,10 @@ public interface TelemetryConfig {
         /** Buckets older than this are deleted. */
         @WithDefault("P2D")
         Duration retention();
+
+        /** How often the retention job runs (a scheduler expression, e.g. 1h). */
+        @WithDefault("1h")
+        String purgeInterval();
     }
 
     /** Alert rule evaluation. */
