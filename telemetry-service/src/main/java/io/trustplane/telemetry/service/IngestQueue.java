@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.CounterRepository;
 import io.trustplane.telemetry.repository.CounterRow;
@@ -18,7 +17,6 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -190,10 +188,5 @@ public class IngestQueue {
         if (!queue.isEmpty()) {
             LOG.warnf("shutdown left %d counter lines unwritten (their callers got no 2xx)", queuedLines.get());
         }
-    }
-
-    /** Exposed for the resource to describe the wait. */
-    public Optional<Integer> retryAfterSeconds() {
-        return Optional.of(config.retryAfterSeconds());
     }
 }
