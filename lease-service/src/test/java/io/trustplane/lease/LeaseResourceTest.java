@@ -130,6 +130,10 @@ class LeaseResourceTest {
         given().auth().oauth2(agent("agent-a")).contentType("application/json").body("{\"taskId\": \"t\", \"phase\":")
                 .when().post("/v1/leases").then().log().ifValidationFails().statusCode(400).contentType("application/problem+json")
                 .body("code", equalTo("invalid_request")).body("errors.field", hasItem("body"));
+        given().auth().oauth2(agent("agent-a")).contentType("application/json")
+                .body("{\"taskId\":\"" + task + "\",\"phase\":\"PLAN\",\"pad\":\"" + "x".repeat(1_100_000) + "\"}")
+                .when().post("/v1/leases").then().statusCode(413).contentType("application/problem+json")
+                .body("errors.field", hasItem("body"));
         given().auth().oauth2(agent("agent-a")).queryParam("phase", "BOGUS")
                 .when().get("/v1/leases").then().statusCode(400).contentType("application/problem+json")
                 .body("errors.field", hasItem("phase"));
