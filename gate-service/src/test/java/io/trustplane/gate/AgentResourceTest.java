@@ -64,6 +64,33 @@ class AgentResourceTest extends GateTestSupport {
     }
 
     @Test
+    void anIdempotencyKeyReplaysTheFirstAnswerWithoutRunningTwice() {
+        String id = unique("idem");
+        register(id, 500);
+        String key = unique("outcome");
+        String first = as(service()).header("Idempotency-Key", key).body(Map.of("claim", "tests pass", "confirmed", true))
+                .post("/v1/agents/" + id + "/outcomes").then().statusCode(200).body("agent.trustScore", equalTo(510))
+                .extract().asString();
+        String replay = as(service()).header("Idempotency-Key", key).body(Map.of("claim", "tests pass", "confirmed", true))
+                .post("/v1/agents/" + id + "/outcomes").then().statusCode(200)
+                .header("Idempotent-Replayed", "true").extract().asString();
+        org.assertj.core.api.Assertions.assertThat(replay).isEqualTo(first);
+        as(operator()).get("/v1/agents/" + id).then().body("trustScore", equalTo(510));
+        // another key runs again
+        as(service()).header("Idempotency-Key", unique("outcome")).body(Map.of("claim", "tests pass", "confirmed", true))
+                .post("/v1/agents/" + id + "/outcomes").then().statusCode(200).body("agent.trustScore", greaterThan(510));
+        as(service()).header("Idempotency-Key", "bad key!").body(Map.of("claim", "x", "confirmed", true))
+                .post("/v1/agents/" + id + "/outcomes").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("Idempotency-Key"));
+        // a refused first attempt is not remembered: the retry runs
+        String k2 = unique("k2");
+        as(service()).header("Idempotency-Key", k2).body(Map.of("claim", "")).post("/v1/agents/" + id + "/outcomes")
+                .then().statusCode(400);
+        as(service()).header("Idempotency-Key", k2).body(Map.of("claim", "x", "confirmed", true))
+                .post("/v1/agents/" + id + "/outcomes").then().statusCode(200);
+    }
+
+    @Test
     void badInputAndAccess() {
         String id = unique("abad");
         as(operator()).body(Map.of("trustScore", 1001)).put("/v1/agents/" + id).then().statusCode(400)
