@@ -64,8 +64,8 @@ public final class Bench {
         } finally {
             ceiling.destroy();
             ceiling.waitFor(20, TimeUnit.SECONDS);
-            deleteTree(state);
         }
+        deleteTree(state); // kept when the run failed: its logs/ say why
         report.write(root.resolve("bench/results"), root.resolve("docs/performance.md"), machine);
         System.out.println("wrote docs/performance.md and bench/results/");
     }

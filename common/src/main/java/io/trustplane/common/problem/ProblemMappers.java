@@ -68,6 +68,18 @@ public class ProblemMappers {
                 detail, path(uri), errors, Map.of()));
     }
 
+    // Quarkus REST ships its own mappers for these two exact types; naming them here (at a higher priority)
+    // is what makes ours win, so a wrong type or unknown enum value is problem+json naming the field.
+    @ServerExceptionMapper(priority = 1)
+    public Response invalidFormat(InvalidFormatException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
+    @ServerExceptionMapper(priority = 1)
+    public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+        return json(e, uri);
+    }
+
     @ServerExceptionMapper(priority = 1)
     public Response json(JsonProcessingException e, UriInfo uri) {
         String field = "body";
@@ -109,8 +121,11 @@ public class ProblemMappers {
                 "the caller's roles do not allow this operation", path(uri), List.of(), Map.of()));
     }
 
-    @ServerExceptionMapper
+    @ServerExceptionMapper(priority = 1)
     public Response web(WebApplicationException e, UriInfo uri) {
+        if (e.getCause() instanceof JsonProcessingException jpe) {
+            return json(jpe, uri); // Quarkus REST wraps an unparsable body in a bare 400
+        }
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
         if (status >= 500) {
             return internal(e, uri);
@@ -152,6 +167,15 @@ public class ProblemMappers {
                 "unauthenticated", "a valid bearer token is required", path(uri), List.of(), Map.of()));
         return Response.fromResponse(base).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"trustplane\"")
                 .build();
+    }
+
+    /** The problem document as JSON text, for answers written below JAX-RS (see {@link BodyLimit}). */
+    String toJson(Problem problem) {
+        try {
+            return mapper.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            return "{\"status\":" + problem.status() + ",\"title\":\"" + problem.title() + "\"}";
+        }
     }
 
     private Response respond(Problem problem) {
