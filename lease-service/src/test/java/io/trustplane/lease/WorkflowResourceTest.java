@@ -133,7 +133,10 @@ class WorkflowResourceTest {
                 .contains("phase_backtracks_total{from=\"VERIFY\",to=\"IMPLEMENT\"")
                 .contains("phase_validations_failed_total{reason=\"evidence\"")
                 .contains("phase_validations_failed_total{reason=\"stale_fencing_token\"")
-                .contains("evidence_gate_failed_total{phase=\"PLAN\"");
+                .contains("evidence_gate_failed_total{phase=\"PLAN\"")
+                // the denominators of seed 001's two rate rules (the chart's PrometheusRule divides by them)
+                .contains("evidence_gate_checked_total{phase=\"PLAN\"")
+                .contains("phase_validations_total ");
     }
 
     @Test

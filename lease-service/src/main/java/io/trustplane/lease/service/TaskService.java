@@ -147,6 +147,7 @@ public class TaskService {
 
     private void checkLease(Actor actor, Task task, Phase to, Lease lease, long fencingToken) {
         String from = task.phase().name();
+        metrics.validationAttempted(); // the denominator of the validation-failure rate
         if (lease == null || !lease.live()) {
             metrics.validationFailed(actor.id(), task.taskId(), "lease_required", from, to);
             throw new ProblemException(409, "lease_required", "the caller must hold the live lease of "
@@ -183,6 +184,7 @@ public class TaskService {
                         .with("expected", next.name());
             }
             case FORWARD -> {
+                metrics.evidenceGateChecked(from); // the denominator of the evidence-gate failure rate
                 List<String> missing = gate.missing(from, evidence.stream().map(Evidence::kind).toList());
                 if (!missing.isEmpty()) {
                     metrics.evidenceGateFailed(actor.id(), task.taskId(), from, to, missing);

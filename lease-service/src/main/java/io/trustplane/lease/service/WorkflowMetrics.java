@@ -35,6 +35,16 @@ public class WorkflowMetrics {
         events.fire("phase.backtracked", agentId, data("taskId", taskId, "from", from.name(), "to", to.name()));
     }
 
+    /** Every transition validated: with {@code phase_validations_failed}, seed 001's "> 2 % over 10 min" rule. */
+    public void validationAttempted() {
+        registry.counter("phase_validations").increment();
+    }
+
+    /** Every forward move checked against its evidence gate: the denominator of "> 1 % over 1 h". */
+    public void evidenceGateChecked(Phase from) {
+        registry.counter("evidence_gate_checked", "phase", from.name()).increment();
+    }
+
     public void evidenceGateFailed(String agentId, String taskId, Phase from, Phase to, Object missing) {
         registry.counter("evidence_gate_failed", "phase", from.name()).increment();
         validationFailed(agentId, taskId, "evidence", from.name(), to);
