@@ -29,6 +29,19 @@ public final class StreamConsumer implements AutoCloseable {
         void handle(String entryId, EventEnvelope event) throws Exception;
     }
 
+    /** One delivered stream entry. */
+    public record Delivery(String entryId, EventEnvelope event) {
+    }
+
+    /**
+     * Processes a whole batch, typically in one transaction; throwing leaves the batch unacknowledged, after
+     * which its entries are retried one by one so that a single bad entry cannot hold the others back.
+     */
+    @FunctionalInterface
+    public interface BatchHandler {
+        void handleBatch(List<Delivery> batch) throws Exception;
+    }
+
     private static final Logger LOG = Logger.getLogger(StreamConsumer.class);
 
     private final StreamCommands<String, String, String> streams;
@@ -36,7 +49,7 @@ public final class StreamConsumer implements AutoCloseable {
     private final String stream;
     private final String group;
     private final String consumer;
-    private final Handler handler;
+    private final BatchHandler handler;
     private final int batchSize;
     private final Duration block;
     private final Duration claimIdle;
@@ -45,8 +58,22 @@ public final class StreamConsumer implements AutoCloseable {
     private volatile Thread thread;
     private volatile long processed;
 
+    /** A member handing entries over one at a time. */
     public StreamConsumer(RedisDataSource redis, EventPublisher codec, String stream, String group,
             String consumer, int batchSize, Duration block, Duration claimIdle, Handler handler) {
+        this(redis, codec, stream, group, consumer, batchSize, block, claimIdle, (BatchHandler) batch -> {
+            for (Delivery d : batch) {
+                handler.handle(d.entryId(), d.event());
+            }
+        });
+    }
+
+    /**
+     * A member handing over whole batches. {@code block} must stay below the Redis client's timeout
+     * ({@code quarkus.redis.timeout}), or the blocking read times out on the client side.
+     */
+    public StreamConsumer(RedisDataSource redis, EventPublisher codec, String stream, String group,
+            String consumer, int batchSize, Duration block, Duration claimIdle, BatchHandler handler) {
         this.streams = redis.stream(String.class);
         this.codec = codec;
         this.stream = stream;
@@ -135,17 +162,42 @@ public final class StreamConsumer implements AutoCloseable {
     }
 
     private void process(List<StreamMessage<String, String, String>> batch) {
-        List<String> done = new ArrayList<>(batch.size());
+        List<Delivery> deliveries = new ArrayList<>(batch.size());
+        List<String> unreadable = new ArrayList<>();
         for (StreamMessage<String, String, String> message : batch) {
             String json = message.payload() == null ? null : message.payload().get(Streams.FIELD);
             try {
-                if (json != null) {
-                    handler.handle(message.id(), codec.fromJson(json));
+                if (json == null) {
+                    unreadable.add(message.id());
+                } else {
+                    deliveries.add(new Delivery(message.id(), codec.fromJson(json)));
                 }
-                done.add(message.id());
-            } catch (Exception e) {
-                // left pending: retried after claimIdle, by this member or another
-                LOG.warnf("event %s on %s not processed: %s", message.id(), stream, e.toString());
+            } catch (RuntimeException e) {
+                LOG.warnf("event %s on %s is not an event envelope; acknowledged and skipped: %s", message.id(),
+                        stream, e.toString());
+                unreadable.add(message.id());
+            }
+        }
+        List<String> done = new ArrayList<>(unreadable);
+        try {
+            if (!deliveries.isEmpty()) {
+                handler.handleBatch(deliveries);
+            }
+            deliveries.forEach(d -> done.add(d.entryId()));
+        } catch (Exception batchFailure) {
+            if (deliveries.size() > 1) {
+                for (Delivery d : deliveries) {
+                    try {
+                        handler.handleBatch(List.of(d));
+                        done.add(d.entryId());
+                    } catch (Exception e) {
+                        // left pending: retried after claimIdle, by this member or another
+                        LOG.warnf("event %s on %s not processed: %s", d.entryId(), stream, e.toString());
+                    }
+                }
+            } else {
+                LOG.warnf("event %s on %s not processed: %s", deliveries.get(0).entryId(), stream,
+                        batchFailure.toString());
             }
         }
         if (!done.isEmpty()) {

@@ -3,6 +3,7 @@ package io.trustplane.telemetry.events;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.EventEnvelope;
+import io.trustplane.common.events.StreamConsumer;
 import io.trustplane.telemetry.repository.AlertRepository;
 import io.trustplane.telemetry.repository.CounterRepository;
 import io.trustplane.telemetry.repository.CounterRow;
@@ -63,24 +64,52 @@ public class EventIngestor {
         this.registry = registry;
     }
 
-    /** The stream handler: blocks its (consumer) thread until the effect is committed. */
-    public void handle(String entryId, EventEnvelope event) {
-        String id = event.id() == null || event.id().isBlank() ? "stream:" + entryId : event.id();
-        String type = event.type() == null ? "unknown" : event.type();
-        EventEffects fx = EventInterpreter.interpret(event);
-        OffsetDateTime at = event.time() == null ? null : event.time().atOffset(ZoneOffset.UTC);
-        Optional<AlertRepository.Raised> raised = pool.withTransaction(conn -> ingest.markProcessed(conn, id, type)
-                .flatMap(fresh -> fresh ? apply(conn, id, at, fx) : Uni.createFrom().item(Optional.<AlertRepository.Raised>empty())
-                        .invoke(() -> registry.counter("telemetry_events_duplicate_total").increment())))
-                .await().atMost(WAIT);
-        registry.counter("telemetry_events_ingested_total", "type", KNOWN_TYPES.contains(type) ? type : "other")
-                .increment();
-        fx.increments().forEach(i -> rules.touched(i.name()));
-        if (fx.agentId() != null && (fx.score().isPresent()
-                || fx.increments().stream().anyMatch(EventEffects.Increment::perAgent))) {
-            gaming.touched(fx.agentId());
+    /** One event with its interpreted effects, ready to apply. */
+    private record Pending(String id, String type, EventEffects fx, OffsetDateTime at) {
+
+        static Pending of(String entryId, EventEnvelope event) {
+            String id = event.id() == null || event.id().isBlank() ? "stream:" + entryId : event.id();
+            String type = event.type() == null ? "unknown" : event.type();
+            return new Pending(id, type, EventInterpreter.interpret(event),
+                    event.time() == null ? null : event.time().atOffset(ZoneOffset.UTC));
         }
-        raised.ifPresent(alerts::announce);
+    }
+
+    /** Applies one event; blocks its (consumer) thread until the effect is committed. */
+    public void handle(String entryId, EventEnvelope event) {
+        handleBatch(List.of(new StreamConsumer.Delivery(entryId, event)));
+    }
+
+    /**
+     * The stream handler: applies a whole batch in one transaction (one commit instead of one per event), then
+     * tells rules and detectors what changed. A redelivered event is recognised by its id and changes nothing.
+     */
+    public void handleBatch(List<StreamConsumer.Delivery> batch) {
+        List<Pending> pending = batch.stream().map(d -> Pending.of(d.entryId(), d.event())).toList();
+        List<Optional<AlertRepository.Raised>> raised = pool.withTransaction(conn -> {
+            Uni<List<Optional<AlertRepository.Raised>>> chain = Uni.createFrom().item(new ArrayList<>(pending.size()));
+            for (Pending p : pending) {
+                chain = chain.flatMap(results -> ingest.markProcessed(conn, p.id(), p.type())
+                        .flatMap(fresh -> fresh ? apply(conn, p.id(), p.at(), p.fx())
+                                : Uni.createFrom().item(Optional.<AlertRepository.Raised>empty())
+                                        .invoke(() -> registry.counter("telemetry_events_duplicate_total").increment()))
+                        .map(r -> {
+                            results.add(r);
+                            return results;
+                        }));
+            }
+            return chain;
+        }).await().atMost(WAIT);
+        for (Pending p : pending) {
+            registry.counter("telemetry_events_ingested_total", "type", KNOWN_TYPES.contains(p.type()) ? p.type() : "other")
+                    .increment();
+            p.fx().increments().forEach(i -> rules.touched(i.name()));
+            if (p.fx().agentId() != null && (p.fx().score().isPresent()
+                    || p.fx().increments().stream().anyMatch(EventEffects.Increment::perAgent))) {
+                gaming.touched(p.fx().agentId());
+            }
+        }
+        raised.forEach(r -> r.ifPresent(alerts::announce));
     }
 
     private Uni<Optional<AlertRepository.Raised>> apply(SqlConnection conn, String id, OffsetDateTime at,

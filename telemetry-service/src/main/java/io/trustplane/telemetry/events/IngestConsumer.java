@@ -52,7 +52,7 @@ public class IngestConsumer {
             return;
         }
         consumer = new StreamConsumer(redis, codec, Streams.EVENTS, config.group(), consumerName, config.batchSize(),
-                config.block(), config.claimIdle(), ingestor::handle);
+                config.block(), config.claimIdle(), (StreamConsumer.BatchHandler) ingestor::handleBatch);
         consumer.start();
         LOG.infof("consuming %s as %s/%s", Streams.EVENTS, config.group(), consumerName);
     }
