@@ -3,6 +3,11 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("id", #threads)   -- each thread its own id and random sequence (they share no state)
+end
+
+function seed_thread()
+  math.randomseed(id * 7919 + os.time())
 end
 
 function load_lines(path)

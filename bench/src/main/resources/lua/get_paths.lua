@@ -4,6 +4,7 @@ local token, paths
 local i = 0
 
 function init(args)
+  seed_thread()
   token = args[1]
   paths = load_lines(args[2])
   i = math.random(#paths)

@@ -6,6 +6,7 @@ local agent, lease
 local n = 0
 
 function init(args)
+  seed_thread()
   ids, tokens = load_agents(args[1])
   agent = math.random(#ids)
 end
@@ -16,7 +17,7 @@ function request()
   end
   n = n + 1
   agent = (agent % #ids) + 1
-  local body = string.format('{"taskId":"bench-%s-%d","phase":"STRATEGIZE","ttlSeconds":60}', ids[agent], n)
+  local body = string.format('{"taskId":"bench-t%d-%d","phase":"STRATEGIZE","ttlSeconds":60}', id, n)
   return wrk.format("POST", "/v1/leases", {
     ["Authorization"] = "Bearer " .. tokens[agent], ["Content-Type"] = "application/json" }, body)
 end

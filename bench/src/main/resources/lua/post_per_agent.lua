@@ -4,6 +4,7 @@ local ids, tokens, path, template
 local i = 0
 
 function init(args)
+  seed_thread()
   ids, tokens = load_agents(args[1])
   path = args[2]
   template = args[3]

@@ -26,7 +26,7 @@ public final class Bench {
 
     static final int CONNECTIONS = Integer.parseInt(System.getenv().getOrDefault("BENCH_CONNECTIONS", "64"));
     static final Duration DURATION = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("BENCH_SECONDS", "20")));
-    static final Duration WARMUP = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("BENCH_WARMUP_SECONDS", "8")));
+    static final Duration WARMUP = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("BENCH_WARMUP_SECONDS", "30")));
     static final int AGENTS = Integer.parseInt(System.getenv().getOrDefault("BENCH_AGENTS", "10000"));
 
     private final Path root;

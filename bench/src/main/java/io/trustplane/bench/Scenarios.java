@@ -26,6 +26,8 @@ final class Scenarios {
     private final TokenMinter minter;
     private final Http http = new Http();
     private final List<String> agents = Bench.agentIds();
+    /** Agents whose tokens carry the load (the rest exist so caches and indexes hold realistic sizes). */
+    private static final int LOAD_AGENTS = 2000;
 
     Scenarios(Bench bench, Suite suite, Tools tools, Path state) {
         this.bench = bench;
@@ -42,13 +44,15 @@ final class Scenarios {
 
     void seedAndRun() throws Exception {
         String admin = minter.mint("bench-admin", Duration.ofHours(2), "admin", "operator");
-        String agentsFile = Bench.agentsFile(bench, minter, agents, 2000);
+        String agentsFile = Bench.agentsFile(bench, minter, agents, LOAD_AGENTS);
         Target none = Target.NONE;
 
         if (bench.isWanted("evaluate") || bench.isWanted("ceiling")) {
             System.out.println("seeding " + agents.size() + " agents across tiers ...");
+            // the agents that send load are registered VERIFIED (score 500), the tier seed 002's payload claims, as
+            // its benchmark agent was; the other agents spread over every tier
             http.parallel(agents.size(), 16, i -> new Http.Call("PUT", url("gate") + "/v1/agents/" + agents.get(i), admin,
-                    "{\"trustScore\":" + (i * 997 % 1001) + ",\"attributes\":{\"team\":\"bench\"}}"));
+                    "{\"trustScore\":" + (i < LOAD_AGENTS ? 500 : i * 997 % 1001) + ",\"attributes\":{\"team\":\"bench\"}}"));
         }
         if (bench.isWanted("evaluate")) {
             Measurement m = bench.measure("role-gate-evaluate", d -> tools.wrk("role-gate-evaluate",
