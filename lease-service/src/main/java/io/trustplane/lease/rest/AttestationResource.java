@@ -38,7 +38,7 @@ public class AttestationResource {
     @POST
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<AttestationResult> attest(@Valid @NotNull Attest b) {
-        return attestations.attest(new Actor(caller.id(), caller.isPrivileged()), new PromptSpec(b.phase(), b.taskId(),
+        return attestations.attest(Actors.of(caller), new PromptSpec(b.phase(), b.taskId(),
                 b.requirements(), b.qualityGates(), b.artifacts(), b.contextSummary(), b.personaHash(), b.agentType(),
                 b.modelVersion()));
     }

@@ -52,7 +52,7 @@ public class LeaseResource {
     }
 
     private Actor actor() {
-        return new Actor(caller.id(), caller.isPrivileged());
+        return Actors.of(caller);
     }
 
     @POST

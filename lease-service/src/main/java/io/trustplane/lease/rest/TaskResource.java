@@ -58,7 +58,7 @@ public class TaskResource {
     }
 
     private Actor actor() {
-        return new Actor(caller.id(), caller.isPrivileged());
+        return Actors.of(caller);
     }
 
     @POST
