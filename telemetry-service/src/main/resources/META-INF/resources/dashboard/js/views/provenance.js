@@ -48,9 +48,15 @@ export async function renderSearch({ params }) {
         onclick: () => { location.hash = `#/provenance/${encodeURIComponent(r.id)}`; },
       },
         h('td', { class: 'num' }, r.leafIndex), h('td', null, time(r.createdAt)), h('td', null, r.agentId),
-        h('td', null, r.creationType), h('td', null, r.metadata?.kind ?? r.metadata?.event?.type ?? ''),
+        h('td', null, r.creationType), h('td', null, kind(r.metadata)),
         h('td', { class: 'mono' }, link(`#/provenance/${encodeURIComponent(r.id)}`, r.id))))),
       page.nextCursor ? h('p', null, link(`#/provenance${query({ ...filters, cursor: page.nextCursor })}`, 'Next page →')) : null));
+}
+
+/** What an anchored record stands for (the event type it anchors), or the producer's own metadata kind. */
+function kind(metadata) {
+  if (metadata?.kind === 'anchor') return `anchor: ${metadata.event?.type ?? '?'}`;
+  return typeof metadata?.kind === 'string' ? metadata.kind : '';
 }
 
 /** datetime-local inputs are read as UTC and sent as RFC 3339 instants. */
