@@ -31,6 +31,14 @@ end
 
 completed = 0   -- multi-step scenarios count whole operations here
 
+-- [percentile, µs] pairs for latency plots
+local CURVE = { 1, 10, 25, 50, 75, 90, 95, 98, 99, 99.5, 99.9, 99.95, 99.99 }
+function curve(latency)
+  local out = {}
+  for _, p in ipairs(CURVE) do out[#out + 1] = string.format("[%s,%d]", p, latency:percentile(p)) end
+  return table.concat(out, ",")
+end
+
 function done(summary, latency, requests)
   local ops = 0
   for _, t in ipairs(threads) do ops = ops + (t:get("completed") or 0) end
@@ -38,9 +46,9 @@ function done(summary, latency, requests)
   io.write(string.format(
     'RESULT {"requests":%d,"duration_us":%d,"bytes":%d,"operations":%d,' ..
     '"errors_connect":%d,"errors_read":%d,"errors_write":%d,"errors_status":%d,"errors_timeout":%d,' ..
-    '"p50_us":%d,"p90_us":%d,"p95_us":%d,"p99_us":%d,"p999_us":%d,"max_us":%d,"mean_us":%.1f}\n',
+    '"p50_us":%d,"p90_us":%d,"p95_us":%d,"p99_us":%d,"p999_us":%d,"max_us":%d,"mean_us":%.1f,"curve":[%s]}\n',
     summary.requests, summary.duration, summary.bytes, ops,
     e.connect, e.read, e.write, e.status, e.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(95), latency:percentile(99),
-    latency:percentile(99.9), latency.max, latency.mean))
+    latency:percentile(99.9), latency.max, latency.mean, curve(latency)))
 end

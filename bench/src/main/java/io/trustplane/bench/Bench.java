@@ -99,6 +99,10 @@ public final class Bench {
         return httpCeiling;
     }
 
+    Path root() {
+        return root;
+    }
+
     Report report() {
         return report;
     }
@@ -113,8 +117,13 @@ public final class Bench {
 
     /** Runs a warm-up (discarded), then the measured run. */
     Measurement measure(String name, Load load) throws Exception {
-        System.out.printf("%-28s warming up %ds ...%n", name, WARMUP.toSeconds());
-        load.run(WARMUP); // same load; the JIT and pools warm, the numbers are thrown away
+        return measure(name, WARMUP, load);
+    }
+
+    /** As {@link #measure(String, Load)} with a shorter warm-up, for variants of a path that is already warm. */
+    Measurement measure(String name, Duration warmup, Load load) throws Exception {
+        System.out.printf("%-28s warming up %ds ...%n", name, warmup.toSeconds());
+        load.run(warmup); // same load; the JIT and pools warm, the numbers are thrown away
         System.out.printf("%-28s measuring %ds ...%n", name, DURATION.toSeconds());
         Measurement m = load.run(DURATION);
         System.out.printf("%-28s %,10.0f ops/s  p50 %6.2f ms  p99 %6.2f ms  errors %d%n", name, m.opsPerSecond(),

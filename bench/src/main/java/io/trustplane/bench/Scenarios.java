@@ -48,12 +48,11 @@ final class Scenarios {
         Target none = Target.NONE;
 
         if (bench.isWanted("evaluate") || bench.isWanted("ceiling")) {
-            System.out.println("seeding " + agents.size() + " agents across tiers ...");
+            seedAgents(admin);
+        }
+
             // the agents that send load are registered VERIFIED (score 500), the tier seed 002's payload claims, as
             // its benchmark agent was; the other agents spread over every tier
-            http.parallel(agents.size(), 16, i -> new Http.Call("PUT", url("gate") + "/v1/agents/" + agents.get(i), admin,
-                    "{\"trustScore\":" + (i < LOAD_AGENTS ? 500 : i * 997 % 1001) + ",\"attributes\":{\"team\":\"bench\"}}"));
-        }
         if (bench.isWanted("evaluate")) {
             Measurement m = bench.measure("role-gate-evaluate", d -> tools.wrk("role-gate-evaluate",
 url("gate") + "/v1/role-gates/evaluate", 2, Bench.CONNECTIONS, d, "post_per_agent",
@@ -67,7 +66,9 @@ url("gate") + "/v1/role-gates/evaluate", 2, Bench.CONNECTIONS, d, "post_per_agen
 url("gate") + "/v1/ceiling/check", 2, Bench.CONNECTIONS, d, "post_per_agent",
                     List.of(), List.of(agentsFile, "/v1/ceiling/check",
                             "{\"agentId\":\"%AGENT%\",\"resourceType\":\"API_CALLS\",\"requestedAmount\":10,\"tier\":\"VERIFIED\"}")));
-            bench.report().add("seed 002", m, new Target("seed 002", 2100, 55, 12000, 10), bench.httpCeiling(), "http-ceiling");
+            Measurement lua = redisCeilingLua();
+            bench.report().add("baseline", lua, Target.NONE, null, null);
+            bench.report().add("seed 002", m, new Target("seed 002", 2100, 55, 12000, 10), lua, "redis-ceiling-lua");
         }
         if (bench.isWanted("provenance-create")) {
             Measurement m = bench.measure("provenance-create", d -> tools.wrk("provenance-create",
@@ -77,18 +78,7 @@ url("provenance") + "/v1/provenance", 2, Bench.CONNECTIONS, d, "post_per_agent",
             bench.report().add("seed 002", m, new Target("seed 002", 1400, 85, 4000, 60), bench.pgInsert, "pg-insert");
         }
         if (bench.isWanted("provenance-query")) {
-            String operator = minter.mint("bench-operator", Duration.ofHours(2), "operator");
-            Instant now = Instant.now();
-            List<String> paths = new ArrayList<>();
-            for (int i = 0; i < 500; i++) {
-                String agent = agents.get(i);
-                paths.add("/v1/provenance?agentId=" + agent + "&from=" + now.minusSeconds(86_400) + "&to=" + now.plusSeconds(86_400));
-            }
-            Path pathsFile = bench.writeLines("provenance-agent-time", paths);
-            Measurement m = bench.measure("provenance-query-agent-time", d -> tools.wrk("provenance-query-agent-time",
-url("provenance"), 2, Bench.CONNECTIONS, d, "get_paths", List.of(),
-                    List.of(operator, pathsFile.toString())));
-            bench.report().add("seed 002", m, new Target("seed 002", 1200, 95, 6000, 15), bench.httpCeiling(), "http-ceiling");
+            new ProvenanceQueries(bench, suite, tools, http, minter, agents, admin).seedAndRun();
         }
         if (bench.isWanted("stats")) {
             String operator = minter.mint("bench-operator", Duration.ofHours(2), "operator");
@@ -114,6 +104,68 @@ url("lease"), Bench.CONNECTIONS, Bench.CONNECTIONS, d, "lease_pairs", List.of(),
             bench.report().add("leases", m, new Target("etcd (same run)", etcd.opsPerSecond(), etcd.p99Ms(),
                     Math.max(5000, etcd.opsPerSecond()), 0), etcd, "etcd-lease-pairs");
         }
+        if (bench.isWanted("transition")) {
+            transitions(agentsFile);
+        }
+        if (bench.isWanted("ingest")) {
+            ingest(agentsFile);
+        }
+        if (bench.isWanted("shapes")) {
+            seedAgents(admin);
+            new Shapes(bench, tools, url("gate"), agentsFile).run();
+        }
+    }
+
+    private boolean agentsSeeded;
+
+    /**
+     * 10,000 agents in gate-service: the ones that send load are registered VERIFIED (score 500), the tier seed
+     * 002's payload claims, as its benchmark agent was; the others spread over every tier.
+     */
+    private void seedAgents(String admin) throws Exception {
+        if (agentsSeeded) {
+            return;
+        }
+        System.out.println("seeding " + agents.size() + " agents across tiers ...");
+        http.parallel(agents.size(), 16, i -> new Http.Call("PUT", url("gate") + "/v1/agents/" + agents.get(i), admin,
+                "{\"trustScore\":" + (i < LOAD_AGENTS ? 500 : i * 997 % 1001) + ",\"attributes\":{\"team\":\"bench\"}}"));
+        agentsSeeded = true;
+    }
+
+    /** The Lua call a ceiling check makes, straight at Redis: the most a ceiling check could do. */
+    private Measurement redisCeilingLua() throws Exception {
+        int port = suite.infrastructure().redisPort();
+        String script = Files.readString(bench.root().resolve("gate-service/src/main/resources/ceiling.lua"));
+        String sha = Tools.run(List.of("redis-cli", "-p", Integer.toString(port), "SCRIPT", "LOAD", script),
+                Duration.ofSeconds(30)).strip();
+        // same keys shape, window, amount and limit as the VERIFIED API_CALLS ceiling; 2,000 agents
+        return tools.redisBenchmark("redis-ceiling-lua", port, Bench.CONNECTIONS, 300_000, List.of("-r", "2000",
+                "EVALSHA", sha, "2", "tp:{agent-__rand_int__}:ceiling:API_CALLS",
+                "tp:{agent-__rand_int__}:ceiling:API_CALLS:sum", "3600000", "10", "100000", "g-__rand_int__"));
+    }
+
+    /** A task through the whole work process: create, acquire, eight transitions with evidence and attestation. */
+    void transitions(String agentsFile) throws Exception {
+        Measurement m = bench.measure("phase-transition", d -> tools.wrk("phase-transition", url("lease"),
+                Bench.CONNECTIONS, Bench.CONNECTIONS, d, "transition", List.of(), List.of(agentsFile)));
+        bench.report().add("workflow", m, new Target("seed 000 (in-process)", 0, 1.53, 2000, 20), null, null);
+    }
+
+    /** Event ingest: agents posting counters (10 per request) to telemetry-service. */
+    void ingest(String agentsFile) throws Exception {
+        StringBuilder counters = new StringBuilder();
+        String[] names = {"phase_skips_attempted", "phase_backtracks", "evidence_gate_checked", "phase_validations",
+                "tool_calls", "tokens_in", "tokens_out", "tests_run", "tests_failed", "files_changed"};
+        for (String name : names) {
+            counters.append(counters.length() == 0 ? "" : ",").append("{\"name\":\"").append(name)
+                    .append("\",\"value\":%N%,\"tags\":{\"source\":\"bench\"}}");
+        }
+        Measurement m = bench.measure("event-ingest", d -> tools.wrk("event-ingest", url("telemetry") + "/v1/events",
+                2, Bench.CONNECTIONS, d, "post_per_agent", List.of(), List.of(agentsFile, "/v1/events",
+                        "{\"agentId\":\"%AGENT%\",\"counters\":[" + counters + "]}")));
+        bench.report().add("ingest", m, Target.NONE, bench.pgInsert, "pg-insert");
+        bench.report().note(String.format(java.util.Locale.ROOT, "event-ingest: each request carries 10 counter "
+                + "lines, so %,.0f durable counter lines/s.", 10 * m.opsPerSecond()));
     }
 
     /** etcd granting a lease, compare-and-put of the key, and revoke: the peer doing the lease job. */

@@ -25,7 +25,7 @@ final class Tools {
 
     Tools(Path work) throws IOException {
         this.work = Files.createDirectories(work);
-        for (String lua : List.of("common", "post_per_agent", "get_paths", "lease_pairs", "etcd_pairs")) {
+        for (String lua : List.of("common", "post_per_agent", "get_paths", "lease_pairs", "etcd_pairs", "transition")) {
             try (InputStream in = Tools.class.getResourceAsStream("/lua/" + lua + ".lua")) {
                 Files.write(work.resolve(lua + ".lua"), in.readAllBytes());
             }
@@ -68,7 +68,16 @@ final class Tools {
         return new Measurement(scenario, "wrk", connections, seconds, requests, counted, counted / seconds,
                 r.get("p50_us").asLong() / 1000.0, r.get("p95_us").asLong() / 1000.0,
                 r.get("p99_us").asLong() / 1000.0, r.get("max_us").asLong() / 1000.0, errors,
-                Map.of("url", url.replaceAll("\\?.*", "")));
+                Map.of("url", url.replaceAll("\\?.*", ""), "curve", curve(r.get("curve"))));
+    }
+
+    /** wrk's latency at fixed percentiles: [[percentile, ms], ...] for the plots. */
+    private static List<List<Double>> curve(JsonNode points) {
+        List<List<Double>> out = new ArrayList<>();
+        if (points != null) {
+            points.forEach(p -> out.add(List.of(p.get(0).asDouble(), p.get(1).asLong() / 1000.0)));
+        }
+        return out;
     }
 
     /** redis-benchmark of one command line, e.g. the EVALSHA a ceiling check makes. */

@@ -40,48 +40,44 @@ public class LeaseRepository {
         return pool;
     }
 
-    /** Acquires in its own transaction. */
+    /** Acquires in one statement (its own transaction): see {@code tp_acquire_lease} in the V2 migration. */
     public Uni<AcquireOutcome> acquire(String taskId, Phase phase, String holder, Duration ttl) {
-        return pool.withTransaction(conn -> acquire(conn, taskId, phase, holder, ttl));
+        return acquire(pool, taskId, phase, holder, ttl);
     }
 
     /**
-     * Acquires inside the caller's transaction. The upsert takes the key's row lock first, so concurrent
-     * acquirers of one key queue here and each sees the committed result of the one before.
+     * Acquires inside the caller's transaction. The function's first step takes the key's row lock, so concurrent
+     * acquirers of one key queue there and each sees the committed result of the one before.
      */
     public Uni<AcquireOutcome> acquire(SqlClient conn, String taskId, Phase phase, String holder, Duration ttl) {
-        Tuple key = Tuple.of(taskId, phase.name());
-        return conn.preparedQuery("INSERT INTO lease_keys (task_id, phase) VALUES ($1, $2) "
-                        + "ON CONFLICT (task_id, phase) DO UPDATE SET last_token = lease_keys.last_token "
-                        + "RETURNING last_token")
-                .execute(key)
-                .chain(() -> conn.preparedQuery("SELECT " + COLUMNS
-                        + " FROM leases WHERE task_id = $1 AND phase = $2 AND status = 'ACTIVE'").execute(key))
-                .chain(rows -> {
-                    Lease current = first(rows);
-                    if (current != null && current.live()) {
-                        return Uni.createFrom().item(new AcquireOutcome(null, current, null));
+        return conn.preparedQuery("SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(UuidV7.next(), taskId, phase.name(), holder, ttl.toMillis() / 1000.0))
+                .map(rows -> {
+                    Lease held = null;
+                    Lease expired = null;
+                    Lease granted = null;
+                    for (Row r : rows) {
+                        switch (r.getString("kind")) {
+                            case "held" -> held = map(r);
+                            case "expired" -> expired = map(r);
+                            case "granted" -> granted = map(r);
+                            default -> throw new IllegalStateException("tp_acquire_lease returned " + r.getString("kind"));
+                        }
                     }
-                    Uni<Lease> closed = current == null
-                            ? Uni.createFrom().nullItem()
-                            : expire(conn, current.leaseId(), "ttl");
-                    return closed.chain(expired -> grant(conn, taskId, phase, holder, ttl)
-                            .map(granted -> new AcquireOutcome(granted, null, expired)));
+                    return new AcquireOutcome(granted, held, expired);
                 });
     }
 
-    private Uni<Lease> grant(SqlClient conn, String taskId, Phase phase, String holder, Duration ttl) {
-        return conn.preparedQuery("WITH k AS (UPDATE lease_keys SET last_token = last_token + 1 "
-                        + "WHERE task_id = $2 AND phase = $3 RETURNING last_token) "
-                        + "INSERT INTO leases (lease_id, task_id, phase, holder, fencing_token, acquired_at, expires_at, "
-                        + "renewals, status) SELECT $1, $2, $3, $4, k.last_token, clock_timestamp(), "
-                        + "clock_timestamp() + make_interval(secs => $5), 0, 'ACTIVE' FROM k RETURNING " + COLUMNS)
-                .execute(Tuple.of(UuidV7.next(), taskId, phase.name(), holder, ttl.toMillis() / 1000.0))
+    /**
+     * Releases in one statement when the caller holds the live lease; null when it does not (the caller then
+     * works out why: unknown, someone else's, or lapsed).
+     */
+    public Uni<Lease> releaseIfHolder(String leaseId, String holder) {
+        return pool.preparedQuery("UPDATE leases SET status = 'RELEASED', ended_at = clock_timestamp(), "
+                        + "end_reason = 'released by holder' WHERE lease_id = $1 AND holder = $2 AND status = 'ACTIVE' "
+                        + "AND expires_at > clock_timestamp() RETURNING " + COLUMNS)
+                .execute(Tuple.of(UUID.fromString(leaseId), holder))
                 .map(LeaseRepository::first);
-    }
-
-    private Uni<Lease> expire(SqlClient conn, String leaseId, String reason) {
-        return end(conn, leaseId, "EXPIRED", reason);
     }
 
     /** Ends an active lease with the given status. */

@@ -98,13 +98,21 @@ public class LeaseService {
 
     public Uni<Lease> release(Actor actor, String leaseId) {
         UUID id = leaseId(leaseId);
+        // the common case (the holder releasing its live lease) is one statement; anything else takes the
+        // locking path below, which names the reason
+        return leases.releaseIfHolder(id.toString(), actor.id())
+                .onItem().ifNull().switchTo(() -> releaseOrExplain(actor, leaseId, id))
+                .invoke(l -> events.fire("lease.released", actor.id(), leaseData(l)));
+    }
+
+    private Uni<Lease> releaseOrExplain(Actor actor, String leaseId, UUID id) {
         return leases.pool().withTransaction(conn -> leases.lock(conn, id.toString()).chain(l -> {
             requireHolder(actor, leaseId, l, false);
             if (!l.live()) {
                 throw ProblemException.conflict("lease_expired", "lease " + leaseId + " is no longer active");
             }
             return leases.end(conn, leaseId, "RELEASED", "released by holder");
-        })).invoke(l -> events.fire("lease.released", actor.id(), leaseData(l)));
+        }));
     }
 
     /** An operator takes a lease away; the holder is told and the task's ledger records who and why. */

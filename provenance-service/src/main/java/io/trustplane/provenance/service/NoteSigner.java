@@ -3,21 +3,18 @@ package io.trustplane.provenance.service;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.interfaces.EdECPrivateKey;
-import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
- * Writes C2SP tlog-checkpoints and signs them as C2SP signed notes with Ed25519 (JDK only): the signature
+ * Writes C2SP tlog-checkpoints and signs them as C2SP signed notes with Ed25519 (keys parsed by the JDK, signatures
+ * made with BouncyCastle's RFC 8032 implementation, several times faster than JDK 17's): the signature
  * line is {@code — <name> base64(keyid || signature)} and the key id is the first four bytes of
  * SHA-256(name || 0x0A || 0x01 || public key).
  */
@@ -27,7 +24,7 @@ public final class NoteSigner {
     private static final int RAW_KEY_LENGTH = 32;
 
     private final String name;
-    private final PrivateKey privateKey;
+    private final Ed25519PrivateKeyParameters privateKey;
     private final byte[] publicKey;
     private final byte[] keyId;
 
@@ -36,8 +33,8 @@ public final class NoteSigner {
             throw new IllegalArgumentException("note key name must be non-empty without spaces or '+': " + name);
         }
         this.name = name;
-        this.privateKey = privateKey;
-        this.publicKey = rawPublicKey(privateKey);
+        this.privateKey = new Ed25519PrivateKeyParameters(seed(privateKey), 0);
+        this.publicKey = this.privateKey.generatePublicKey().getEncoded();
         this.keyId = keyId(name, publicKey);
     }
 
@@ -61,18 +58,15 @@ public final class NoteSigner {
         if (!text.endsWith("\n")) {
             throw new IllegalArgumentException("note text must end with a newline");
         }
-        try {
-            Signature signature = Signature.getInstance("Ed25519");
-            signature.initSign(privateKey);
-            signature.update(text.getBytes(StandardCharsets.UTF_8));
-            byte[] sig = signature.sign();
-            byte[] blob = new byte[keyId.length + sig.length];
-            System.arraycopy(keyId, 0, blob, 0, keyId.length);
-            System.arraycopy(sig, 0, blob, keyId.length, sig.length);
-            return text + "\n\u2014 " + name + " " + Base64.getEncoder().encodeToString(blob) + "\n";
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign checkpoint", e);
-        }
+        Ed25519Signer signer = new Ed25519Signer(); // not thread-safe; cheap to make per note
+        signer.init(true, privateKey);
+        byte[] message = text.getBytes(StandardCharsets.UTF_8);
+        signer.update(message, 0, message.length);
+        byte[] sig = signer.generateSignature();
+        byte[] blob = new byte[keyId.length + sig.length];
+        System.arraycopy(keyId, 0, blob, 0, keyId.length);
+        System.arraycopy(sig, 0, blob, keyId.length, sig.length);
+        return text + "\n\u2014 " + name + " " + Base64.getEncoder().encodeToString(blob) + "\n";
     }
 
     /** The verifier key string {@code name+hex(keyid)+base64(0x01 || public key)}. */
@@ -99,30 +93,15 @@ public final class NoteSigner {
         return Arrays.copyOf(digest.digest(publicKey), 4);
     }
 
-    /**
-     * The JDK cannot derive an Ed25519 public key from a private one directly, but its key generator turns a
-     * 32-byte seed from the supplied random source into the pair: feed it the private key's seed.
-     */
-    private static byte[] rawPublicKey(PrivateKey key) {
+    /** The 32-byte RFC 8032 seed of a JDK Ed25519 private key. */
+    private static byte[] seed(PrivateKey key) {
         if (!(key instanceof EdECPrivateKey ed)) {
             throw new IllegalArgumentException("log signing key must be Ed25519, got " + key.getAlgorithm());
         }
         byte[] seed = ed.getBytes().orElseThrow(() -> new IllegalArgumentException("Ed25519 key has no seed"));
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
-            generator.initialize(NamedParameterSpec.ED25519, new SecureRandom() {
-                @Override
-                public void nextBytes(byte[] bytes) {
-                    System.arraycopy(seed, 0, bytes, 0, Math.min(seed.length, bytes.length));
-                }
-            });
-            KeyPair pair = generator.generateKeyPair();
-            PublicKey pub = pair.getPublic();
-            byte[] spki = pub.getEncoded();
-            // X.509 SubjectPublicKeyInfo for Ed25519 ends with the 32 raw key bytes
-            return Arrays.copyOfRange(spki, spki.length - RAW_KEY_LENGTH, spki.length);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot derive Ed25519 public key", e);
+        if (seed.length != RAW_KEY_LENGTH) {
+            throw new IllegalArgumentException("Ed25519 seed must be " + RAW_KEY_LENGTH + " bytes");
         }
+        return seed;
     }
 }
