@@ -310,6 +310,8 @@ public final class Main {
         String token = DevKeys.loadOrCreate(stateDir.resolve("keys")).minter()
                 .mint("dev", Duration.ofHours(12), "operator", "admin");
         String gate = "http://127.0.0.1:" + state.getProperty("service.gate.port");
+        System.out.printf("%n  Dashboard: http://127.0.0.1:%s/dashboard/ (sign in with the dev token below)%n",
+                state.getProperty("service.telemetry.port"));
         System.out.println("\nDev token (sub=dev, groups=operator,admin, valid 12 h):\n");
         System.out.println("  export TOKEN=" + token);
         System.out.println("  curl -H \"Authorization: Bearer $TOKEN\" " + gate + "/v1/whoami\n");
