@@ -128,7 +128,7 @@ public class TaskService {
                                                 }
                                                 return ledger.append(conn, taskId, "TRANSITION", actor.id(), data)
                                                         .map(entry -> new TransitionResult(moved, from, kind, granted,
-                                                                entry, att));
+                                                                lease, entry, att));
                                             }));
                         });
             });
@@ -212,6 +212,10 @@ public class TaskService {
         data.put("fencingToken", r.lease().fencingToken());
         data.put("ledgerSeq", r.ledgerEntry().seq());
         events.fire("phase.transitioned", actor.id(), data);
+        // the phase's lease ended by hand-off: released as far as anyone counting live leases is concerned
+        Map<String, Object> handedOff = LeaseService.leaseData(r.handedOff());
+        handedOff.put("reason", "handed off to " + r.task().phase().name());
+        events.fire("lease.released", actor.id(), handedOff);
         events.fire("lease.acquired", actor.id(), LeaseService.leaseData(r.lease()));
     }
 
