@@ -186,9 +186,9 @@ final class Startup {
                     sampler.shutdownNow();
                 }
                 Run run = new Run(readyMs, startedIn(log), idle, peak.get(), load.opsPerSecond());
-                System.out.printf("startup %-10s %-9s %-12s ready %5d ms  started in %5.2f s  RSS idle %4d MiB  load %4d MiB  %,7.0f req/s%n",
+                System.out.printf("startup %-10s %-9s %-12s ready %5d ms  started in %5.2f s  RSS idle %4d MiB  load %4d MiB  %,7.0f req/s (%d errors)%n",
                         spec.shortName(), jvm.key(), label, run.readyMs(), run.startedInS(), run.rssIdleKiB() / 1024,
-                        run.rssLoadKiB() / 1024, run.loadOpsPerSecond());
+                        run.rssLoadKiB() / 1024, run.loadOpsPerSecond(), load.errors());
                 return run;
             } finally {
                 stop(r.process());
