@@ -64,7 +64,8 @@ final class CrossCutting {
     }
 
     /** A variant's result (null measurement when it failed). */
-    record Result(Variant variant, Measurement m, long otlpExports, long otlpBytes, String error) {
+    record Result(Variant variant, Measurement m, List<Double> runsOpsPerSecond, long otlpExports, long otlpBytes,
+            String error) {
     }
 
     private final Bench bench;
@@ -166,15 +167,17 @@ final class CrossCutting {
                         "post_per_agent", List.of(), List.of(agents.toString(), "/validated", EVALUATE_BODY));
             };
             Measurement m = bench.measure("costs " + v.name(), load);
+            List<Double> runs = new ArrayList<>(List.of(m.opsPerSecond()));
             for (int i = 2; i <= REPEATS; i++) {
                 Measurement again = load.run(Bench.DURATION);
                 System.out.printf("costs %-22s repeat %d: %,10.0f ops/s%n", v.name(), i, again.opsPerSecond());
+                runs.add(again.opsPerSecond());
                 m = again.opsPerSecond() > m.opsPerSecond() ? again : m;
             }
-            return new Result(v, m, otlpExports.get() - exports0, otlpBytes.get() - bytes0, null);
+            return new Result(v, m, runs, otlpExports.get() - exports0, otlpBytes.get() - bytes0, null);
         } catch (Exception e) {
             System.out.println("costs " + v.name() + " failed: " + e.getMessage() + " (log: " + log + ")");
-            return new Result(v, null, 0, 0, String.valueOf(e.getMessage()).lines().findFirst().orElse("failed"));
+            return new Result(v, null, List.of(), 0, 0, String.valueOf(e.getMessage()).lines().findFirst().orElse("failed"));
         } finally {
             stop(app);
             if (v.request() == Request.LOGGED || v.name().equals("access-log")) {
@@ -287,6 +290,7 @@ final class CrossCutting {
             row.put("comparedWith", v.baseline());
             if (r.m() != null) {
                 row.put("measurement", r.m().toMap());
+                row.put("runsOpsPerSecond", r.runsOpsPerSecond().stream().map(Math::round).toList());
                 Result base = v.baseline() == null ? null : byName.get(v.baseline());
                 if (base != null && base.m() != null) {
                     row.put("deltaOpsPerSecond", Math.round(r.m().opsPerSecond() - base.m().opsPerSecond()));
@@ -362,11 +366,34 @@ final class CrossCutting {
                         .append(fmt(cpuMicros(m, base.m(), cores), 1)).append(" |\n");
             }
         }
+        md.append(noise(results, machine, cores));
         results.stream().filter(r -> r.otlpExports() > 0).forEach(r -> md.append("\n").append(r.variant().name())
                 .append(": ").append(r.otlpExports()).append(" OTLP export requests, ")
                 .append(fmt(r.otlpBytes() / 1_048_576.0, 1)).append(" MiB of spans received by the sink."));
         md.append("\n\n").append(recommendation(byName, cores));
         return md.toString();
+    }
+
+    /** How far apart consecutive runs of one configuration were, and whether other load was on the machine. */
+    private static String noise(List<Result> results, Map<String, Object> machine, int cores) {
+        StringBuilder md = new StringBuilder();
+        List<Double> spreads = results.stream().filter(r -> r.runsOpsPerSecond().size() > 1).map(r -> {
+            double max = r.runsOpsPerSecond().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            double min = r.runsOpsPerSecond().stream().mapToDouble(Double::doubleValue).min().orElse(0);
+            return 100 * (max - min) / max;
+        }).sorted().toList();
+        if (!spreads.isEmpty()) {
+            md.append("\nRun-to-run spread (consecutive measured runs of the same configuration): median ")
+                    .append(fmt(spreads.get(spreads.size() / 2), 0)).append("%, largest ")
+                    .append(fmt(spreads.get(spreads.size() - 1), 0)).append("%; differences smaller than that are noise.");
+        }
+        double load = Double.parseDouble(String.valueOf(machine.get("loadAverageAtStart")).split(" ")[0]);
+        if (load > cores / 2.0) {
+            md.append("\n**The machine was busy with other work during this run (load average ")
+                    .append(machine.get("loadAverageAtStart")).append(" on ").append(cores)
+                    .append(" cores): the figures are indicative, rerun `./trustplane bench costs` on a quiet machine.**");
+        }
+        return md.append('\n').toString();
     }
 
     /** The production defaults this run supports, with its own figures. */

@@ -295,7 +295,8 @@ final class Startup {
                 .append("`/q/health/ready` answering 200 (polled every 20 ms); **started in** = Quarkus' own log line; ")
                 .append("**RSS idle** = `VmRSS` ").append(SETTLE.toSeconds()).append(" s after ready; **RSS under load** = ")
                 .append("highest `VmRSS` (sampled every 200 ms) during ").append(LOAD.toSeconds()).append(" s of wrk, ")
-                .append(Bench.CONNECTIONS).append(" connections, `GET /v1/whoami` (JWT verified per request). Medians of ")
+                .append(Bench.CONNECTIONS).append(" connections, `GET /v1/whoami` (JWT verified per request); without ")
+                .append("`-Xmx` the heap grows with the allocation rate, so it follows the req/s served as much as the JVM. Medians of ")
                 .append(RUNS).append(" runs. The AOT cache (JEP 483/514) is trained by one start with ")
                 .append("`-XX:AOTCacheOutput` that serves the same load and is stopped with SIGTERM; the measured runs use ")
                 .append("`-XX:AOTCache` with `-XX:AOTMode=on` (a cache the JVM cannot use fails the start).\n\n");
@@ -315,6 +316,12 @@ final class Startup {
                     .append(s.extra().containsKey("cacheMiB") ? s.extra().get("cacheMiB") + " MiB, trained in "
                             + s.extra().get("trainingRunSeconds") + " s" : "—")
                     .append(" |\n");
+        }
+        double load = Double.parseDouble(String.valueOf(machine.get("loadAverageAtStart")).split(" ")[0]);
+        if (load > ((Number) machine.get("cpus")).doubleValue() / 2) {
+            md.append("\n**The machine was busy with other work during this run (load average ")
+                    .append(machine.get("loadAverageAtStart")).append(" at the start): the times are inflated and ")
+                    .append("noisy; rerun `./trustplane bench startup` on a quiet machine.**\n");
         }
         md.append("\nFirst start of each service on an empty database (Flyway migrates it; default JVM, not in the medians): ");
         List<String> firsts = new ArrayList<>();
