@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Startup-to-ready and resident memory of one packaged Trustplane service (the figures in docs/operations.md).
+# Startup-to-ready and resident memory of one packaged Trustplane service, against your own PostgreSQL and Redis.
+# For every service on the default JVM, JDK 25 and JDK 25 + AOT cache (medians of 3, idle and under load, embedded
+# PostgreSQL/Redis, training included) run `./trustplane bench startup` instead: bench/results/startup.md.
 #
 #   deploy/scripts/measure-startup.sh JAVA QUARKUS_APP_DIR DATABASE PORT [extra JVM flags...]
 #   e.g. deploy/scripts/measure-startup.sh java gate-service/target/quarkus-app trustplane_gate 18083 -Xmx256m

@@ -53,6 +53,15 @@ public final class Bench {
 
     private void run() throws Exception {
         Map<String, String> machine = machine();
+        if (wanted("costs")) {
+            new CrossCutting(this, root, tools).run();
+        }
+        if (wanted("startup")) {
+            new Startup(root, tools).run();
+        }
+        if (!selected.isEmpty() && Set.of("costs", "startup").containsAll(selected)) {
+            return; // stand-alone measurements only: no suite, docs/performance.md left as it is
+        }
         Path state = Files.createTempDirectory("trustplane-bench");
         Map<ServiceSpec, Integer> ports = new LinkedHashMap<>();
         ServiceSpec.ALL.forEach(s -> ports.put(s, Infrastructure.freePort()));

@@ -124,12 +124,24 @@ public final class Suite implements AutoCloseable {
 
     private static Running launch(Config config, ServiceSpec spec, Infrastructure infra, DevKeys keys,
             String serviceToken, Path logs) {
+        return launch(config, spec, infra, keys, serviceToken, logs.resolve(spec.shortName() + ".log"),
+                javaBinary(), List.of());
+    }
+
+    /**
+     * Starts one service as {@link #start} does (same flags and properties), with the given {@code java} binary
+     * and extra JVM flags (e.g. an AOT cache), logging to {@code log}; does not wait for it to be ready.
+     * The bench's startup measurement uses it.
+     */
+    public static Running launch(Config config, ServiceSpec spec, Infrastructure infra, DevKeys keys,
+            String serviceToken, Path log, String java, List<String> jvmArgs) {
         PgEndpoint pg = infra.postgres();
         int port = config.ports().get(spec);
         List<String> cmd = new ArrayList<>();
-        cmd.add(javaBinary());
+        cmd.add(java);
         cmd.add("-Xms64m");
         cmd.add("-XX:+ExitOnOutOfMemoryError");
+        cmd.addAll(jvmArgs);
         Map<String, String> props = new LinkedHashMap<>();
         props.put("quarkus.http.port", Integer.toString(port));
         props.put("quarkus.http.host", "127.0.0.1");
@@ -147,7 +159,6 @@ public final class Suite implements AutoCloseable {
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(spec.jar(config.projectRoot()).toString());
-        Path log = logs.resolve(spec.shortName() + ".log");
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .directory(config.projectRoot().toFile())
