@@ -2,6 +2,7 @@ package io.trustplane.bench.jmh;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +15,9 @@ import java.util.Map;
 
 /**
  * Turns JMH's JSON result (SampleTime, µs) into bench/results/jmh.md: p50, p99, ops/s per benchmark next to
- * the figures of seed 000 where it measured the same thing.
- * Usage: {@code JmhReport <jmh.json> <jmh.md> <load before> <load after>}.
+ * the figures of seed 000 where it measured the same thing. It also writes the result again without the raw
+ * sample histograms (megabytes that no figure here is read from) as the copy to keep in git.
+ * Usage: {@code JmhReport <raw jmh.json> <kept jmh.json> <jmh.md> <load before> <load after>}.
  */
 public final class JmhReport {
 
@@ -42,12 +44,30 @@ public final class JmhReport {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 4) {
-            System.err.println("usage: JmhReport <jmh.json> <jmh.md> <load before> <load after>");
+        if (args.length != 5) {
+            System.err.println("usage: JmhReport <raw jmh.json> <kept jmh.json> <jmh.md> <load before> <load after>");
             System.exit(2);
         }
-        JsonNode results = new ObjectMapper().readTree(Path.of(args[0]).toFile());
-        Files.writeString(Path.of(args[1]), render(results, args[2], args[3]));
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode results = mapper.readTree(Path.of(args[0]).toFile());
+        mapper.writerWithDefaultPrettyPrinter().writeValue(Path.of(args[1]).toFile(), withoutRawData(results));
+        Files.writeString(Path.of(args[2]), render(results, args[3], args[4]));
+    }
+
+    /** A copy without the per-sample data: JMH's statistics and percentiles stay. */
+    static JsonNode withoutRawData(JsonNode results) {
+        JsonNode copy = results.deepCopy();
+        for (JsonNode r : copy) {
+            strip(r.path("primaryMetric"));
+            r.path("secondaryMetrics").forEach(JmhReport::strip);
+        }
+        return copy;
+    }
+
+    private static void strip(JsonNode metric) {
+        if (metric instanceof ObjectNode o) {
+            o.remove(List.of("rawData", "rawDataHistogram"));
+        }
     }
 
     static String render(JsonNode results, String loadBefore, String loadAfter) {

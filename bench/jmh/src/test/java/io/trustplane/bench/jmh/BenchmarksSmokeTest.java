@@ -99,4 +99,12 @@ class BenchmarksSmokeTest {
         assertThat(md).contains("| `LedgerBench.appendHash` |", "| 1.50 | 3.00 | 500,000 |", "60.0 / 150",
                 "×40.0, ×50.0", "before: 0.10, 0.20, 0.30");
     }
+
+    @Test
+    void keptResultDropsTheRawSamplesAndKeepsThePercentiles() throws Exception {
+        String json = "[{\"benchmark\":\"x.Y.z\",\"primaryMetric\":{\"score\":2.0,\"scorePercentiles\":{\"50.0\":1.5},"
+                + "\"rawDataHistogram\":[[[1.5,10]]]},\"secondaryMetrics\":{\"gc\":{\"rawData\":[[1.0]]}}}]";
+        String kept = JmhReport.withoutRawData(new ObjectMapper().readTree(json)).toString();
+        assertThat(kept).contains("\"scorePercentiles\":{\"50.0\":1.5}").doesNotContain("rawData");
+    }
 }
