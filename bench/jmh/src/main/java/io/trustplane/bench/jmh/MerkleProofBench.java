@@ -1,0 +1,107 @@
+package io.trustplane.bench.jmh;
+
+import io.trustplane.provenance.service.Merkle;
+import io.trustplane.provenance.service.ProvenanceService;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Inclusion proofs in a tree of {@code treeSize} leaves, for leaves drawn at random. {@code prove}: what
+ * ProvenanceService.inclusion computes (which nodes it needs, then root and audit path from the fetched
+ * nodes; the fetch itself is an in-memory copy here). {@code verify}: what a client does with the answer
+ * (RFC 9162 2.1.3.2 with the service's node hashing).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class MerkleProofBench {
+
+    private static final int LEAVES = 1024;
+
+    @Param({"1000000"})
+    public long treeSize;
+
+    private SyntheticTree tree;
+    private long[] leafIndex;
+    private byte[][] leafHash;
+    private List<byte[]>[] path;
+    private byte[] root;
+    private int next;
+
+    @Setup
+    @SuppressWarnings("unchecked")
+    public void setup() {
+        tree = SyntheticTree.build(treeSize);
+        Random random = new Random(9162);
+        leafIndex = new long[LEAVES];
+        leafHash = new byte[LEAVES][];
+        path = new List[LEAVES];
+        for (int i = 0; i < LEAVES; i++) {
+            leafIndex[i] = Math.floorMod(random.nextLong(), treeSize);
+            leafHash[i] = Merkle.leafHash(SyntheticTree.leaf(leafIndex[i]));
+            path[i] = inclusion(leafIndex[i]).hashes();
+        }
+        root = inclusion(0).root();
+    }
+
+    @Benchmark
+    public ProvenanceService.Inclusion prove() {
+        next = (next + 1) % LEAVES;
+        return inclusion(leafIndex[next]);
+    }
+
+    @Benchmark
+    public boolean verify() {
+        next = (next + 1) % LEAVES;
+        return verifyInclusion(leafIndex[next], treeSize, leafHash[next], path[next], root);
+    }
+
+    private ProvenanceService.Inclusion inclusion(long m) {
+        long n = treeSize;
+        Set<Merkle.Node> wanted = Merkle.nodesFor(src -> {
+            Merkle.inclusionProof(m, n, src);
+            Merkle.root(n, src);
+        });
+        Merkle.NodeSource src = Merkle.fromMap(tree.fetch(wanted));
+        return new ProvenanceService.Inclusion(null, n, Merkle.root(n, src), Merkle.inclusionProof(m, n, src), null);
+    }
+
+    /** RFC 9162 2.1.3.2: recompute the root from the leaf hash and its audit path. */
+    static boolean verifyInclusion(long leafIndex, long treeSize, byte[] leafHash, List<byte[]> path, byte[] root) {
+        if (leafIndex >= treeSize) {
+            return false;
+        }
+        long fn = leafIndex;
+        long sn = treeSize - 1;
+        byte[] r = leafHash;
+        for (byte[] p : path) {
+            if (sn == 0) {
+                return false;
+            }
+            if ((fn & 1) == 1 || fn == sn) {
+                r = Merkle.nodeHash(p, r);
+                while ((fn & 1) == 0 && fn != 0) {
+                    fn >>= 1;
+                    sn >>= 1;
+                }
+            } else {
+                r = Merkle.nodeHash(r, p);
+            }
+            fn >>= 1;
+            sn >>= 1;
+        }
+        return sn == 0 && Arrays.equals(r, root);
+    }
+}
