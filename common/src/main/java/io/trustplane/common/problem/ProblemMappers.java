@@ -44,8 +44,15 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(new Problem(Problem.typeFor(e.code()), titleFor(e.status()), e.status(), e.code(),
+        Response base = respond(new Problem(Problem.typeFor(e.code()), titleFor(e.status()), e.status(), e.code(),
                 e.getMessage(), path(uri), e.errors(), e.extensions()));
+        if (e.status() != 503) {
+            return base;
+        }
+        // every 503 tells the client when to retry, as the unreachable-dependency answer below does
+        Object after = e.extensions().get("retryAfterSeconds");
+        return Response.fromResponse(base).header(HttpHeaders.RETRY_AFTER, after == null ? "1" : after.toString())
+                .build();
     }
 
     @ServerExceptionMapper(priority = 1)
