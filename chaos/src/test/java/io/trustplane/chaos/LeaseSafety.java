@@ -164,7 +164,8 @@ final class LeaseSafety {
     private CompletableFuture<Http.Reply> send(int replica, String method, String path, String token, Object body) {
         String base = replicas.get(replica);
         requests.incrementAndGet();
-        return limiter.submit(() -> cluster.http.sendAsync(method, base + path, token, body)).thenCompose(r -> {
+        boolean urgent = !(method.equals("POST") && path.equals("/v1/leases"));
+        return limiter.submit(urgent, () -> cluster.http.sendAsync(method, base + path, token, body)).thenCompose(r -> {
             String key = "lease:" + base.substring(base.lastIndexOf(':') + 1);
             cluster.tally.judge(key, r, 409);
             if (r.failure() == Http.Failure.UNREACHABLE && replicas.size() > 1) {
@@ -325,10 +326,16 @@ final class LeaseSafety {
         }
     }
 
-    /** Lets at most {@code max} asynchronous requests run; the rest queue without blocking a thread. */
+    /**
+     * Lets at most {@code max} asynchronous requests run; the rest queue without blocking a thread. Urgent
+     * requests (a holder's release or renewal, the operator's force-release) go before queued acquisitions, as
+     * they would on the holder's own connection: behind a thousand queued attempts they would find the lease
+     * already lapsed.
+     */
     static final class Limiter {
 
         private final int max;
+        private final ConcurrentLinkedQueue<Runnable> urgent = new ConcurrentLinkedQueue<>();
         private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
         private final AtomicInteger running = new AtomicInteger();
 
@@ -336,9 +343,9 @@ final class LeaseSafety {
             this.max = max;
         }
 
-        <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> task) {
+        <T> CompletableFuture<T> submit(boolean isUrgent, Supplier<CompletableFuture<T>> task) {
             CompletableFuture<T> result = new CompletableFuture<>();
-            queue.add(() -> task.get().whenComplete((v, e) -> {
+            (isUrgent ? urgent : queue).add(() -> task.get().whenComplete((v, e) -> {
                 running.decrementAndGet();
                 drain();
                 if (e != null) {
@@ -354,11 +361,14 @@ final class LeaseSafety {
         private void drain() {
             while (true) {
                 int n = running.get();
-                if (n >= max || queue.isEmpty()) {
+                if (n >= max || (urgent.isEmpty() && queue.isEmpty())) {
                     return;
                 }
                 if (running.compareAndSet(n, n + 1)) {
-                    Runnable next = queue.poll();
+                    Runnable next = urgent.poll();
+                    if (next == null) {
+                        next = queue.poll();
+                    }
                     if (next == null) {
                         running.decrementAndGet();
                         continue;
