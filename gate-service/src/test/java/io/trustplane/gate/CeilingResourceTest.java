@@ -141,6 +141,7 @@ class CeilingResourceTest extends GateTestSupport {
         infra.stopRedis();
         try {
             check(token, body(id, "API_CALLS", 1, null)).statusCode(503).contentType("application/problem+json")
+                    .header("Retry-After", "1")
                     .body("code", equalTo("ceiling_store_unavailable")).body("status", equalTo(503));
         } finally {
             infra.startRedis();

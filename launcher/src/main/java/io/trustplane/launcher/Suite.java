@@ -56,12 +56,16 @@ public final class Suite implements AutoCloseable {
     private final DevKeys keys;
     private final Infrastructure infrastructure;
     private final List<Running> services;
+    private final Map<String, String> properties;
+    private String serviceToken;
 
-    private Suite(Config config, DevKeys keys, Infrastructure infrastructure, List<Running> services) {
+    private Suite(Config config, DevKeys keys, Infrastructure infrastructure, List<Running> services,
+            Map<String, String> properties) {
         this.config = config;
         this.keys = keys;
         this.infrastructure = infrastructure;
         this.services = services;
+        this.properties = Map.copyOf(properties);
     }
 
     /** Checks what can be checked before anything starts, failing with one clear line. */
@@ -93,6 +97,14 @@ public final class Suite implements AutoCloseable {
 
     /** Starts everything and returns once every service reports ready; on failure stops what it started. */
     public static Suite start(Config config) {
+        return start(config, Map.of());
+    }
+
+    /**
+     * As {@link #start(Config)}, with extra system properties given to every service (and to every replica or
+     * restart of one), e.g. shorter intervals for a test.
+     */
+    public static Suite start(Config config, Map<String, String> properties) {
         preflight(config);
         DevKeys keys = DevKeys.loadOrCreate(config.stateDir().resolve("keys"));
         Path logs = config.stateDir().resolve("logs");
@@ -107,14 +119,14 @@ public final class Suite implements AutoCloseable {
             throw new LaunchException(e.getMessage(), e);
         }
         List<Running> running = new ArrayList<>();
-        Suite suite = new Suite(config, keys, infra, running);
+        Suite suite = new Suite(config, keys, infra, running, properties);
         try {
-            String serviceToken = keys.minter().mint("trustplane-suite", Duration.ofDays(30), "service");
+            suite.serviceToken = keys.minter().mint("trustplane-suite", Duration.ofDays(30), "service");
             for (ServiceSpec spec : ServiceSpec.ALL) {
                 infra.createDatabase(spec.database());
-                running.add(launch(config, spec, infra, keys, serviceToken, logs));
+                running.add(suite.launch(spec, config.ports().get(spec), logs.resolve(spec.shortName() + ".log"), false));
             }
-            suite.awaitReady();
+            suite.awaitReady(running);
             return suite;
         } catch (RuntimeException e) {
             suite.close();
@@ -122,10 +134,10 @@ public final class Suite implements AutoCloseable {
         }
     }
 
-    private static Running launch(Config config, ServiceSpec spec, Infrastructure infra, DevKeys keys,
-            String serviceToken, Path logs) {
-        return launch(config, spec, infra, keys, serviceToken, logs.resolve(spec.shortName() + ".log"),
-                javaBinary(), List.of());
+    /** Starts one service process on {@code port}, writing (or appending) its output to {@code log}. */
+    private Running launch(ServiceSpec spec, int port, Path log, boolean append) {
+        return launch(config, spec, infrastructure, keys, serviceToken, port, log, append, javaBinary(), List.of(),
+                properties);
     }
 
     /**
@@ -135,8 +147,14 @@ public final class Suite implements AutoCloseable {
      */
     public static Running launch(Config config, ServiceSpec spec, Infrastructure infra, DevKeys keys,
             String serviceToken, Path log, String java, List<String> jvmArgs) {
+        return launch(config, spec, infra, keys, serviceToken, config.ports().get(spec), log, false, java, jvmArgs,
+                Map.of());
+    }
+
+    private static Running launch(Config config, ServiceSpec spec, Infrastructure infra, DevKeys keys,
+            String serviceToken, int port, Path log, boolean append, String java, List<String> jvmArgs,
+            Map<String, String> properties) {
         PgEndpoint pg = infra.postgres();
-        int port = config.ports().get(spec);
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.add("-Xms64m");
@@ -156,6 +174,7 @@ public final class Suite implements AutoCloseable {
         for (ServiceSpec other : ServiceSpec.ALL) {
             props.put("trustplane.services." + other.shortName(), "http://127.0.0.1:" + config.ports().get(other));
         }
+        props.putAll(properties);
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(spec.jar(config.projectRoot()).toString());
@@ -163,7 +182,8 @@ public final class Suite implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(cmd)
                     .directory(config.projectRoot().toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+                    .redirectOutput(append ? ProcessBuilder.Redirect.appendTo(log.toFile())
+                            : ProcessBuilder.Redirect.to(log.toFile()));
             pb.environment().remove("QUARKUS_PROFILE");
             return new Running(spec, pb.start(), port, log);
         } catch (IOException e) {
@@ -171,10 +191,10 @@ public final class Suite implements AutoCloseable {
         }
     }
 
-    private void awaitReady() {
+    private void awaitReady(List<Running> started) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + config.readyTimeout().toNanos();
-        List<Running> pending = new ArrayList<>(services);
+        List<Running> pending = new ArrayList<>(started);
         while (!pending.isEmpty()) {
             for (var it = pending.iterator(); it.hasNext(); ) {
                 Running r = it.next();
@@ -221,8 +241,91 @@ public final class Suite implements AutoCloseable {
         }
     }
 
-    public List<Running> services() {
+    public synchronized List<Running> services() {
         return List.copyOf(services);
+    }
+
+    /** The first started instance of {@code spec} (the one on its configured port). */
+    public synchronized Running service(ServiceSpec spec) {
+        return services.stream().filter(r -> r.spec().equals(spec)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(spec.name() + " is not part of this suite"));
+    }
+
+    /**
+     * Kills a service process as {@code kill -9} would (SIGKILL: no shutdown hooks, no draining) and waits until
+     * it is gone. It stays in {@link #services()} (not alive) until {@link #restart(Running)}.
+     */
+    public void kill(Running service) {
+        Process p = service.process();
+        p.destroyForcibly();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                throw new LaunchException(service.spec().name() + " (pid " + p.pid() + ") survived SIGKILL for 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LaunchException("interrupted while killing " + service.spec().name());
+        }
+    }
+
+    /**
+     * Starts {@code service} again on the same port (stopping it gracefully first if it still runs) and returns
+     * once it is ready; the new process replaces the old one in {@link #services()} and appends to the same log.
+     */
+    public Running restart(Running service) {
+        if (service.process().isAlive()) {
+            stop(service.process());
+        }
+        Running again = launch(service.spec(), service.port(), service.log(), true);
+        replace(service, again);
+        awaitReady(List.of(again));
+        return again;
+    }
+
+    /**
+     * Starts one more instance of {@code spec} on {@code port}, sharing the suite's PostgreSQL, Redis and keys
+     * (a second replica), and returns once it is ready; {@link #close()} stops it with the others.
+     */
+    public Running startReplica(ServiceSpec spec, int port) {
+        if (inUse(port)) {
+            throw new LaunchException("port " + port + " for a replica of " + spec.name() + " is already in use");
+        }
+        Running replica = launch(spec, port, config.stateDir().resolve("logs")
+                .resolve(spec.shortName() + "-" + port + ".log"), false);
+        synchronized (this) {
+            services.add(replica);
+        }
+        awaitReady(List.of(replica));
+        return replica;
+    }
+
+    /** Stops one instance gracefully (e.g. a replica a test no longer needs) and forgets it. */
+    public void stop(Running service) {
+        stop(service.process());
+        synchronized (this) {
+            services.remove(service);
+        }
+    }
+
+    private synchronized void replace(Running old, Running fresh) {
+        int i = services.indexOf(old);
+        if (i < 0) {
+            services.add(fresh);
+        } else {
+            services.set(i, fresh);
+        }
+    }
+
+    private static void stop(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        }
     }
 
     public DevKeys keys() {
@@ -240,7 +343,7 @@ public final class Suite implements AutoCloseable {
 
     /** Stops the services (gracefully, then forcibly), then PostgreSQL and Redis. */
     @Override
-    public void close() {
+    public synchronized void close() {
         for (Running r : services) {
             r.process().destroy();
         }

@@ -7,13 +7,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.Properties;
 
 /**
@@ -37,16 +41,23 @@ public final class Infrastructure implements AutoCloseable {
     private static Infrastructure shared;
     private static int sharedUsers;
 
-    private final EmbeddedPostgres postgres;
+    private volatile EmbeddedPostgres postgres;
     private final RedisServer redis;
     private final PgEndpoint pg;
     private final String redisUrl;
+    private final Options options;
+    private final Path pgData;
+    private final boolean scratchData;
 
-    private Infrastructure(EmbeddedPostgres postgres, RedisServer redis, PgEndpoint pg, String redisUrl) {
+    private Infrastructure(EmbeddedPostgres postgres, RedisServer redis, PgEndpoint pg, String redisUrl,
+            Options options, Path pgData, boolean scratchData) {
         this.postgres = postgres;
         this.redis = redis;
         this.pg = pg;
         this.redisUrl = redisUrl;
+        this.options = options;
+        this.pgData = pgData;
+        this.scratchData = scratchData;
     }
 
     /** One instance per JVM, shared by every test class; stopped when its last user releases it. */
@@ -86,13 +97,18 @@ public final class Infrastructure implements AutoCloseable {
     public static Infrastructure start(Options options, Map<String, String> env) {
         EmbeddedPostgres postgres = null;
         RedisServer redis = null;
+        Path pgData = null;
+        boolean scratch = false;
         try {
             PgEndpoint pg;
             String pgUrl = env.get(PG_URL_ENV);
             if (pgUrl != null && !pgUrl.isBlank()) {
                 pg = PgEndpoint.parse(pgUrl);
             } else {
-                postgres = startPostgres(options);
+                // a data directory of our own (kept across stopPostgres/startPostgres, removed by close)
+                scratch = options.dataDirectory() == null;
+                pgData = scratch ? Files.createTempDirectory("trustplane-pg-") : options.dataDirectory();
+                postgres = startPostgres(options, pgData, options.pgPort(), !scratch);
                 pg = new PgEndpoint("127.0.0.1", postgres.getPort(), "postgres", "");
             }
             String redisUrl = env.get(REDIS_URL_ENV);
@@ -109,14 +125,22 @@ public final class Infrastructure implements AutoCloseable {
                 redis.start();
                 redisUrl = "redis://127.0.0.1:" + port;
             }
-            return new Infrastructure(postgres, redis, pg, redisUrl);
+            Infrastructure infra = new Infrastructure(postgres, redis, pg, redisUrl, options, pgData, scratch);
+            if (scratch) {
+                Runtime.getRuntime().addShutdownHook(new Thread(infra::close, "trustplane-pg-scratch-cleanup"));
+            }
+            return infra;
         } catch (IOException | RuntimeException e) {
             stopQuietly(postgres, redis);
+            if (scratch) {
+                deleteQuietly(pgData);
+            }
             throw new IllegalStateException("could not start PostgreSQL/Redis: " + e.getMessage(), e);
         }
     }
 
-    private static EmbeddedPostgres startPostgres(Options options) throws IOException {
+    private static EmbeddedPostgres startPostgres(Options options, Path dataDirectory, int port,
+            boolean zonkyShutdownHook) throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setPgBinaryResolver(new UnprivilegedPgBinaryResolver())
                 .setPGStartupWait(Duration.ofSeconds(60))
@@ -128,12 +152,12 @@ public final class Infrastructure implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off");
         }
-        if (options.pgPort() > 0) {
-            builder.setPort(options.pgPort());
+        if (port > 0) {
+            builder.setPort(port);
         }
-        if (options.dataDirectory() != null) {
-            builder.setDataDirectory(options.dataDirectory()).setCleanDataDirectory(false);
-        }
+        // never cleaned by zonky: a scratch directory must survive a restart, and close() removes it
+        builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false)
+                .setRegisterShutdownHook(zonkyShutdownHook);
         return builder.start();
     }
 
@@ -176,13 +200,45 @@ public final class Infrastructure implements AutoCloseable {
         }
     }
 
-    /** Stops PostgreSQL only (Redis keeps running): for tests of what a service does while it is down. */
-    public void stopPostgres() {
+    /**
+     * Stops PostgreSQL only (Redis keeps running): for tests of what a service does while it is down. A clean
+     * (fast) shutdown: every committed transaction is on disk, and {@link #startPostgres()} brings the same
+     * data back on the same port.
+     */
+    public synchronized void stopPostgres() {
         requireEmbedded(postgres, "PostgreSQL");
         try {
             postgres.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the embedded PostgreSQL stopped by {@link #stopPostgres()} again: same port, same data directory. */
+    public synchronized void startPostgres() {
+        requireEmbedded(postgres, "PostgreSQL");
+        if (postgresRunning()) {
+            return;
+        }
+        try {
+            postgres = startPostgres(options, pgData, pg.port(), !scratchData);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The embedded PostgreSQL's data directory (null when PostgreSQL is external). */
+    public Path postgresDataDirectory() {
+        return pgData;
+    }
+
+    /** Whether the embedded PostgreSQL accepts connections (false while stopped). */
+    public boolean postgresRunning() {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(pg.host(), pg.port()), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -216,8 +272,22 @@ public final class Infrastructure implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         stopQuietly(postgres, redis);
+        if (scratchData) {
+            deleteQuietly(pgData);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: a temporary directory
+        }
     }
 
     private static void stopQuietly(EmbeddedPostgres postgres, RedisServer redis) {

@@ -39,6 +39,39 @@ class InfrastructureTest {
     }
 
     @Test
+    void postgresRestartsOnTheSamePortWithItsDataAndTheScratchDirectoryIsRemovedOnClose() throws Exception {
+        int pgPort;
+        java.nio.file.Path data;
+        try (Infrastructure infra = Infrastructure.start(Infrastructure.Options.forTests(), Map.of())) {
+            data = infra.postgresDataDirectory();
+            assertThat(data.resolve("PG_VERSION")).exists();
+            infra.createDatabase("trustplane_restart");
+            pgPort = infra.postgres().port();
+            String url = infra.postgres().jdbcUrl("trustplane_restart");
+            try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+                c.createStatement().execute("CREATE TABLE kept (v text)");
+                c.createStatement().execute("INSERT INTO kept VALUES ('before restart')");
+            }
+            infra.stopPostgres();
+            assertThat(portOpen(pgPort)).as("PostgreSQL stopped").isFalse();
+            assertThat(infra.postgresRunning()).isFalse();
+
+            infra.startPostgres();
+            assertThat(infra.postgres().port()).isEqualTo(pgPort);
+            assertThat(infra.postgresRunning()).isTrue();
+            try (Connection c = DriverManager.getConnection(url, "postgres", "");
+                    ResultSet rs = c.createStatement().executeQuery("SELECT v FROM kept")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("before restart");
+            }
+            infra.startPostgres(); // already running: nothing happens
+            assertThat(infra.postgresRunning()).isTrue();
+        }
+        assertThat(portOpen(pgPort)).as("PostgreSQL stopped").isFalse();
+        assertThat(data).as("the scratch data directory is removed").doesNotExist();
+    }
+
+    @Test
     void parsesExternalServerUrls() {
         PgEndpoint pg = PgEndpoint.parse("postgresql://app:secret@db.local:6543/ignored");
         assertThat(pg).isEqualTo(new PgEndpoint("db.local", 6543, "app", "secret"));

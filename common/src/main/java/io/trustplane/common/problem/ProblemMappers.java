@@ -44,8 +44,15 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        return respond(new Problem(Problem.typeFor(e.code()), titleFor(e.status()), e.status(), e.code(),
+        Response base = respond(new Problem(Problem.typeFor(e.code()), titleFor(e.status()), e.status(), e.code(),
                 e.getMessage(), path(uri), e.errors(), e.extensions()));
+        if (e.status() != 503) {
+            return base;
+        }
+        // every 503 tells the client when to retry, as the unreachable-dependency answer below does
+        Object after = e.extensions().get("retryAfterSeconds");
+        return Response.fromResponse(base).header(HttpHeaders.RETRY_AFTER, after == null ? "1" : after.toString())
+                .build();
     }
 
     @ServerExceptionMapper(priority = 1)
@@ -198,14 +205,22 @@ public class ProblemMappers {
                     || name.equals("io.netty.channel.ConnectTimeoutException")
                     || name.startsWith("org.eclipse.microprofile.faulttolerance.exceptions.")
                     || name.equals("java.sql.SQLTransientConnectionException")
-                    || (t.getMessage() != null && (t.getMessage().contains("Connection refused")
-                    || t.getMessage().contains("Connection is closed")
-                    || t.getMessage().contains("Timeout waiting for connection")))) {
+                    || (t.getMessage() != null && UNAVAILABLE_MESSAGES.stream().anyMatch(t.getMessage()::contains))) {
                 return true;
             }
         }
         return false;
     }
+
+    /**
+     * What a dependency going away says. The last four come from a PostgreSQL restart: a query on a pooled
+     * connection the server closed (the Vert.x client's wording), and the server's own notices while it stops
+     * or starts (SQLSTATE 57P01, 57P03).
+     */
+    private static final List<String> UNAVAILABLE_MESSAGES = List.of("Connection refused", "Connection is closed",
+            "Timeout waiting for connection", "Connection is not active now",
+            "terminating connection due to administrator command", "the database system is shutting down",
+            "the database system is starting up");
 
     /** {@code evaluate.request.context.action} becomes {@code context.action}; a query parameter keeps its name. */
     static String fieldOf(Path path) {

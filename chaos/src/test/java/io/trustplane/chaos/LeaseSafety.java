@@ -1,0 +1,381 @@
+package io.trustplane.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Many agents racing for a few lease keys with one-second TTLs on two lease-service replicas, while an operator
+ * force-releases live leases. Each contender is an asynchronous chain (no thread of its own); at most
+ * {@code connections} requests are in flight at once. Afterwards {@link #check()} reads the lease table, the
+ * per-key fencing counters and the ledger with JDBC and proves that no two valid holders of a key ever
+ * overlapped, that fencing tokens strictly increase without gaps, and that every grant, release and forced
+ * release a client was told about is recorded.
+ */
+final class LeaseSafety {
+
+    static final String PHASE = "IMPLEMENT";
+
+    /** A grant a contender was told about (201). */
+    record Grant(String leaseId, String taskId, String holder, long token) {
+    }
+
+    /** What the check over the database found. */
+    record Result(int keysChecked, long leasesChecked, long overlaps, long tokenProblems, long missing,
+            long expired, long forceReleased, long released, List<String> samples) {
+    }
+
+    private final Cluster cluster;
+    private final String tag;
+    private final List<String> replicas;
+    private final int contenders;
+    private final int keys;
+    private final int attempts;
+    private final Limiter limiter;
+    private final ConcurrentLinkedQueue<Grant> grants = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedDeque<Grant> recent = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final Set<String> released = ConcurrentHashMap.newKeySet();
+    private final Set<String> forced = ConcurrentHashMap.newKeySet();
+    private final AtomicLong renewed = new AtomicLong();
+    private final AtomicLong conflicts = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicInteger attemptsStarted = new AtomicInteger();
+    private final Map<Integer, String> tokens = new ConcurrentHashMap<>();
+
+    LeaseSafety(Cluster cluster, String tag, List<String> replicas, int contenders, int keys, int attempts,
+            int connections) {
+        this.cluster = cluster;
+        this.tag = tag;
+        this.replicas = replicas;
+        this.contenders = contenders;
+        this.keys = keys;
+        this.attempts = attempts;
+        this.limiter = new Limiter(connections);
+    }
+
+    String key(int k) {
+        return "chaos-safety-" + tag + "-k" + k;
+    }
+
+    /** Mints every contender's token up front (RS256 signing is not free). */
+    void prepare() {
+        for (int i = 0; i < contenders; i++) {
+            tokens.put(i, cluster.minter.agent("chaos-c-" + tag + "-" + i));
+        }
+    }
+
+    /** Starts every contender; the future completes when all have made their attempts. */
+    CompletableFuture<Void> start() {
+        List<CompletableFuture<Void>> all = new ArrayList<>(contenders);
+        for (int i = 0; i < contenders; i++) {
+            all.add(contender(i, 0));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /** Attempts started so far, over {@code contenders * attempts}. */
+    double progress() {
+        return attemptsStarted.get() / (double) (contenders * attempts);
+    }
+
+    private CompletableFuture<Void> contender(int i, int attempt) {
+        if (attempt >= attempts) {
+            return CompletableFuture.completedFuture(null);
+        }
+        attemptsStarted.incrementAndGet();
+        String token = tokens.get(i);
+        String taskId = key(ThreadLocalRandom.current().nextInt(keys));
+        int replica = (i + attempt) % replicas.size();
+        return send(replica, "POST", "/v1/leases", token, Map.of("taskId", taskId, "phase", PHASE, "ttlSeconds", 1))
+                .thenCompose(r -> {
+                    if (r.status() == 201) {
+                        JsonNode j = r.json();
+                        Grant g = new Grant(j.get("leaseId").asText(), j.get("taskId").asText(),
+                                j.get("holder").asText(), j.get("fencingToken").asLong());
+                        grants.add(g);
+                        recent.addLast(g);
+                        if (recent.size() > 20) {
+                            recent.pollFirst();
+                        }
+                        return afterGrant(replica, token, g);
+                    }
+                    if (r.status() == 409) {
+                        conflicts.incrementAndGet();
+                    }
+                    return CompletableFuture.completedFuture(null);
+                })
+                .thenCompose(x -> contender(i, attempt + 1));
+    }
+
+    /** The holder releases (35 %), renews once (20 %) or lets the lease lapse. */
+    private CompletableFuture<Void> afterGrant(int replica, String token, Grant g) {
+        double roll = ThreadLocalRandom.current().nextDouble();
+        if (roll < 0.35) {
+            return send(replica, "DELETE", "/v1/leases/" + g.leaseId(), token, null).thenAccept(r -> {
+                if (r.status() == 200) {
+                    released.add(g.leaseId());
+                }
+            });
+        }
+        if (roll < 0.55) {
+            return send(replica, "POST", "/v1/leases/" + g.leaseId() + "/renew", token, Map.of("ttlSeconds", 1))
+                    .thenAccept(r -> {
+                        if (r.status() == 200) {
+                            renewed.incrementAndGet();
+                        }
+                    });
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** The operator's move: force-release the newest grant it heard of (409 if it already ended). */
+    CompletableFuture<Void> forceReleaseOne() {
+        Grant g = recent.pollLast();
+        if (g == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return send(0, "POST", "/v1/leases/" + g.leaseId() + "/force-release", cluster.operator(),
+                Map.of("reason", "chaos: forced expiry")).thenAccept(f -> {
+                    if (f.status() == 200) {
+                        forced.add(g.leaseId());
+                    }
+                });
+    }
+
+    /**
+     * One request through the connection limit, judged; a replica that does not answer (it is being killed) is
+     * retried once on the other, as a client with two endpoints would.
+     */
+    private CompletableFuture<Http.Reply> send(int replica, String method, String path, String token, Object body) {
+        String base = replicas.get(replica);
+        requests.incrementAndGet();
+        boolean urgent = !(method.equals("POST") && path.equals("/v1/leases"));
+        return limiter.submit(urgent, () -> cluster.http.sendAsync(method, base + path, token, body)).thenCompose(r -> {
+            String key = "lease:" + base.substring(base.lastIndexOf(':') + 1);
+            cluster.tally.judge(key, r, 409);
+            if (r.failure() == Http.Failure.UNREACHABLE && replicas.size() > 1) {
+                return send((replica + 1) % replicas.size(), method, path, token, body);
+            }
+            return CompletableFuture.completedFuture(r);
+        });
+    }
+
+    long requests() {
+        return requests.get();
+    }
+
+    long grants() {
+        return grants.size();
+    }
+
+    long conflicts() {
+        return conflicts.get();
+    }
+
+    long renewals() {
+        return renewed.get();
+    }
+
+    long acknowledged() {
+        return grants.size() + released.size() + forced.size() + renewed.get();
+    }
+
+    /** The proof over the database: every key of the lease table, and every acknowledged grant and release. */
+    Result check() throws Exception {
+        // what clients were told before the database is read: an answer arriving during the read is checked later
+        List<Grant> grants = new ArrayList<>(this.grants);
+        Set<String> released = Set.copyOf(this.released);
+        Set<String> forced = Set.copyOf(this.forced);
+        long overlaps = 0;
+        long tokenProblems = 0;
+        long missing = 0;
+        long expired = 0;
+        long leases = 0;
+        List<String> samples = new ArrayList<>();
+        Map<String, Row> byId = new HashMap<>();
+        Map<String, Long> lastTokens = new HashMap<>();
+        Map<String, List<Row>> byKey = new HashMap<>();
+        try (Connection c = cluster.db(Cluster.LEASE)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT task_id, phase, last_token FROM lease_keys");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lastTokens.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3));
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT task_id, phase, lease_id::text, holder, fencing_token, "
+                    + "acquired_at, expires_at, ended_at, status, clock_timestamp() FROM leases "
+                    + "ORDER BY task_id, phase, fencing_token"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Row row = new Row(rs.getString(1) + "/" + rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getLong(5), rs.getObject(6, OffsetDateTime.class), rs.getObject(7, OffsetDateTime.class),
+                            rs.getObject(8, OffsetDateTime.class), rs.getString(9), rs.getObject(10, OffsetDateTime.class));
+                    byKey.computeIfAbsent(row.key(), k -> new ArrayList<>()).add(row);
+                    byId.put(row.leaseId(), row);
+                    leases++;
+                }
+            }
+            for (Map.Entry<String, List<Row>> e : byKey.entrySet()) {
+                List<Row> rows = e.getValue();
+                long active = 0;
+                for (int i = 0; i < rows.size(); i++) {
+                    Row r = rows.get(i);
+                    if (r.status().equals("ACTIVE")) {
+                        active++;
+                    }
+                    if (r.status().equals("EXPIRED") || (r.status().equals("ACTIVE") && !r.expiresAt().isAfter(r.now()))) {
+                        expired++;
+                    }
+                    if (r.token() != i + 1) {
+                        tokenProblems++;
+                        sample(samples, e.getKey() + ": token " + r.token() + " at position " + (i + 1)
+                                + " (tokens must be 1, 2, 3, ... without gaps or repeats)");
+                    }
+                    if (i > 0) {
+                        Row prev = rows.get(i - 1);
+                        if (!r.acquiredAt().isAfter(prev.acquiredAt())) {
+                            tokenProblems++;
+                            sample(samples, e.getKey() + ": token " + r.token() + " granted at " + r.acquiredAt()
+                                    + ", not after token " + prev.token() + " at " + prev.acquiredAt());
+                        }
+                        if (prev.validUntil().isAfter(r.acquiredAt())) {
+                            overlaps++;
+                            sample(samples, e.getKey() + ": token " + prev.token() + " (" + prev.holder() + ") valid until "
+                                    + prev.validUntil() + " overlaps token " + r.token() + " (" + r.holder()
+                                    + ") granted at " + r.acquiredAt());
+                        }
+                    }
+                }
+                if (active > 1) {
+                    overlaps++;
+                    sample(samples, e.getKey() + ": " + active + " ACTIVE leases");
+                }
+                Long last = lastTokens.get(e.getKey());
+                if (last == null || last != rows.size()) {
+                    tokenProblems++;
+                    sample(samples, e.getKey() + ": fencing counter " + last + " but " + rows.size() + " grants");
+                }
+            }
+            for (Grant g : grants) {
+                Row r = byId.get(g.leaseId());
+                if (r == null || r.token() != g.token() || !r.holder().equals(g.holder())
+                        || !r.key().equals(g.taskId() + "/" + PHASE)) {
+                    missing++;
+                    sample(samples, "acknowledged grant " + g + " is " + (r == null ? "missing" : "stored as " + r));
+                }
+            }
+            for (String id : released) {
+                Row r = byId.get(id);
+                if (r == null || !r.status().equals("RELEASED")) {
+                    missing++;
+                    sample(samples, "acknowledged release of " + id + " is " + (r == null ? "missing" : r.status()));
+                }
+            }
+            Set<String> ledgered = new java.util.HashSet<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT body::jsonb->'data'->>'leaseId' FROM ledger_entries "
+                    + "WHERE kind = 'LEASE_FORCE_RELEASED' AND task_id LIKE ?")) {
+                ps.setString(1, "chaos-safety-" + tag + "-%");
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ledgered.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String id : forced) {
+                Row r = byId.get(id);
+                if (r == null || !r.status().equals("FORCE_RELEASED") || !ledgered.contains(id)) {
+                    missing++;
+                    sample(samples, "acknowledged force-release of " + id + " is " + (r == null ? "missing"
+                            : r.status() + (ledgered.contains(id) ? "" : ", not in the ledger")));
+                }
+            }
+        }
+        return new Result(byKey.size(), leases, overlaps, tokenProblems, missing, expired, forced.size(),
+                released.size(), samples);
+    }
+
+    private static void sample(List<String> samples, String s) {
+        if (samples.size() < 15) {
+            samples.add(s);
+        }
+    }
+
+    /** One row of the lease table. A lease is valid from its grant until it lapsed or ended, whichever came first. */
+    private record Row(String key, String leaseId, String holder, long token, OffsetDateTime acquiredAt,
+            OffsetDateTime expiresAt, OffsetDateTime endedAt, String status, OffsetDateTime now) {
+
+        OffsetDateTime validUntil() {
+            if (endedAt == null || status.equals("ACTIVE")) {
+                return expiresAt;
+            }
+            return endedAt.isBefore(expiresAt) ? endedAt : expiresAt;
+        }
+    }
+
+    /**
+     * Lets at most {@code max} asynchronous requests run; the rest queue without blocking a thread. Urgent
+     * requests (a holder's release or renewal, the operator's force-release) go before queued acquisitions, as
+     * they would on the holder's own connection: behind a thousand queued attempts they would find the lease
+     * already lapsed.
+     */
+    static final class Limiter {
+
+        private final int max;
+        private final ConcurrentLinkedQueue<Runnable> urgent = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger running = new AtomicInteger();
+
+        Limiter(int max) {
+            this.max = max;
+        }
+
+        <T> CompletableFuture<T> submit(boolean isUrgent, Supplier<CompletableFuture<T>> task) {
+            CompletableFuture<T> result = new CompletableFuture<>();
+            (isUrgent ? urgent : queue).add(() -> task.get().whenComplete((v, e) -> {
+                running.decrementAndGet();
+                drain();
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else {
+                    result.complete(v);
+                }
+            }));
+            drain();
+            return result;
+        }
+
+        private void drain() {
+            while (true) {
+                int n = running.get();
+                if (n >= max || (urgent.isEmpty() && queue.isEmpty())) {
+                    return;
+                }
+                if (running.compareAndSet(n, n + 1)) {
+                    Runnable next = urgent.poll();
+                    if (next == null) {
+                        next = queue.poll();
+                    }
+                    if (next == null) {
+                        running.decrementAndGet();
+                        continue;
+                    }
+                    next.run();
+                }
+            }
+        }
+    }
+}
