@@ -1,6 +1,7 @@
 package io.trustplane.provenance.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
@@ -50,6 +51,7 @@ public class ProvenanceResource {
             List<String> hashes, String checkpoint) {
     }
 
+    @Idempotent
     @POST
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
     public Uni<RestResponse<RecordView>> create(@Valid @NotNull CreateRecordRequest request) {
