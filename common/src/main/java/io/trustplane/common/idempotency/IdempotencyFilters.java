@@ -23,9 +23,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.jboss.resteasy.reactive.server.WithFormRead;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -203,15 +201,18 @@ public class IdempotencyFilters {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /**
+     * The body as read for the method. A route that takes no body leaves it unread (and reading it here would block
+     * the event loop); its outcome cannot depend on one, so it is left out of the fingerprint.
+     */
     private static byte[] body(ContainerRequestContext request) {
-        try {
-            InputStream in = request.getEntityStream();
-            byte[] bytes = in.readAllBytes();
-            request.setEntityStream(new ByteArrayInputStream(bytes));
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        InputStream in = request.getEntityStream();
+        if (!(in instanceof ByteArrayInputStream buffered)) {
+            return new byte[0];
         }
+        byte[] bytes = buffered.readAllBytes();
+        request.setEntityStream(new ByteArrayInputStream(bytes));
+        return bytes;
     }
 
     private static String sha256(byte[] bytes) {

@@ -11,6 +11,7 @@ import io.trustplane.provenance.service.ProvenanceService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -63,7 +64,7 @@ public class ProvenanceResource {
 
     @GET
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
-    public Uni<PageView> list(@QueryParam("agentId") String agentId, @QueryParam("from") String from,
+    public Uni<PageView> list(@QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("creationType") String creationType,
             @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         String agent = agentId;
