@@ -99,7 +99,7 @@ public class ProvenanceResource {
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
     public Uni<InclusionView> proof(@PathParam("id") String id, @QueryParam("treeSize") Long treeSize) {
         Base64.Encoder b64 = Base64.getEncoder();
-        return service.inclusion(uuid(id), treeSize).map(p -> new InclusionView(p.record().id(),
+        return service.inclusion(uuid(id), treeSize).map(p -> new InclusionView(readable(p.record()).id(),
                 p.record().leafIndex(), p.treeSize(), b64.encodeToString(p.record().leafHash()),
                 b64.encodeToString(p.root()), p.hashes().stream().map(b64::encodeToString).toList(),
                 p.checkpoint()));
