@@ -37,6 +37,7 @@ class FuzzTest {
         Map<String, DbSnapshot> before = quiescentSnapshots(suite);
 
         List<RouteResult> results = new ArrayList<>();
+        Map<Integer, Integer> statuses = new java.util.TreeMap<>();
         for (Conformance.Service service : suite.services()) {
             int n = 0;
             for (Operation op : service.operations()) {
@@ -51,6 +52,7 @@ class FuzzTest {
                         failures.add(c.family() + " " + c.name() + ": " + e.getMessage());
                         continue;
                     }
+                    statuses.merge(r.status(), 1, Integer::sum);
                     List<String> problems = new ArrayList<>(Checks.violations(r, c.codecLevel()));
                     if (!op.reads() && r.status() < 300) {
                         problems.add("accepted (" + r.status() + "): " + RawHttp.abbreviate(r.text()));
@@ -71,7 +73,7 @@ class FuzzTest {
         List<String> changed = new ArrayList<>();
         before.forEach((db, snap) -> changed.addAll(snap.differences(after.get(db))));
 
-        report(results, changed);
+        report(results, statuses, changed);
         List<String> failures = results.stream()
                 .flatMap(r -> r.failures().stream().map(f -> r.service() + " " + r.route() + " | " + f)).toList();
         assertThat(failures).as("fuzzed requests that broke the contract").isEmpty();
@@ -109,7 +111,8 @@ class FuzzTest {
         return last.get();
     }
 
-    private static void report(List<RouteResult> results, List<String> changed) throws IOException {
+    private static void report(List<RouteResult> results, Map<Integer, Integer> statuses, List<String> changed)
+            throws IOException {
         StringBuilder md = new StringBuilder("# Fuzz report\n\nSeed ").append(Fuzzer.SEED)
                 .append(". Requests per route (path, query, body, field and header abuse), and what broke the contract.\n\n")
                 .append("| service | route | requests | failures |\n|---|---|---:|---:|\n");
@@ -123,7 +126,8 @@ class FuzzTest {
         }
         md.append("\n**").append(total).append(" requests over ").append(results.size()).append(" routes; ")
                 .append(failed).append(" broke the contract; ").append(changed.size())
-                .append(" tables changed by refused requests.**\n");
+                .append(" tables changed by refused requests.**\n\nAnswers by status: ").append(statuses)
+                .append(" (414 and 431 come from the HTTP codec, before any Trustplane code, with an empty body).\n");
         for (RouteResult r : results) {
             for (String f : r.failures()) {
                 md.append("\n- ").append(r.service()).append(" `").append(r.route()).append("` ").append(f);

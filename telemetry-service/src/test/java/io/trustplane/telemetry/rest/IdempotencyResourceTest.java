@@ -47,7 +47,23 @@ class IdempotencyResourceTest {
     }
 
     @Test
-    void ingestAndAlertActionsHonourTheKey() {
+    void aBlockingCreateReplaysToo() {
+        String key = UUID.randomUUID().toString();
+        String body = "{\"name\":\"idem\",\"kind\":\"WEBHOOK\",\"url\":\"http://localhost:9/hook\","
+                + "\"secret\":\"0123456789abcdef0123\"}";
+        String id = admin(key).body(body).post("/v1/subscriptions").then().statusCode(201).extract().path("id");
+        try {
+            admin(key).body(body).post("/v1/subscriptions").then().statusCode(201)
+                    .header("Idempotent-Replayed", "true").body("id", equalTo(id));
+            admin(key).body(body.replace("idem", "other")).post("/v1/subscriptions").then().statusCode(409)
+                    .body("code", equalTo("idempotency_key_reused"));
+        } finally {
+            given().auth().oauth2(TestKeys.tokens().admin()).delete("/v1/subscriptions/" + id).then().statusCode(204);
+        }
+    }
+
+    @Test
+    void ingestHonoursTheKey() {
         String agent = "idem-agent-" + UUID.randomUUID().toString().substring(0, 8);
         String key = UUID.randomUUID().toString();
         String batch = "{\"counters\":[{\"id\":\"" + UUID.randomUUID() + "\",\"name\":\"idem_test\",\"value\":1}]}";
