@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.SetArgs;
+import io.quarkus.runtime.BlockingOperationControl;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.problem.FieldViolation;
@@ -23,7 +24,9 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.jboss.resteasy.reactive.server.WithFormRead;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -202,17 +205,22 @@ public class IdempotencyFilters {
     }
 
     /**
-     * The body as read for the method. A route that takes no body leaves it unread (and reading it here would block
-     * the event loop); its outcome cannot depend on one, so it is left out of the fingerprint.
+     * The body: already buffered for a non-blocking route that reads one; read here (and kept for the method) on a
+     * blocking route's worker thread. A non-blocking route that takes no body leaves it unread, and reading it would
+     * block the event loop; its outcome cannot depend on a body, so none is part of its fingerprint.
      */
     private static byte[] body(ContainerRequestContext request) {
         InputStream in = request.getEntityStream();
-        if (!(in instanceof ByteArrayInputStream buffered)) {
+        if (!(in instanceof ByteArrayInputStream) && !BlockingOperationControl.isBlockingAllowed()) {
             return new byte[0];
         }
-        byte[] bytes = buffered.readAllBytes();
-        request.setEntityStream(new ByteArrayInputStream(bytes));
-        return bytes;
+        try {
+            byte[] bytes = in.readAllBytes();
+            request.setEntityStream(new ByteArrayInputStream(bytes));
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String sha256(byte[] bytes) {
