@@ -76,9 +76,20 @@ class AgentResourceTest extends GateTestSupport {
                 .header("Idempotent-Replayed", "true").extract().asString();
         org.assertj.core.api.Assertions.assertThat(replay).isEqualTo(first);
         as(operator()).get("/v1/agents/" + id).then().body("trustScore", equalTo(510));
+        // the same key with another body, or on another route, is a conflict naming the header
+        as(service()).header("Idempotency-Key", key).body(Map.of("claim", "tests fail", "confirmed", false))
+                .post("/v1/agents/" + id + "/outcomes").then().statusCode(409).contentType("application/problem+json")
+                .body("code", equalTo("idempotency_key_reused")).body("errors[0].field", equalTo("Idempotency-Key"));
+        as(service()).header("Idempotency-Key", key).body(Map.of("reason", "x"))
+                .post("/v1/agents/" + id + "/suspend").then().statusCode(409)
+                .body("code", equalTo("idempotency_key_reused"));
+        // another caller's identical key is its own
+        as(operator()).header("Idempotency-Key", key).body(Map.of("claim", "tests pass", "confirmed", true))
+                .post("/v1/agents/" + id + "/outcomes").then().statusCode(200)
+                .header("Idempotent-Replayed", org.hamcrest.Matchers.nullValue());
         // another key runs again
         as(service()).header("Idempotency-Key", unique("outcome")).body(Map.of("claim", "tests pass", "confirmed", true))
-                .post("/v1/agents/" + id + "/outcomes").then().statusCode(200).body("agent.trustScore", greaterThan(510));
+                .post("/v1/agents/" + id + "/outcomes").then().statusCode(200).body("agent.trustScore", greaterThan(520));
         as(service()).header("Idempotency-Key", "bad key!").body(Map.of("claim", "x", "confirmed", true))
                 .post("/v1/agents/" + id + "/outcomes").then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("Idempotency-Key"));

@@ -56,8 +56,10 @@ class ProvenanceResourceTest {
 
         given().auth().oauth2(TestKeys.tokens().agent("agent-7")).get("/v1/provenance/" + r.getString("id"))
                 .then().statusCode(200).body("leafIndex", equalTo((int) index)).body("metadata.b", equalTo(2));
-        // another agent may not read it
+        // another agent may not read it, nor learn its place in the log
         given().auth().oauth2(TestKeys.tokens().agent("agent-8")).get("/v1/provenance/" + r.getString("id"))
+                .then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(TestKeys.tokens().agent("agent-8")).get("/v1/provenance/" + r.getString("id") + "/proof")
                 .then().statusCode(403).contentType("application/problem+json");
     }
 

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
+import io.trustplane.common.json.CollectionLimits;
+import io.trustplane.common.json.StrictJson;
+import io.vertx.pgclient.PgException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
@@ -91,7 +94,14 @@ public class ProblemMappers {
     public Response json(JsonProcessingException e, UriInfo uri) {
         String field = "body";
         String message;
-        if (e instanceof InvalidFormatException ife) {
+        if (e instanceof CollectionLimits.TooManyItemsException tooMany) {
+            field = jsonPath(tooMany);
+            message = "must have at most " + tooMany.max() + " items";
+        } else if (e instanceof InvalidFormatException ife && ife.getValue() instanceof String text
+                && text.indexOf('\u0000') >= 0) {
+            field = jsonPath(ife);
+            message = StrictJson.NUL_MESSAGE;
+        } else if (e instanceof InvalidFormatException ife) {
             field = jsonPath(ife);
             message = ife.getTargetType() != null && ife.getTargetType().isEnum()
                     ? "must be one of " + java.util.Arrays.toString(ife.getTargetType().getEnumConstants())
@@ -153,6 +163,15 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e, UriInfo uri) {
+        String dataError = dataExceptionState(e);
+        if (dataError != null) {
+            // SQLSTATE class 22: PostgreSQL refused a value the request carried (a NUL character, a number out of
+            // range); bad input, answered without the database's own words
+            LOG.debugf("data exception %s on %s", dataError, path(uri));
+            String message = "holds a value that cannot be stored (for example a NUL character)";
+            return respond(new Problem(Problem.typeFor("invalid_request"), titleFor(400), 400, "invalid_request",
+                    "body: " + message, path(uri), List.of(new FieldViolation("body", message)), Map.of()));
+        }
         if (isUnavailableDependency(e)) {
             LOG.warnf("dependency unavailable on %s: %s", path(uri), e.toString());
             Response base = respond(new Problem(Problem.typeFor("dependency_unavailable"), titleFor(503), 503,
@@ -193,6 +212,16 @@ public class ProblemMappers {
             body = "{\"status\":" + problem.status() + ",\"title\":\"" + problem.title() + "\"}";
         }
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body).build();
+    }
+
+    /** The SQLSTATE when the cause chain holds a PostgreSQL data exception (class 22), else null. */
+    static String dataExceptionState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
+                return pg.getSqlState();
+            }
+        }
+        return null;
     }
 
     /** True when the cause chain shows PostgreSQL, Redis or a guarded call out of reach, not a bug. */

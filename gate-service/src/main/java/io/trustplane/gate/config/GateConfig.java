@@ -33,17 +33,6 @@ public interface GateConfig {
 
     Events events();
 
-    Idempotency idempotency();
-
-    /** Replays of POSTs carrying {@code Idempotency-Key}. */
-    interface Idempotency {
-        /** How long a successful answer is replayed. */
-        Duration ttl();
-
-        /** How long a first attempt holds the key while it runs. */
-        Duration pendingTtl();
-    }
-
     /** Batching of hot-path events. */
     interface Events {
         /** Events buffered before new ones are dropped (and counted). */

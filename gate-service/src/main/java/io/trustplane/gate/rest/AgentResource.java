@@ -2,6 +2,7 @@ package io.trustplane.gate.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.repository.AgentRepository.ScoreChange;
@@ -103,6 +104,7 @@ public class AgentResource {
         return agents.history(agentId, limit);
     }
 
+    @Idempotent
     @POST
     @Path("/suspend")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
@@ -111,6 +113,7 @@ public class AgentResource {
         return agents.suspend(agentId, true, request.reason()).map(AgentView::of);
     }
 
+    @Idempotent
     @POST
     @Path("/reinstate")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
@@ -120,6 +123,7 @@ public class AgentResource {
     }
 
     /** Verified outcomes come from verifiers (services, operators), never from the agent itself. */
+    @Idempotent
     @POST
     @Path("/outcomes")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})

@@ -2,6 +2,7 @@ package io.trustplane.gate.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.service.CeilingService;
@@ -50,6 +51,7 @@ public class CeilingResource {
             Instant resetAt, Tier tier, String reason) {
     }
 
+    @Idempotent
     @POST
     @Path("/check")
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})

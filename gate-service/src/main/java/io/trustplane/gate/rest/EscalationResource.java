@@ -2,6 +2,7 @@ package io.trustplane.gate.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
@@ -79,6 +80,7 @@ public class EscalationResource {
         });
     }
 
+    @Idempotent
     @POST
     @Path("/votes")
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
@@ -86,6 +88,7 @@ public class EscalationResource {
         return escalations.vote(uuid(id), caller.id(), request.approve(), request.reason()).map(EscalationView::of);
     }
 
+    @Idempotent
     @POST
     @Path("/decision")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})

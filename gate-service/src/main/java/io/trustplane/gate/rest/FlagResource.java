@@ -2,6 +2,7 @@ package io.trustplane.gate.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.repository.FlagRepository.FlagChange;
@@ -86,6 +87,7 @@ public class FlagResource {
         return rollouts.list().map(l -> l.stream().map(FlagView::of).toList());
     }
 
+    @Idempotent
     @POST
     @RolesAllowed(Roles.ADMIN)
     public Uni<RestResponse<FlagView>> create(@Valid @NotNull FlagRequest request) {
@@ -115,6 +117,7 @@ public class FlagResource {
         return rollouts.history(flag);
     }
 
+    @Idempotent
     @POST
     @Path("/{flag}/advance")
     @RolesAllowed(Roles.ADMIN)
@@ -122,6 +125,7 @@ public class FlagResource {
         return rollouts.advance(flag, caller.id()).map(FlagView::of);
     }
 
+    @Idempotent
     @POST
     @Path("/{flag}/rollback")
     @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
@@ -133,6 +137,7 @@ public class FlagResource {
         return rollouts.rollback(flag, reason, caller.id()).map(FlagView::of);
     }
 
+    @Idempotent
     @POST
     @Path("/{flag}/pause")
     @RolesAllowed(Roles.ADMIN)
@@ -140,6 +145,7 @@ public class FlagResource {
         return rollouts.pause(flag, true, caller.id()).map(FlagView::of);
     }
 
+    @Idempotent
     @POST
     @Path("/{flag}/resume")
     @RolesAllowed(Roles.ADMIN)

@@ -1,6 +1,7 @@
 package io.trustplane.gate.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.repository.PolicyRepository.PolicyFields;
@@ -83,6 +84,7 @@ public class PolicyResource {
         return policies.get(id);
     }
 
+    @Idempotent
     @POST
     @RolesAllowed(Roles.ADMIN)
     public Uni<RestResponse<PolicyRecord>> create(@Valid @NotNull PolicyRequest request) {

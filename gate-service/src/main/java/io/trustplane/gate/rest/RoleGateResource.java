@@ -2,6 +2,7 @@ package io.trustplane.gate.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.service.Decision;
@@ -52,6 +53,7 @@ public class RoleGateResource {
             Tier registeredTier, String escalationId) {
     }
 
+    @Idempotent
     @POST
     @Path("/evaluate")
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})

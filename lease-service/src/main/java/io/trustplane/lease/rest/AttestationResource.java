@@ -1,6 +1,7 @@
 package io.trustplane.lease.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.lease.rest.TaskRequests.Attest;
@@ -35,6 +36,7 @@ public class AttestationResource {
         this.caller = caller;
     }
 
+    @Idempotent
     @POST
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<AttestationResult> attest(@Valid @NotNull Attest b) {
@@ -43,6 +45,7 @@ public class AttestationResource {
                 b.modelVersion()));
     }
 
+    @Idempotent
     @POST
     @Path("/baselines/reset")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})

@@ -2,6 +2,7 @@ package io.trustplane.lease.rest;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.lease.config.LeaseConfig;
@@ -55,6 +56,7 @@ public class LeaseResource {
         return Actors.of(caller);
     }
 
+    @Idempotent
     @POST
     @Path("/leases")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
@@ -63,6 +65,7 @@ public class LeaseResource {
                 .map(l -> Response.status(201).entity(LeaseView.of(l)).build());
     }
 
+    @Idempotent
     @POST
     @Path("/leases/{leaseId}/renew")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
@@ -77,6 +80,7 @@ public class LeaseResource {
         return leases.release(actor(), leaseId).map(LeaseView::of);
     }
 
+    @Idempotent
     @POST
     @Path("/leases/{leaseId}/force-release")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})

@@ -1,6 +1,7 @@
 package io.trustplane.lease.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.lease.rest.TaskRequests.CreateTask;
@@ -61,6 +62,7 @@ public class TaskResource {
         return Actors.of(caller);
     }
 
+    @Idempotent
     @POST
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<Response> create(@Valid @NotNull CreateTask body) {
@@ -76,6 +78,7 @@ public class TaskResource {
     }
 
     /** Moves the task; the response carries the new lease and its fencing token. */
+    @Idempotent
     @POST
     @Path("/{taskId}/transitions")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})

@@ -1,6 +1,7 @@
 package io.trustplane.provenance.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
@@ -10,6 +11,7 @@ import io.trustplane.provenance.service.ProvenanceService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -50,6 +52,7 @@ public class ProvenanceResource {
             List<String> hashes, String checkpoint) {
     }
 
+    @Idempotent
     @POST
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
     public Uni<RestResponse<RecordView>> create(@Valid @NotNull CreateRecordRequest request) {
@@ -61,7 +64,7 @@ public class ProvenanceResource {
 
     @GET
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
-    public Uni<PageView> list(@QueryParam("agentId") String agentId, @QueryParam("from") String from,
+    public Uni<PageView> list(@QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("creationType") String creationType,
             @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         String agent = agentId;
@@ -96,7 +99,7 @@ public class ProvenanceResource {
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
     public Uni<InclusionView> proof(@PathParam("id") String id, @QueryParam("treeSize") Long treeSize) {
         Base64.Encoder b64 = Base64.getEncoder();
-        return service.inclusion(uuid(id), treeSize).map(p -> new InclusionView(p.record().id(),
+        return service.inclusion(uuid(id), treeSize).map(p -> new InclusionView(readable(p.record()).id(),
                 p.record().leafIndex(), p.treeSize(), b64.encodeToString(p.record().leafHash()),
                 b64.encodeToString(p.root()), p.hashes().stream().map(b64::encodeToString).toList(),
                 p.checkpoint()));

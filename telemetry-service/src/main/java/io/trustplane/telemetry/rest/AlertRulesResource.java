@@ -1,6 +1,7 @@
 package io.trustplane.telemetry.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Roles;
 import io.trustplane.telemetry.repository.RuleRepository;
@@ -88,6 +89,7 @@ public class AlertRulesResource {
         return rules.find(id).map(o -> o.orElseThrow(() -> ProblemException.notFound("alert rule", id)));
     }
 
+    @Idempotent
     @POST
     @RolesAllowed(Roles.ADMIN)
     public Uni<Response> create(@Valid @NotNull RuleRequest body) {

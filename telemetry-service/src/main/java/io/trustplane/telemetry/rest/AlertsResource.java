@@ -1,6 +1,7 @@
 package io.trustplane.telemetry.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
@@ -91,6 +92,7 @@ public class AlertsResource {
         });
     }
 
+    @Idempotent
     @PATCH
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -3,6 +3,7 @@ package io.trustplane.telemetry.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.FieldViolation;
 import io.trustplane.common.problem.Problem;
 import io.trustplane.common.problem.ProblemException;
@@ -62,6 +63,7 @@ public class EventsResource {
         this.config = config.ingest();
     }
 
+    @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.ADMIN})
@@ -74,6 +76,7 @@ public class EventsResource {
         return enqueue(agentId, lines);
     }
 
+    @Idempotent
     @POST
     @Consumes(NDJSON)
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.ADMIN})

@@ -3,6 +3,7 @@ package io.trustplane.telemetry.rest;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.EventPublisher;
+import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
@@ -80,6 +81,7 @@ public class SubscriptionsResource {
         this.caller = caller;
     }
 
+    @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking

@@ -1,0 +1,237 @@
+package io.trustplane.common.idempotency;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
+import io.quarkus.redis.datasource.value.SetArgs;
+import io.quarkus.runtime.BlockingOperationControl;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.problem.FieldViolation;
+import io.trustplane.common.problem.ProblemException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
+import org.jboss.resteasy.reactive.server.WithFormRead;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code Idempotency-Key} on the routes marked {@link Idempotent}. The first attempt holds the key (scoped by the
+ * verified caller) in Redis while it runs; its successful (2xx) answer is kept for {@code trustplane.idempotency.ttl}
+ * together with a fingerprint of the request (method, path, SHA-256 of the body). A retry with the same key and the
+ * same request gets that answer back unchanged, with {@code Idempotent-Replayed: true}, without running again.
+ * The same key with a different request, or while the first attempt still runs, is a 409; a malformed key is a 400.
+ * A refused or failed first attempt keeps nothing, so its retry runs.
+ */
+public class IdempotencyFilters {
+
+    public static final String HEADER = "Idempotency-Key";
+    public static final String REPLAYED = "Idempotent-Replayed";
+    static final int MAX_KEY_LENGTH = 255;
+
+    private static final Logger LOG = Logger.getLogger(IdempotencyFilters.class);
+    private static final String PROPERTY = IdempotencyFilters.class.getName();
+    private static final Uni<Response> CONTINUE = Uni.createFrom().nullItem();
+    private static final Uni<Void> DONE = Uni.createFrom().voidItem();
+
+    private final ReactiveRedisDataSource redis;
+    private final ReactiveValueCommands<String, String> values;
+    private final CurrentIdentityAssociation identity;
+    private final ObjectMapper mapper;
+    private final String namespace;
+    private final Duration ttl;
+    private final Duration pendingTtl;
+
+    public IdempotencyFilters(ReactiveRedisDataSource redis, CurrentIdentityAssociation identity, ObjectMapper mapper,
+            IdempotencyConfig config, @ConfigProperty(name = "quarkus.application.name") String service) {
+        this.redis = redis;
+        this.values = redis.value(String.class);
+        this.identity = identity;
+        this.mapper = mapper;
+        this.namespace = "tp:idempotency:" + service + ":";
+        this.ttl = config.ttl();
+        this.pendingTtl = config.pendingTtl();
+    }
+
+    /** Where the key is held: what a request may replay depends on who sent it, never only on the key. */
+    private record Claim(String redisKey, String fingerprint) {
+    }
+
+    // @WithFormRead: run once the body has been read (any body, not only forms), as the fingerprint needs it
+    @Idempotent
+    @WithFormRead
+    @ServerRequestFilter
+    public Uni<Response> claim(ContainerRequestContext request) {
+        String key = request.getHeaderString(HEADER);
+        if (key == null) {
+            return CONTINUE;
+        }
+        if (!isValidKey(key)) {
+            return Uni.createFrom().failure(ProblemException.badRequest(HEADER,
+                    "must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters"));
+        }
+        String fingerprint = fingerprint(request);
+        return identity.getDeferredIdentity().flatMap(who -> {
+            String caller = who.isAnonymous() ? "anonymous" : who.getPrincipal().getName();
+            Claim claim = new Claim(namespace + sha256((caller + '\n' + key).getBytes(StandardCharsets.UTF_8)),
+                    fingerprint);
+            return hold(request, claim);
+        });
+    }
+
+    private Uni<Response> hold(ContainerRequestContext request, Claim claim) {
+        String pending = mapper.createObjectNode().put("fingerprint", claim.fingerprint()).toString();
+        // SET NX, then GET when taken: Redis 6.2 cannot combine NX with GET in one command
+        return redis.execute("SET", claim.redisKey(), pending, "NX", "PX", Long.toString(pendingTtl.toMillis()))
+                .flatMap(set -> {
+                    if (set != null && "OK".equals(set.toString())) {
+                        request.setProperty(PROPERTY, claim);
+                        return CONTINUE;
+                    }
+                    return values.get(claim.redisKey()).map(previous -> answer(previous, claim));
+                });
+    }
+
+    private Response answer(String previous, Claim claim) {
+        JsonNode stored = previous == null ? null : parse(previous);
+        if (stored != null && !stored.path("fingerprint").asText().equals(claim.fingerprint())) {
+            throw conflict("idempotency_key_reused",
+                    "was already used for a different request (method, path or body); use a new key");
+        }
+        if (stored == null || !stored.has("status")) {
+            throw conflict("idempotency_in_progress", "a request with this key is still being processed; retry shortly");
+        }
+        Response.ResponseBuilder replay = Response.status(stored.get("status").asInt()).header(REPLAYED, "true");
+        if (stored.hasNonNull("location")) {
+            replay.header(HttpHeaders.LOCATION, stored.get("location").asText());
+        }
+        if (stored.hasNonNull("body")) {
+            replay.type(stored.path("type").asText(MediaType.APPLICATION_JSON)).entity(stored.get("body").asText());
+        }
+        return replay.build();
+    }
+
+    @Idempotent
+    @ServerResponseFilter
+    public Uni<Void> remember(ContainerRequestContext request, ContainerResponseContext response) {
+        if (!(request.getProperty(PROPERTY) instanceof Claim claim)) {
+            return DONE;
+        }
+        if (response.getStatus() / 100 != 2) {
+            return values.getdel(claim.redisKey()).replaceWithVoid().onFailure().recoverWithItem(f -> {
+                LOG.debugf("could not free an idempotency key: %s", f.toString());
+                return null;
+            });
+        }
+        String body;
+        try {
+            Object entity = response.getEntity();
+            body = entity == null ? null : entity instanceof String s ? s : mapper.writeValueAsString(entity);
+        } catch (JsonProcessingException e) {
+            LOG.warnf("could not keep an idempotent answer: %s", e.toString());
+            return values.getdel(claim.redisKey()).replaceWithVoid().onFailure().recoverWithNull();
+        }
+        ObjectNode done = mapper.createObjectNode();
+        done.put("fingerprint", claim.fingerprint());
+        done.put("status", response.getStatus());
+        done.put("type", response.getMediaType() == null ? MediaType.APPLICATION_JSON : response.getMediaType().toString());
+        Object location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
+        if (location != null) {
+            done.put("location", location.toString());
+        }
+        done.put("body", body);
+        return values.set(claim.redisKey(), done.toString(), new SetArgs().px(ttl))
+                .onFailure().recoverWithItem(f -> {
+                    LOG.warnf("could not keep an idempotent answer: %s", f.toString());
+                    return null;
+                });
+    }
+
+    static boolean isValidKey(String key) {
+        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private JsonNode parse(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static ProblemException conflict(String code, String message) {
+        return new ProblemException(409, code, HEADER + ": " + message, List.of(new FieldViolation(HEADER, message)),
+                Map.of());
+    }
+
+    /** Method, path and SHA-256 of the body: what makes a retry "the same request". */
+    private static String fingerprint(ContainerRequestContext request) {
+        MessageDigest digest = sha256();
+        digest.update((request.getMethod() + ' ' + request.getUriInfo().getPath() + '\n')
+                .getBytes(StandardCharsets.UTF_8));
+        if (request.hasEntity()) {
+            digest.update(body(request));
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * The body: already buffered for a non-blocking route that reads one; read here (and kept for the method) on a
+     * blocking route's worker thread. A non-blocking route that takes no body leaves it unread, and reading it would
+     * block the event loop; its outcome cannot depend on a body, so none is part of its fingerprint.
+     */
+    private static byte[] body(ContainerRequestContext request) {
+        InputStream in = request.getEntityStream();
+        if (!(in instanceof ByteArrayInputStream) && !BlockingOperationControl.isBlockingAllowed()) {
+            return new byte[0];
+        }
+        try {
+            byte[] bytes = in.readAllBytes();
+            request.setEntityStream(new ByteArrayInputStream(bytes));
+            return bytes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

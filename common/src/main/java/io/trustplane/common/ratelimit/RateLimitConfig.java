@@ -1,0 +1,39 @@
+package io.trustplane.common.ratelimit;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Per-caller rate limits ({@code trustplane.rate-limit.*}); every service documents its values in its
+ * application.properties. Limits are per replica: N replicas admit up to N times these rates in total.
+ */
+@ConfigMapping(prefix = "trustplane.rate-limit")
+public interface RateLimitConfig {
+
+    /** Off: no bucket is kept and no X-RateLimit-* header is sent. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Role name (agent, operator, admin) -> its limit; a caller with several roles gets the most generous. */
+    Map<String, Rate> roles();
+
+    /** Roles never limited (the services calling each other). */
+    Set<String> exemptRoles();
+
+    /** Requests without a verified token (and tokens with none of the roles above), per client address. */
+    Rate anonymous();
+
+    /** Callers tracked at once by a replica before idle buckets are dropped. */
+    @WithDefault("100000")
+    int maxCallers();
+
+    /** A sustained rate and the burst a caller may spend at once. */
+    interface Rate {
+        double requestsPerSecond();
+
+        int burst();
+    }
+}

@@ -1,0 +1,173 @@
+package io.trustplane.conformance;
+
+import io.trustplane.launcher.ServiceSpec;
+import io.trustplane.launcher.Suite;
+import io.trustplane.testing.Infrastructure;
+import io.trustplane.testing.PgEndpoint;
+import io.trustplane.testing.TokenMinter;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole suite, started once for every conformance test class (JUnit extension; stopped when the last class is
+ * done, and then no process or port may be left): the four packaged services on random ports, their OpenAPI
+ * operations, tokens, and every bearer value the tests sent (the log scan looks for them).
+ */
+final class Conformance implements AutoCloseable {
+
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    /** One running service as the tests see it. */
+    record Service(ServiceSpec spec, int port, Path log, OpenApi api, List<OpenApi.Operation> operations, RawHttp http,
+            ProcessHandle process) {
+        String name() {
+            return spec.name();
+        }
+    }
+
+    private final Suite suite;
+    private final Map<String, Service> services = new LinkedHashMap<>();
+    private final List<String> authorizationValues = Collections.synchronizedList(new ArrayList<>());
+    private final TokenMinter minter;
+    private final TokenMinter forger;
+    private final List<ProcessHandle> processes = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Stops the suite even when the test JVM is ended early (Ctrl-C, a killed fork). */
+    private final Thread hook = new Thread(this::stop, "conformance-suite-stop");
+
+    private Conformance(Suite suite) {
+        this.suite = suite;
+        Runtime.getRuntime().addShutdownHook(hook);
+        this.minter = suite.keys().minter();
+        try {
+            KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+            rsa.initialize(2048);
+            this.forger = new TokenMinter(rsa.generateKeyPair().getPrivate());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Suite.Running r : suite.services()) {
+            processes.add(r.process().toHandle());
+            RawHttp http = new RawHttp(r.port(), authorizationValues);
+            RawHttp.Response doc = http.send(new RawHttp.Request("GET", "/q/openapi?format=json", List.of(), null, false),
+                    false);
+            assertThat(doc.status()).as("%s serves its OpenAPI", r.spec().name()).isEqualTo(200);
+            OpenApi api = OpenApi.parse(doc.text());
+            services.put(r.spec().shortName(), new Service(r.spec(), r.port(), r.log(), api,
+                    api.operations(r.spec().name()), http, r.process().toHandle()));
+        }
+    }
+
+    static Conformance start() throws IOException {
+        for (ServiceSpec spec : ServiceSpec.ALL) {
+            assertThat(spec.jar(ROOT)).as("%s must be packaged first (the reactor builds it before this module)",
+                    spec.name()).isRegularFile();
+        }
+        Map<ServiceSpec, Integer> ports = new LinkedHashMap<>();
+        ServiceSpec.ALL.forEach(s -> ports.put(s, Infrastructure.freePort()));
+        Path state = Files.createTempDirectory("trustplane-conformance");
+        return new Conformance(Suite.start(new Suite.Config(ROOT, state, ports, false, System.getenv(),
+                Duration.ofSeconds(240))));
+    }
+
+    List<Service> services() {
+        return List.copyOf(services.values());
+    }
+
+    Service service(String shortName) {
+        return services.get(shortName);
+    }
+
+    TokenMinter minter() {
+        return minter;
+    }
+
+    /** Signs like the real issuer, with a key the services do not trust. */
+    TokenMinter forger() {
+        return forger;
+    }
+
+    PgEndpoint postgres() {
+        return suite.infrastructure().postgres();
+    }
+
+    /** Every Authorization header value any test sent, in order. */
+    List<String> authorizationValues() {
+        synchronized (authorizationValues) {
+            return List.copyOf(authorizationValues);
+        }
+    }
+
+    /** The PEM texts of the private keys the suite runs with: they must never reach a log. */
+    List<String> privateKeyPems() throws IOException {
+        return List.of(Files.readString(suite.keys().jwtPrivateKeyFile(), StandardCharsets.UTF_8),
+                Files.readString(suite.keys().logSigningKeyFile(), StandardCharsets.UTF_8));
+    }
+
+    private void stop() {
+        if (closed.compareAndSet(false, true)) {
+            suite.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        List<Integer> ports = services.values().stream().map(Service::port).toList();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        stop();
+        for (ProcessHandle p : processes) {
+            assertThat(p.isAlive()).as("service process %d stopped", p.pid()).isFalse();
+        }
+        for (int port : ports) {
+            assertThat(Suite.inUse(port)).as("port %d released", port).isFalse();
+        }
+    }
+
+    /** Starts the suite on first use and hands it to every test class that declares it as a parameter. */
+    static final class Extension implements BeforeAllCallback, ParameterResolver {
+
+        private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(Conformance.class);
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            get(context);
+        }
+
+        private static Conformance get(ExtensionContext context) {
+            return context.getRoot().getStore(NS).computeIfAbsent("suite", k -> {
+                try {
+                    return start();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, Conformance.class);
+        }
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            return parameter.getParameter().getType() == Conformance.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            return get(context);
+        }
+    }
+}
