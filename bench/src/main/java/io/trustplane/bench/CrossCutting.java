@@ -20,10 +20,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -104,6 +106,8 @@ final class CrossCutting {
                         "SmallRye JWT: RS256 signature + claims check per request, @RolesAllowed"),
                 new Variant("jwt-cached", "plain", List.of("-Dcosts.jwt-cache.enabled=true"), Request.TOKEN, "extensions",
                         "JWT with a cache of verified tokens (key: whole token, until its exp)"),
+                new Variant("jwt-otel-ratio-0.1", "otel", List.of(ratio + RECOMMENDED_RATIO), Request.TOKEN, "jwt",
+                        "OpenTelemetry at ratio " + RECOMMENDED_RATIO + " on the authenticated request"),
                 new Variant("access-log", "plain", List.of("-Dquarkus.http.access-log.enabled=true"), Request.CONSTANT,
                         "extensions", "HTTP access log, one text line per request (to a file)"),
                 new Variant("log-text", "plain", List.of(), Request.LOGGED, "extensions",
@@ -117,11 +121,30 @@ final class CrossCutting {
                 new Variant("services-today", "metrics", List.of(), Request.TOKEN, "ceiling",
                         "what the four services carry now: HTTP metrics + JWT, no OTel"),
                 new Variant("recommended", "full", List.of(ratio + RECOMMENDED_RATIO, "-Dquarkus.log.console.json.enabled=true"),
-                        Request.TOKEN, "ceiling", "proposed production defaults: HTTP metrics + JWT + OTel at ratio "
+                        Request.TOKEN, "services-today", "proposed production defaults: HTTP metrics + JWT + OTel at ratio "
                                 + RECOMMENDED_RATIO + " + JSON logs"));
     }
 
+    /**
+     * The configurations to measure: all, or those named in {@code BENCH_COSTS_ONLY} (comma-separated) plus what
+     * they are compared with, for a quick look at a few rows (written to bench/target/work, not bench/results).
+     */
+    static List<Variant> selected(String only) {
+        if (only == null || only.isBlank()) {
+            return variants();
+        }
+        Set<String> names = new HashSet<>(List.of(only.split(",")));
+        List<Variant> all = variants();
+        for (int i = all.size() - 1; i >= 0; i--) { // a baseline comes before its rows: one pass backwards adds chains
+            if (names.contains(all.get(i).name()) && all.get(i).baseline() != null) {
+                names.add(all.get(i).baseline());
+            }
+        }
+        return all.stream().filter(v -> names.contains(v.name())).toList();
+    }
+
     void run() throws Exception {
+        String only = System.getenv("BENCH_COSTS_ONLY");
         Map<String, Object> machine = Host.facts();
         copyScript("get_per_agent");
         DevKeys keys = DevKeys.loadOrCreate(work.resolve("costs-keys")); // under target/: never committed
@@ -135,14 +158,14 @@ final class CrossCutting {
         HttpServer sink = otlpSink();
         List<Result> results = new ArrayList<>();
         try {
-            for (Variant v : variants()) {
+            for (Variant v : selected(only)) {
                 results.add(measure(v, keys, agents, constantPaths, sink.getAddress().getPort()));
             }
         } finally {
             sink.stop(0);
         }
         machine.put("loadAverageAtEnd", Host.loadAverage());
-        write(results, machine);
+        write(results, machine, only == null || only.isBlank() ? root.resolve("bench/results") : work, only != null && !only.isBlank());
     }
 
     private Result measure(Variant v, DevKeys keys, Path agents, Path constantPaths, int sinkPort) {
@@ -274,7 +297,7 @@ final class CrossCutting {
 
     // ---------------------------------------------------------------------------------------------- report
 
-    private void write(List<Result> results, Map<String, Object> machine) throws IOException {
+    private void write(List<Result> results, Map<String, Object> machine, Path dir, boolean partial) throws IOException {
         Map<String, Result> byName = new LinkedHashMap<>();
         results.forEach(r -> byName.put(r.variant().name(), r));
         int cores = Runtime.getRuntime().availableProcessors();
@@ -313,10 +336,11 @@ final class CrossCutting {
                 "(1/ops_with - 1/ops_without) x " + cores + " cores x 1e6: the CPU time the piece adds to a request "
                         + "while the machine is saturated"));
         out.put("variants", rows);
-        Path results0 = Files.createDirectories(root.resolve("bench/results"));
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(results0.resolve("costs.json").toFile(), out);
-        Files.writeString(results0.resolve("costs.md"), markdown(results, byName, machine, cores));
-        System.out.println("wrote bench/results/costs.json and costs.md");
+        String name = partial ? "costs-partial" : "costs";
+        Files.createDirectories(dir);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve(name + ".json").toFile(), out);
+        Files.writeString(dir.resolve(name + ".md"), markdown(results, byName, machine, cores));
+        System.out.println("wrote " + root.relativize(dir.resolve(name + ".json")) + " and " + name + ".md");
     }
 
     /** Extra CPU time per request of {@code with} over {@code without}, both runs saturating every core. */
@@ -405,7 +429,8 @@ final class CrossCutting {
         return "### Production defaults, from these figures\n\n"
                 + "- **OpenTelemetry tracing**: " + otel1 + " per request when every request is traced, " + otel01
                 + " at ratio 0.1, " + otel001 + " at 0.01; switching the SDK off at run time leaves " + sdkOff
-                + " (the instrumentation stays in the build). So: keep `quarkus-opentelemetry` in the build, with "
+                + " (the instrumentation stays in the build); on an authenticated request, ratio " + RECOMMENDED_RATIO
+                + " adds " + cost(r, "jwt-otel-ratio-0.1", cores) + ". So: keep `quarkus-opentelemetry` in the build, with "
                 + "`quarkus.otel.traces.sampler=parentbased_traceidratio` (build-time) and "
                 + "`quarkus.otel.traces.sampler.arg=" + RECOMMENDED_RATIO + "` (run time, "
                 + "`QUARKUS_OTEL_TRACES_SAMPLER_ARG`): a caller's sampled trace is always continued, 1 in "
@@ -429,7 +454,8 @@ final class CrossCutting {
                 + "- **Bean Validation**: " + cost(r, "validated", cores) + " per request for seed 002's evaluate "
                 + "body (JSON reading itself: " + cost(r, "unvalidated", cores) + " over a GET). Keep it.\n"
                 + "- Together: the services as they are (HTTP metrics + JWT) reach " + share(r, "services-today", "ceiling")
-                + " of the bare ceiling; with the proposed defaults " + share(r, "recommended", "ceiling") + ".\n";
+                + " of the bare ceiling; the proposed defaults (OTel at " + RECOMMENDED_RATIO + " and JSON logs on top) "
+                + share(r, "recommended", "ceiling") + ", i.e. " + cost(r, "recommended", cores) + " more per request.\n";
     }
 
     private static String cost(Map<String, Result> r, String name, int cores) {

@@ -40,6 +40,15 @@ class StandAloneMeasurementsTest {
     }
 
     @Test
+    void aSelectionBringsWhatItIsComparedWith() {
+        assertThat(CrossCutting.selected("recommended").stream().map(CrossCutting.Variant::name))
+                .containsExactly("ceiling", "services-today", "recommended");
+        assertThat(CrossCutting.selected("jwt-otel-ratio-0.1,log-json").stream().map(CrossCutting.Variant::name))
+                .containsExactly("ceiling", "extensions", "jwt", "jwt-otel-ratio-0.1", "log-text", "log-json");
+        assertThat(CrossCutting.selected("")).isEqualTo(CrossCutting.variants());
+    }
+
+    @Test
     void medianOfOddAndEvenRunCounts() {
         Startup.Run a = new Startup.Run(300, 0.3, 100, 200, 10);
         Startup.Run b = new Startup.Run(100, 0.1, 300, 100, 30);
