@@ -149,6 +149,14 @@ final class AccessTable {
                 + SELF + "\",\"counters\":[{\"name\":\"conf_matrix\",\"value\":1}]}"),
                 "agents post their own counters; services and admins any agent's; operators only read");
         telemetry("GET /v1/stats", READERS, f -> get("/v1/stats"), "");
+        telemetry("GET /v1/dashboard/series", READERS, f -> get("/v1/dashboard/series?name=role_gate_allowed"), "");
+        telemetry("GET /v1/dashboard/rollouts", READERS, f -> get("/v1/dashboard/rollouts"), "");
+        telemetry("GET /v1/dashboard/proxy/{service}/{path}", OPS, f -> get("/v1/dashboard/proxy/gate/v1/flags"),
+                "the dashboard's pass-through: operators and admins, forwarding their own token");
+        telemetry("POST /v1/dashboard/proxy/{service}/{path}", ADMIN_ONLY,
+                f -> post("/v1/dashboard/proxy/gate/v1/flags/conf-no-flag/rollback", "{\"reason\":\"matrix\"}"),
+                "operators pass the proxy, then gate-service refuses them the rollback (403)");
+
         telemetry("GET /v1/health/suite", READERS, f -> get("/v1/health/suite"), "");
         telemetry("GET /v1/subscriptions", ADMIN_ONLY, f -> get("/v1/subscriptions"), "");
         telemetry("POST /v1/subscriptions", ADMIN_ONLY, f -> post("/v1/subscriptions", "{\"name\":\"matrix\","
