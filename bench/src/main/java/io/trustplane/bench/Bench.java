@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,7 +67,9 @@ public final class Bench {
         Map<ServiceSpec, Integer> ports = new LinkedHashMap<>();
         ServiceSpec.ALL.forEach(s -> ports.put(s, Infrastructure.freePort()));
         Process ceiling = startCeilingApp();
-        try (Suite suite = Suite.start(new Suite.Config(root, state, ports, true, System.getenv(), Duration.ofSeconds(240)))) {
+        OtlpSink traces = new OtlpSink();
+        Map<String, String> env = withTracing(traces);
+        try (traces; Suite suite = Suite.start(new Suite.Config(root, state, ports, true, env, Duration.ofSeconds(240)))) {
             Scenarios scenarios = new Scenarios(this, suite, tools, state);
             baselines(suite, ceiling);
             scenarios.seedAndRun();
@@ -74,9 +77,25 @@ public final class Bench {
             ceiling.destroy();
             ceiling.waitFor(20, TimeUnit.SECONDS);
         }
+        machine.put("tracing", env.containsKey(Suite.OTLP_ENDPOINT_ENV)
+                ? String.format("on (production defaults: parent-based, ratio 0.1); %,d OTLP/HTTP exports, %.1f MiB of spans "
+                        + "received by a stand-in collector in the bench process", traces.exports(), traces.bytes() / 1_048_576.0)
+                : "off (BENCH_TRACING=off)");
         deleteTree(state); // kept when the run failed: its logs/ say why
         report.write(root.resolve("bench/results"), root.resolve("docs/performance.md"), machine);
         System.out.println("wrote docs/performance.md and bench/results/");
+    }
+
+    /**
+     * The environment for the suite under test: production defaults, so tracing on (parent-based, ratio 0.1) and
+     * exporting to {@code sink} as it would to a collector. {@code BENCH_TRACING=off} measures without it.
+     */
+    static Map<String, String> withTracing(OtlpSink sink) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        if (!"off".equals(env.get("BENCH_TRACING"))) {
+            env.putIfAbsent(Suite.OTLP_ENDPOINT_ENV, sink.endpoint());
+        }
+        return env;
     }
 
     /** The same-run ceilings every figure is compared with. */

@@ -2,7 +2,6 @@ package io.trustplane.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.sun.net.httpserver.HttpServer;
 import io.trustplane.launcher.Suite;
 import io.trustplane.testing.DevKeys;
 import io.trustplane.testing.Infrastructure;
@@ -11,7 +10,6 @@ import io.trustplane.testing.TokenMinter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,9 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code ./trustplane bench costs}: what each cross-cutting piece (OpenTelemetry tracing, Micrometer HTTP
@@ -75,8 +71,6 @@ final class CrossCutting {
     private final Tools tools;
     private final Path work;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final AtomicLong otlpExports = new AtomicLong();
-    private final AtomicLong otlpBytes = new AtomicLong();
 
     CrossCutting(Bench bench, Path root, Tools tools) {
         this.bench = bench;
@@ -155,27 +149,24 @@ final class CrossCutting {
         }
         Path agents = bench.writeLines("costs-agents", lines);
         Path constantPaths = bench.writeLines("costs-constant", List.of("/constant"));
-        HttpServer sink = otlpSink();
         List<Result> results = new ArrayList<>();
-        try {
+        try (OtlpSink sink = new OtlpSink()) {
             for (Variant v : selected(only)) {
-                results.add(measure(v, keys, agents, constantPaths, sink.getAddress().getPort()));
+                results.add(measure(v, keys, agents, constantPaths, sink));
             }
-        } finally {
-            sink.stop(0);
         }
         machine.put("loadAverageAtEnd", Host.loadAverage());
         write(results, machine, only == null || only.isBlank() ? root.resolve("bench/results") : work, only != null && !only.isBlank());
     }
 
-    private Result measure(Variant v, DevKeys keys, Path agents, Path constantPaths, int sinkPort) {
+    private Result measure(Variant v, DevKeys keys, Path agents, Path constantPaths, OtlpSink sink) {
         int port = Infrastructure.freePort();
         Path log = work.resolve("costs-" + v.name() + ".log");
         Process app = null;
         try {
-            app = start(v, port, keys, sinkPort, log);
-            long exports0 = otlpExports.get();
-            long bytes0 = otlpBytes.get();
+            app = start(v, port, keys, sink.endpoint(), log);
+            long exports0 = sink.exports();
+            long bytes0 = sink.bytes();
             String base = "http://127.0.0.1:" + port;
             Bench.Load load = d -> switch (v.request()) {
                 case CONSTANT -> tools.wrk(v.name(), base + "/constant", 2, Bench.CONNECTIONS, d, "get_paths",
@@ -197,7 +188,7 @@ final class CrossCutting {
                 runs.add(again.opsPerSecond());
                 m = again.opsPerSecond() > m.opsPerSecond() ? again : m;
             }
-            return new Result(v, m, runs, otlpExports.get() - exports0, otlpBytes.get() - bytes0, null);
+            return new Result(v, m, runs, sink.exports() - exports0, sink.bytes() - bytes0, null);
         } catch (Exception e) {
             System.out.println("costs " + v.name() + " failed: " + e.getMessage() + " (log: " + log + ")");
             return new Result(v, null, List.of(), 0, 0, String.valueOf(e.getMessage()).lines().findFirst().orElse("failed"));
@@ -209,7 +200,7 @@ final class CrossCutting {
         }
     }
 
-    private Process start(Variant v, int port, DevKeys keys, int sinkPort, Path log) throws IOException, InterruptedException {
+    private Process start(Variant v, int port, DevKeys keys, String otlpEndpoint, Path log) throws IOException, InterruptedException {
         Path jar = v.build().equals("ceiling") ? root.resolve("bench/ceiling/target/quarkus-app/quarkus-run.jar")
                 : root.resolve("bench/costs/target/costs-" + v.build() + "/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -219,7 +210,7 @@ final class CrossCutting {
                 "-Dquarkus.http.host=127.0.0.1"));
         if (!v.build().equals("ceiling")) {
             cmd.add("-Dmp.jwt.verify.publickey.location=" + keys.jwtPublicKeyFile().toUri());
-            cmd.add("-Dquarkus.otel.exporter.otlp.traces.endpoint=http://127.0.0.1:" + sinkPort);
+            cmd.add("-Dquarkus.otel.exporter.otlp.traces.endpoint=" + otlpEndpoint);
         }
         cmd.addAll(v.flags());
         cmd.add("-jar");
@@ -266,27 +257,6 @@ final class CrossCutting {
         } catch (IOException ignored) {
             // only disk space is at stake
         }
-    }
-
-    /** Accepts OTLP/HTTP exports (what a collector would receive) and counts them, so tracing pays its export. */
-    private HttpServer otlpSink() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            try (InputStream in = exchange.getRequestBody()) {
-                otlpBytes.addAndGet(in.readAllBytes().length);
-            }
-            otlpExports.incrementAndGet();
-            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "otlp-sink");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.start();
-        return server;
     }
 
     private void copyScript(String name) throws IOException {

@@ -92,7 +92,8 @@ final class Startup {
         DevKeys keys = DevKeys.loadOrCreate(state.resolve("keys"));
         Map<ServiceSpec, Integer> ports = new LinkedHashMap<>();
         ServiceSpec.ALL.forEach(s -> ports.put(s, Infrastructure.freePort()));
-        Suite.Config config = new Suite.Config(root, state, ports, false, System.getenv(), Duration.ofSeconds(240));
+        OtlpSink traces = new OtlpSink(); // production defaults include tracing: its start-up and memory count
+        Suite.Config config = new Suite.Config(root, state, ports, false, Bench.withTracing(traces), Duration.ofSeconds(240));
         String serviceToken = keys.minter().mint("trustplane-suite", Duration.ofDays(1), "service");
         Path whoami = work.resolve("startup-whoami.txt");
         Files.write(whoami, List.of("/v1/whoami"));
@@ -100,7 +101,7 @@ final class Startup {
 
         List<Series> all = new ArrayList<>();
         Map<String, Object> firstStarts = new LinkedHashMap<>();
-        try (Infrastructure infra = Infrastructure.start(new Infrastructure.Options(false, 200, null, 0, 0), System.getenv())) {
+        try (traces; Infrastructure infra = Infrastructure.start(new Infrastructure.Options(false, 200, null, 0, 0), System.getenv())) {
             Starter starter = new Starter(config, infra, keys, serviceToken, agentToken, whoami);
             for (ServiceSpec spec : ServiceSpec.ALL) {
                 infra.createDatabase(spec.database());

@@ -228,6 +228,20 @@ class ChartTest {
     }
 
     @Test
+    void tracingIsOffWithoutACollectorAndSampledWithOne() {
+        JsonNode off = defaults.get("ConfigMap", name("gate")).path("data");
+        assertThat(off.path("QUARKUS_OTEL_SDK_DISABLED").asText()).isEqualTo("true");
+        assertThat(off.has("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")).isFalse();
+
+        Rendered on = Rendered.parse(template(t -> t.set("tracing.otlpEndpoint", "http://collector.obs:4318")
+                .set("tracing.sampleRatio", "0.25")));
+        JsonNode cm = on.get("ConfigMap", name("gate")).path("data");
+        assertThat(cm.has("QUARKUS_OTEL_SDK_DISABLED")).isFalse();
+        assertThat(cm.path("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT").asText()).isEqualTo("http://collector.obs:4318");
+        assertThat(cm.path("QUARKUS_OTEL_TRACES_SAMPLER_ARG").asText()).isEqualTo("0.25");
+    }
+
+    @Test
     void imagesComeFromOnePlace() {
         assertThat(container(defaults, "lease").path("image").asText()).isEqualTo("ghcr.io/trustplane/lease-service:0.1.0");
         assertThat(container(production, "gate").path("image").asText())

@@ -30,6 +30,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Suite implements AutoCloseable {
 
+    /** OTLP/HTTP endpoint for the services' traces (e.g. http://127.0.0.1:4318); unset: tracing off. */
+    public static final String OTLP_ENDPOINT_ENV = "TRUSTPLANE_OTLP_ENDPOINT";
+
     /** Where and how to run: project root (for the jars), state directory (keys, logs, data), ports. */
     public record Config(Path projectRoot, Path stateDir, Map<ServiceSpec, Integer> ports, boolean durable,
             Map<String, String> env, Duration readyTimeout) {
@@ -173,6 +176,13 @@ public final class Suite implements AutoCloseable {
         props.put("trustplane.service-token", serviceToken);
         for (ServiceSpec other : ServiceSpec.ALL) {
             props.put("trustplane.services." + other.shortName(), "http://127.0.0.1:" + config.ports().get(other));
+        }
+        // traces go to the collector named by TRUSTPLANE_OTLP_ENDPOINT (OTLP/HTTP); without one the SDK is off
+        String otlp = config.env().get(OTLP_ENDPOINT_ENV);
+        if (otlp == null || otlp.isBlank()) {
+            props.put("quarkus.otel.sdk.disabled", "true");
+        } else {
+            props.put("quarkus.otel.exporter.otlp.traces.endpoint", otlp);
         }
         props.putAll(properties);
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
