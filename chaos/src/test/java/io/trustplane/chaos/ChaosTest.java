@@ -3,6 +3,7 @@ package io.trustplane.chaos;
 import io.trustplane.launcher.ServiceSpec;
 import io.trustplane.launcher.Suite;
 import io.trustplane.testing.Infrastructure;
+import io.trustplane.testing.log.C2spNote;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,7 +120,7 @@ class ChaosTest {
     @Order(1)
     void postgresRestartUnderLoadAnswers503ThenRecoversWithEveryAcknowledgedWrite() throws Exception {
         Phase p = new Phase("pg");
-        LogProofs.Checkpoint before = p.provenance.checkpoint(cluster.url(Cluster.PROVENANCE));
+        C2spNote.Checkpoint before = p.provenance.checkpoint(cluster.url(Cluster.PROVENANCE));
         try (Load load = new Load(p.all(), WORKERS, PACE)) {
             awaitAcks(p.all(), 3);
             Map<String, Long> unavailableBefore = unavailable();
@@ -135,7 +136,7 @@ class ChaosTest {
             awaitReadiness(true);
             awaitAcks(p.all(), 3);
         }
-        LogProofs.Checkpoint after = p.provenance.checkpoint(cluster.url(Cluster.PROVENANCE));
+        C2spNote.Checkpoint after = p.provenance.checkpoint(cluster.url(Cluster.PROVENANCE));
         assertThat(after.size()).as("the log only grows").isGreaterThanOrEqualTo(before.size());
         verify(p.all());
         assertNoViolations();
@@ -235,7 +236,7 @@ class ChaosTest {
         Suite.Running b = provenanceB;
         ProvenanceWork work = new ProvenanceWork(cluster, "kill-provenance", a, b);
         workloads.add(work);
-        LogProofs.Checkpoint before = work.checkpoint(a.url());
+        C2spNote.Checkpoint before = work.checkpoint(a.url());
         StreamProbe probe = probe("killprovenance");
         try (Load load = new Load(List.of(work), 2 * WORKERS, PACE)) {
             awaitAcks(List.of(work), 5);
@@ -256,7 +257,7 @@ class ChaosTest {
             cluster.tally.expectUnreachable(Cluster.key(a), false);
         }
         awaitSettled(probe);
-        LogProofs.Checkpoint after = work.checkpoint(a.url());
+        C2spNote.Checkpoint after = work.checkpoint(a.url());
         assertThat(after.size()).isGreaterThanOrEqualTo(before.size());
         verify(List.of(work));
         assertNoViolations();

@@ -2,6 +2,8 @@ package io.trustplane.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trustplane.launcher.Suite;
+import io.trustplane.testing.log.C2spNote;
+import io.trustplane.testing.log.Rfc9162;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -55,7 +57,7 @@ final class ProvenanceWork extends Workload {
         body.put("agentId", agent);
         body.put("creationType", "FRESH");
         body.put("contentHash", "sha256:" + HexFormat.of().formatHex(
-                LogProofs.sha256((agent + "/" + n).getBytes(StandardCharsets.UTF_8))));
+                Rfc9162.sha256((agent + "/" + n).getBytes(StandardCharsets.UTF_8))));
         body.put("metadata", Map.of("chaos", tag, "worker", worker, "n", n));
         Http.Reply r = cluster.http.post(baseUrl(worker) + "/v1/provenance", cluster.agent(agent), body);
         if (!cluster.tally.judge(tallyKey(worker), r) || !r.ok()) {
@@ -67,7 +69,7 @@ final class ProvenanceWork extends Workload {
         JsonNode j = r.json();
         byte[] leaf = Base64.getDecoder().decode(j.get("leaf").asText());
         String leafHash = j.get("leafHash").asText();
-        if (!Base64.getEncoder().encodeToString(LogProofs.leaf(leaf)).equals(leafHash)) {
+        if (!Base64.getEncoder().encodeToString(Rfc9162.leaf(leaf)).equals(leafHash)) {
             cluster.tally.violation(service(), "leafHash is not SHA-256(0x00 || leaf) for " + j.get("id"));
         }
         acks.add(new Ack(j.get("id").asText(), j.get("leafIndex").asLong(), leafHash, j.get("treeSize").asLong()));
@@ -84,12 +86,12 @@ final class ProvenanceWork extends Workload {
     }
 
     /** The latest checkpoint of {@code baseUrl}, verified, and remembered as seen. */
-    LogProofs.Checkpoint checkpoint(String baseUrl) throws Exception {
+    C2spNote.Checkpoint checkpoint(String baseUrl) throws Exception {
         Http.Reply note = cluster.http.get(baseUrl + "/v1/log/checkpoint", cluster.agent("chaos-verifier"));
         if (note.status() != 200) {
             throw new AssertionError("no checkpoint: " + note);
         }
-        LogProofs.Checkpoint c = LogProofs.verify(note.body(), key(baseUrl));
+        C2spNote.Checkpoint c = C2spNote.verify(note.body(), key(baseUrl));
         saw(c.size(), note.body());
         return c;
     }
@@ -125,7 +127,7 @@ final class ProvenanceWork extends Workload {
             }
         }
 
-        LogProofs.Checkpoint head = checkpoint(base);
+        C2spNote.Checkpoint head = checkpoint(base);
         finalTreeSize = head.size();
         Semaphore inFlight = new Semaphore(16);
         List<CompletableFuture<Void>> checks = new ArrayList<>();
@@ -143,9 +145,9 @@ final class ProvenanceWork extends Workload {
         }
         List<Seen> seen = new ArrayList<>(checkpoints.values());
         for (Seen s : seen) {
-            LogProofs.Checkpoint c;
+            C2spNote.Checkpoint c;
             try {
-                c = LogProofs.verify(s.note(), key);
+                c = C2spNote.verify(s.note(), key);
             } catch (Exception e) {
                 forks.incrementAndGet();
                 sample(samples, "checkpoint of size " + s.size() + " does not verify: " + e.getMessage());
@@ -181,7 +183,7 @@ final class ProvenanceWork extends Workload {
         return new Verification("provenance", acksChecked, lost.get(), forks.get(), samples);
     }
 
-    private static String inclusionProblem(Ack a, Http.Reply r, LogProofs.Checkpoint head) {
+    private static String inclusionProblem(Ack a, Http.Reply r, C2spNote.Checkpoint head) {
         if (r.status() != 200 || r.json() == null) {
             return "record " + a.id() + " (leaf " + a.leafIndex() + ") has no proof: " + r;
         }
@@ -191,18 +193,18 @@ final class ProvenanceWork extends Workload {
         }
         List<byte[]> path = new ArrayList<>();
         j.get("hashes").forEach(h -> path.add(Base64.getDecoder().decode(h.asText())));
-        boolean ok = LogProofs.verifyInclusion(a.leafIndex(), head.size(), Base64.getDecoder().decode(a.leafHash()),
+        boolean ok = Rfc9162.verifyInclusion(a.leafIndex(), head.size(), Base64.getDecoder().decode(a.leafHash()),
                 path, head.root());
         return ok ? null : "inclusion proof of record " + a.id() + " does not verify against the final checkpoint";
     }
 
-    private static boolean consistent(LogProofs.Checkpoint from, LogProofs.Checkpoint to, Http.Reply r) {
+    private static boolean consistent(C2spNote.Checkpoint from, C2spNote.Checkpoint to, Http.Reply r) {
         if (r.status() != 200 || r.json() == null) {
             return false;
         }
         List<byte[]> proof = new ArrayList<>();
         r.json().get("hashes").forEach(h -> proof.add(Base64.getDecoder().decode(h.asText())));
-        return LogProofs.verifyConsistency(from.size(), to.size(), from.root(), to.root(), proof);
+        return Rfc9162.verifyConsistency(from.size(), to.size(), from.root(), to.root(), proof);
     }
 
     private static synchronized void sample(List<String> samples, String s) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.trustplane.testing.TestKeys;
+import io.trustplane.testing.log.C2spNote;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

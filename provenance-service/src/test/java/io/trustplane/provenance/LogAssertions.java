@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.path.json.JsonPath;
 import io.trustplane.testing.TestKeys;
+import io.trustplane.testing.log.C2spNote;
+import io.trustplane.testing.log.Rfc9162;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.trustplane.provenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.trustplane.provenance.service.Merkle;
+import io.trustplane.testing.log.Rfc9162;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.trustplane.provenance.config.LogConfig;
 import io.trustplane.provenance.config.LogKey;
 import io.trustplane.provenance.service.NoteSigner;
+import io.trustplane.testing.log.C2spNote;
 import java.security.KeyPairGenerator;
 import java.util.Base64;
 import java.util.Optional;

@@ -9,6 +9,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.trustplane.testing.TestKeys;
+import io.trustplane.testing.log.C2spNote;
+import io.trustplane.testing.log.Rfc9162;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -7,6 +7,7 @@ import io.restassured.path.json.JsonPath;
 import io.trustplane.provenance.service.Sequencer;
 import io.trustplane.testing.TestKeys;
 import io.trustplane.testing.TrustplaneTestResource;
+import io.trustplane.testing.log.C2spNote;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;

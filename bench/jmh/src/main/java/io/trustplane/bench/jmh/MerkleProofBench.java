@@ -2,6 +2,7 @@ package io.trustplane.bench.jmh;
 
 import io.trustplane.provenance.service.Merkle;
 import io.trustplane.provenance.service.ProvenanceService;
+import io.trustplane.testing.log.Rfc9162;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -11,7 +12,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -65,7 +65,7 @@ public class MerkleProofBench {
     @Benchmark
     public boolean verify() {
         next = (next + 1) % LEAVES;
-        return verifyInclusion(leafIndex[next], treeSize, leafHash[next], path[next], root);
+        return Rfc9162.verifyInclusion(leafIndex[next], treeSize, leafHash[next], path[next], root);
     }
 
     private ProvenanceService.Inclusion inclusion(long m) {
@@ -76,32 +76,5 @@ public class MerkleProofBench {
         });
         Merkle.NodeSource src = Merkle.fromMap(tree.fetch(wanted));
         return new ProvenanceService.Inclusion(null, n, Merkle.root(n, src), Merkle.inclusionProof(m, n, src), null);
-    }
-
-    /** RFC 9162 2.1.3.2: recompute the root from the leaf hash and its audit path. */
-    static boolean verifyInclusion(long leafIndex, long treeSize, byte[] leafHash, List<byte[]> path, byte[] root) {
-        if (leafIndex >= treeSize) {
-            return false;
-        }
-        long fn = leafIndex;
-        long sn = treeSize - 1;
-        byte[] r = leafHash;
-        for (byte[] p : path) {
-            if (sn == 0) {
-                return false;
-            }
-            if ((fn & 1) == 1 || fn == sn) {
-                r = Merkle.nodeHash(p, r);
-                while ((fn & 1) == 0 && fn != 0) {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
-            } else {
-                r = Merkle.nodeHash(r, p);
-            }
-            fn >>= 1;
-            sn >>= 1;
-        }
-        return sn == 0 && Arrays.equals(r, root);
     }
 }

@@ -8,6 +8,7 @@ import io.trustplane.lease.service.AttestationResult;
 import io.trustplane.lease.service.DriftSeverity;
 import io.trustplane.provenance.service.Merkle;
 import io.trustplane.provenance.service.ProvenanceService;
+import io.trustplane.testing.log.Rfc9162;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,7 +76,7 @@ class BenchmarksSmokeTest {
         assertThat(proof.hashes()).isNotEmpty();
         assertThat(b.verify()).isTrue();
         long m = 7;
-        assertThat(MerkleProofBench.verifyInclusion(m, 1001, Merkle.leafHash(SyntheticTree.leaf(m)),
+        assertThat(Rfc9162.verifyInclusion(m, 1001, Merkle.leafHash(SyntheticTree.leaf(m)),
                 proof.hashes(), proof.root())).isFalse();
     }
 

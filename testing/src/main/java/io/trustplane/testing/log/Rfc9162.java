@@ -1,4 +1,4 @@
-package io.trustplane.provenance;
+package io.trustplane.testing.log;
 
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -10,12 +10,12 @@ import java.util.List;
  * definition over all leaves, and the verification algorithms of sections 2.1.3.2 and 2.1.4.2. It shares no
  * code with the production tree.
  */
-final class Rfc9162 {
+public final class Rfc9162 {
 
     private Rfc9162() {
     }
 
-    static byte[] sha256(byte[]... parts) {
+    public static byte[] sha256(byte[]... parts) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256");
             for (byte[] p : parts) {
@@ -27,16 +27,16 @@ final class Rfc9162 {
         }
     }
 
-    static byte[] leaf(byte[] data) {
+    public static byte[] leaf(byte[] data) {
         return sha256(new byte[] {0}, data);
     }
 
-    static byte[] node(byte[] l, byte[] r) {
+    public static byte[] node(byte[] l, byte[] r) {
         return sha256(new byte[] {1}, l, r);
     }
 
     /** MTH(D[n]) straight from RFC 6962 section 2.1. */
-    static byte[] mth(List<byte[]> data) {
+    public static byte[] mth(List<byte[]> data) {
         int n = data.size();
         if (n == 0) {
             return sha256();
@@ -52,7 +52,7 @@ final class Rfc9162 {
     }
 
     /** RFC 9162 2.1.3.2. */
-    static boolean verifyInclusion(long leafIndex, long treeSize, byte[] leafHash, List<byte[]> path, byte[] root) {
+    public static boolean verifyInclusion(long leafIndex, long treeSize, byte[] leafHash, List<byte[]> path, byte[] root) {
         if (leafIndex >= treeSize) {
             return false;
         }
@@ -81,7 +81,7 @@ final class Rfc9162 {
     }
 
     /** RFC 9162 2.1.4.2. */
-    static boolean verifyConsistency(long first, long second, byte[] firstHash, byte[] secondHash,
+    public static boolean verifyConsistency(long first, long second, byte[] firstHash, byte[] secondHash,
             List<byte[]> proof) {
         if (first > second || first == 0) {
             return false;

@@ -1,4 +1,4 @@
-package io.trustplane.provenance;
+package io.trustplane.testing.log;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -19,19 +19,19 @@ import java.util.regex.Pattern;
  * An independent verifier of C2SP signed notes (Ed25519) and tlog-checkpoints, written for tests from the
  * C2SP specs with the JDK only; it shares no code with the service.
  */
-final class C2spNote {
+public final class C2spNote {
 
     private static final Pattern KEY = Pattern.compile("([^+\\s]+)\\+([0-9a-f]{8})\\+([A-Za-z0-9+/=]+)");
     private static final Pattern CHECKPOINT = Pattern.compile("([^\\n]+)\\n(0|[1-9][0-9]*)\\n([A-Za-z0-9+/=]{44})\\n");
 
-    record Checkpoint(String origin, long size, byte[] root) {
+    public record Checkpoint(String origin, long size, byte[] root) {
     }
 
     private C2spNote() {
     }
 
     /** The checkpoint body of a signed note, after verifying the note's signature by {@code verifierKey}. */
-    static Checkpoint verify(String note, String verifierKey) throws Exception {
+    public static Checkpoint verify(String note, String verifierKey) throws Exception {
         Matcher key = KEY.matcher(verifierKey.trim());
         if (!key.matches()) {
             throw new IllegalArgumentException("bad verifier key " + verifierKey);
@@ -94,7 +94,7 @@ final class C2spNote {
     }
 
     /** RFC 8032 public key encoding -> JDK key: little-endian y with the x parity in the top bit. */
-    static PublicKey publicKey(byte[] raw) throws Exception {
+    public static PublicKey publicKey(byte[] raw) throws Exception {
         byte[] le = raw.clone();
         boolean xOdd = (le[31] & 0x80) != 0;
         le[31] &= 0x7F;
