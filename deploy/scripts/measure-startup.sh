@@ -21,6 +21,7 @@ start=$(date +%s%N)
 "$JAVA" "$@" -Dquarkus.http.port="$PORT" \
   -Dquarkus.datasource.jdbc.url="jdbc:postgresql://$PG/$DB" -Dquarkus.datasource.reactive.url="postgresql://$PG/$DB" \
   -Dquarkus.redis.hosts="$REDIS" -Dmp.jwt.verify.publickey.location="$JWT_PUBLIC_KEY" -Dtrustplane.log.key-file="$LOG_KEY" \
+  -Dquarkus.otel.sdk.disabled="${OTEL_SDK_DISABLED:-true}" \
   -jar "$APP/quarkus-run.jar" >"$LOG" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT

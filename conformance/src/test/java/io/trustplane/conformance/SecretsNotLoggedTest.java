@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Order(3)
 class SecretsNotLoggedTest {
 
-    private static final Pattern AUTH_HEADER = Pattern.compile("(?i)authorization[\"']?\\s*[:=]\\s*[\"']?(bearer|basic)\\s+\\S");
+    private static final Pattern AUTH_HEADER = Pattern.compile("(?i)authorization\\\\?[\"']?\\s*[:=]\\s*\\\\?[\"']?(bearer|basic)\\s+\\S");
 
     @Test
     void noServiceLogsATokenAKeyOrAnAuthorizationHeader(Conformance suite) throws IOException {

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The whole Trustplane suite on one machine: PostgreSQL and Redis (embedded, or the servers named by
@@ -239,12 +241,20 @@ public final class Suite implements AutoCloseable {
         }
     }
 
+    private static final Pattern JSON_MESSAGE = Pattern.compile("\"message\":\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /** A JSON log line (the services' production format) shown as its message; a text line as it is. */
+    static String readable(String line) {
+        Matcher m = JSON_MESSAGE.matcher(line);
+        return line.startsWith("{") && m.find() ? m.group(1).replace("\\n", " ").replace("\\\"", "\"") : line;
+    }
+
     /** The most telling line of a failed service's log: its first ERROR, else its last line. */
     static String lastErrorLine(Path log) {
         try {
             List<String> lines = Files.readAllLines(log);
             Optional<String> error = lines.stream().filter(l -> l.contains("ERROR")).findFirst();
-            String line = error.orElse(lines.isEmpty() ? "(empty log)" : lines.get(lines.size() - 1));
+            String line = readable(error.orElse(lines.isEmpty() ? "(empty log)" : lines.get(lines.size() - 1)));
             return line.length() > 400 ? line.substring(0, 400) + "..." : line;
         } catch (IOException e) {
             return "(no log)";
