@@ -92,8 +92,10 @@ public final class Bench {
      */
     static Map<String, String> withTracing(OtlpSink sink) {
         Map<String, String> env = new HashMap<>(System.getenv());
-        if (!"off".equals(env.get("BENCH_TRACING"))) {
-            env.putIfAbsent(Suite.OTLP_ENDPOINT_ENV, sink.endpoint());
+        if ("off".equals(env.get("BENCH_TRACING"))) {
+            env.remove(Suite.OTLP_ENDPOINT_ENV);
+        } else {
+            env.put(Suite.OTLP_ENDPOINT_ENV, sink.endpoint());
         }
         return env;
     }
@@ -203,6 +205,7 @@ public final class Bench {
         m.put("memory", Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " "));
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        m.put("cpu busy before the run", Host.cpuBusyPercent(Duration.ofSeconds(3)) + "% (other work on the machine)");
         return m;
     }
 

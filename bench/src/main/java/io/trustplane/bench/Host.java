@@ -23,7 +23,35 @@ final class Host {
         m.put("memory", Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " "));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         m.put("loadAverageAtStart", loadAverage());
+        m.put("cpuBusyAtStart", cpuBusyPercent(Duration.ofSeconds(3)));
         return m;
+    }
+
+    /**
+     * How busy the CPUs are right now, in percent of all cores over {@code window} (from /proc/stat): what else
+     * the machine is doing before a measurement starts. The load average cannot tell: it lags by minutes, so a
+     * build that just ended still shows as load.
+     */
+    static long cpuBusyPercent(Duration window) throws IOException {
+        long[] a = cpuTimes();
+        try {
+            Thread.sleep(window.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long[] b = cpuTimes();
+        long total = b[0] - a[0];
+        return total <= 0 ? 0 : Math.round(100.0 * (total - (b[1] - a[1])) / total);
+    }
+
+    /** {total, idle + iowait} jiffies of the aggregate "cpu" line. */
+    private static long[] cpuTimes() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+            total += Long.parseLong(f[i]);
+        }
+        return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
     }
 
     /** The 1, 5 and 15 minute load averages, as {@code uptime} prints them. */

@@ -11,6 +11,12 @@ public record Measurement(String scenario, String tool, int connections, double 
         long operations, double opsPerSecond, double p50Ms, double p95Ms, double p99Ms, double maxMs,
         long errors, Map<String, Object> notes) {
 
+    /** The same figures under another scenario name (the same load measured in another setting). */
+    public Measurement renamed(String name) {
+        return new Measurement(name, tool, connections, seconds, requests, operations, opsPerSecond, p50Ms, p95Ms,
+                p99Ms, maxMs, errors, notes);
+    }
+
     public double errorRate() {
         return requests == 0 ? 0 : (double) errors / requests;
     }

@@ -36,13 +36,13 @@ class StandAloneMeasurementsTest {
             assertThat(v.build()).isIn("ceiling", "plain", "metrics", "otel", "full");
         }
         assertThat(seen).contains("ceiling", "extensions", "http-metrics", "otel-ratio-1", "otel-sdk-disabled", "jwt",
-                "jwt-cached", "log-json", "validated", "recommended");
+                "jwt-cached", "log-json", "validated", "services-before", "services-defaults");
     }
 
     @Test
     void aSelectionBringsWhatItIsComparedWith() {
-        assertThat(CrossCutting.selected("recommended").stream().map(CrossCutting.Variant::name))
-                .containsExactly("ceiling", "services-today", "recommended");
+        assertThat(CrossCutting.selected("services-defaults").stream().map(CrossCutting.Variant::name))
+                .containsExactly("ceiling", "services-before", "services-defaults");
         assertThat(CrossCutting.selected("jwt-otel-ratio-0.1,log-json").stream().map(CrossCutting.Variant::name))
                 .containsExactly("ceiling", "extensions", "jwt", "jwt-otel-ratio-0.1", "log-text", "log-json");
         assertThat(CrossCutting.selected("")).isEqualTo(CrossCutting.variants());
