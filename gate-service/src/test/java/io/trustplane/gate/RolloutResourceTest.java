@@ -17,7 +17,8 @@ import static org.hamcrest.Matchers.nullValue;
 
 /**
  * Staged rollouts: seed 004's stages and triggers by default, sticky cohorts that only grow (10,000 agent ids,
- * each stage within ±1 % of its share), rollback by an admin or by the service role, every change anchored.
+ * each stage's share within the binomial bound of a hash cohort), rollback by an admin or by the service role,
+ * every change anchored. The bucket function's uniformity across many flags is checked in {@code BucketsTest}.
  */
 @QuarkusTest
 class RolloutResourceTest extends GateTestSupport {
@@ -57,8 +58,12 @@ class RolloutResourceTest extends GateTestSupport {
                 previous[i] = on;
                 in += on ? 1 : 0;
             }
-            assertThat(Math.abs(in / (double) AGENTS - percent / 100.0)).as("share at %d%%", percent)
-                    .isLessThanOrEqualTo(0.01);
+            // a hash cohort is a binomial sample: a fresh flag name each run lands anywhere within a few sigma
+            // (sigma at 50 % of 10,000 is 0.5 %), so a fixed ±1 % failed one run in twenty
+            double p = percent / 100.0;
+            double bound = 4.5 * Math.sqrt(p * (1 - p) / AGENTS);
+            assertThat(Math.abs(in / (double) AGENTS - p)).as("share at %d%%", percent)
+                    .isLessThanOrEqualTo(bound);
             if (stage < expected.length - 1) {
                 as(admin()).post("/v1/flags/" + flag + "/advance").then().statusCode(200)
                         .body("percent", equalTo(expected[stage + 1]));
