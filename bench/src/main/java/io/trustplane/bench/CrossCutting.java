@@ -98,7 +98,7 @@ final class CrossCutting {
                         "extensions", "OpenTelemetry built in, SDK switched off at run time"),
                 new Variant("jwt", "plain", List.of(), Request.TOKEN, "extensions",
                         "SmallRye JWT: RS256 signature + claims check per request, @RolesAllowed"),
-                new Variant("jwt-cached", "plain", List.of("-Dcosts.jwt-cache.enabled=true"), Request.TOKEN, "extensions",
+                new Variant("jwt-cached", "plain", List.of("-Dtrustplane.auth.token-cache.enabled=true"), Request.TOKEN, "extensions",
                         "JWT with a cache of verified tokens (key: whole token, until its exp)"),
                 new Variant("jwt-otel-ratio-0.1", "otel", List.of(ratio + RECOMMENDED_RATIO), Request.TOKEN, "jwt",
                         "OpenTelemetry at ratio " + RECOMMENDED_RATIO + " on the authenticated request"),
@@ -114,7 +114,7 @@ final class CrossCutting {
                         "Bean Validation of that record (@NotBlank, @Pattern, @Size, nested @Valid)"),
                 new Variant("services-before", "metrics", List.of(), Request.TOKEN, "ceiling",
                         "the services before these defaults: HTTP metrics + JWT verified on every request, no tracing"),
-                new Variant("services-defaults", "full", List.of("-Dcosts.jwt-cache.enabled=true", ratio + RECOMMENDED_RATIO,
+                new Variant("services-defaults", "full", List.of("-Dtrustplane.auth.token-cache.enabled=true", ratio + RECOMMENDED_RATIO,
                         "-Dquarkus.log.console.json.enabled=true"), Request.TOKEN, "services-before",
                         "the services' production defaults: HTTP metrics + cached JWT + OTel at ratio "
                                 + RECOMMENDED_RATIO + " (exported) + JSON logs"));
@@ -194,7 +194,7 @@ final class CrossCutting {
             System.out.println("costs " + v.name() + " failed: " + e.getMessage() + " (log: " + log + ")");
             return new Result(v, null, List.of(), 0, 0, String.valueOf(e.getMessage()).lines().findFirst().orElse("failed"));
         } finally {
-            stop(app);
+            Suite.stop(app, Duration.ofSeconds(20));
             if (v.request() == Request.LOGGED || v.name().equals("access-log")) {
                 truncate(log); // a line per request: hundreds of MB otherwise
             }
@@ -220,7 +220,7 @@ final class CrossCutting {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (!answers("http://127.0.0.1:" + port + "/constant")) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
-                stop(p);
+                Suite.stop(p, Duration.ofSeconds(20));
                 throw new IOException(v.name() + " did not start; see " + log);
             }
             Thread.sleep(100);
@@ -234,21 +234,6 @@ final class CrossCutting {
                     HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void stop(Process p) {
-        if (p == null) {
-            return;
-        }
-        p.destroy();
-        try {
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
         }
     }
 
@@ -413,9 +398,10 @@ final class CrossCutting {
                 + "(run time, default 100) caps the cardinality if something unexpected gets through.\n"
                 + "- **JWT verification**: " + cost(r, "jwt", cores) + " per request (RS256 signature); a cache of "
                 + "verified tokens brings that to " + cost(r, "jwt-cached", cores) + ". The cache is an "
-                + "`@Alternative @Priority(1)` `JWTParser` bean (common's `CachingJwtParser`, on in every service; the costs app carries a copy so that it needs none of common's other beans) that "
-                + "SmallRye JWT's `MpJwtValidator` injects; its price is that a token stays accepted until its own "
-                + "`exp` even if its key is rotated out.\n"
+                + "`@Alternative @Priority(1)` `JWTParser` bean (`CachingJwtParser` in the `token-cache` module: on in every service through common, and the very "
+                + "class the costs app measures) that SmallRye JWT's `MpJwtValidator` injects; its price is that a "
+                + "verified token stays accepted until its own `exp`, at most 5 minutes "
+                + "(`trustplane.auth.token-cache.max-age`), even if its key is rotated out.\n"
                 + "- **JSON logging**: " + cost(r, "log-text", cores) + " per INFO line as text, "
                 + cost(r, "log-json", cores) + " more as JSON. Nothing is logged per request on the services' hot "
                 + "paths, so JSON logs cost nothing there: keep them on in production. An HTTP access log costs "

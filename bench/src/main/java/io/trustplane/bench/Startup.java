@@ -192,7 +192,8 @@ final class Startup {
                         run.rssLoadKiB() / 1024, run.loadOpsPerSecond(), load.errors());
                 return run;
             } finally {
-                stop(r.process());
+                // SIGTERM with a long grace: a training run writes its AOT cache at exit, which takes a while
+                Suite.stop(r.process(), Duration.ofSeconds(180));
             }
         }
 
@@ -216,14 +217,6 @@ final class Startup {
                 }
                 Thread.sleep(20);
             }
-        }
-    }
-
-    /** SIGTERM and wait (a training run writes its AOT cache at exit, which takes a while), then SIGKILL. */
-    private static void stop(Process p) throws InterruptedException {
-        p.destroy();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 

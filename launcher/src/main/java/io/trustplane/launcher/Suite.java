@@ -34,6 +34,8 @@ public final class Suite implements AutoCloseable {
 
     /** OTLP/HTTP endpoint for the services' traces (e.g. http://127.0.0.1:4318); unset: tracing off. */
     public static final String OTLP_ENDPOINT_ENV = "TRUSTPLANE_OTLP_ENDPOINT";
+    /** How long a service gets to drain and exit after SIGTERM before it is killed. */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
     /** Where and how to run: project root (for the jars), state directory (keys, logs, data), ports. */
     public record Config(Path projectRoot, Path stateDir, Map<ServiceSpec, Integer> ports, boolean durable,
@@ -294,7 +296,7 @@ public final class Suite implements AutoCloseable {
      */
     public Running restart(Running service) {
         if (service.process().isAlive()) {
-            stop(service.process());
+            stop(service.process(), SHUTDOWN_GRACE);
         }
         Running again = launch(service.spec(), service.port(), service.log(), true);
         replace(service, again);
@@ -321,7 +323,7 @@ public final class Suite implements AutoCloseable {
 
     /** Stops one instance gracefully (e.g. a replica a test no longer needs) and forgets it. */
     public void stop(Running service) {
-        stop(service.process());
+        stop(service.process(), SHUTDOWN_GRACE);
         synchronized (this) {
             services.remove(service);
         }
@@ -336,10 +338,19 @@ public final class Suite implements AutoCloseable {
         }
     }
 
-    private static void stop(Process p) {
+    /** SIGTERM, up to {@code grace} to exit, then SIGKILL: how the launcher and the bench stop what they started. */
+    public static void stop(Process p, Duration grace) {
+        if (p == null) {
+            return;
+        }
         p.destroy();
+        awaitExit(p, grace);
+    }
+
+    /** Waits for a process already sent SIGTERM; SIGKILL after {@code grace}. */
+    private static void awaitExit(Process p, Duration grace) {
         try {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
@@ -368,14 +379,7 @@ public final class Suite implements AutoCloseable {
             r.process().destroy();
         }
         for (Running r : services) {
-            try {
-                if (!r.process().waitFor(30, TimeUnit.SECONDS)) {
-                    r.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                r.process().destroyForcibly();
-            }
+            awaitExit(r.process(), SHUTDOWN_GRACE);
         }
         infrastructure.close();
     }

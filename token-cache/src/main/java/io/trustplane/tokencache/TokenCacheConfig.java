@@ -1,4 +1,4 @@
-package io.trustplane.common.security;
+package io.trustplane.tokencache;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package io.trustplane.common.security;
+package io.trustplane.tokencache;
 
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
