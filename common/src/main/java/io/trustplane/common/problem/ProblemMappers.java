@@ -24,7 +24,8 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -228,7 +229,8 @@ public class ProblemMappers {
     static boolean isUnavailableDependency(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String name = t.getClass().getName();
-            if (t instanceof ConnectException || t instanceof TimeoutException
+            if (t instanceof SocketException || t instanceof ClosedChannelException || t instanceof TimeoutException
+                    || (t instanceof PgException pg && isUnavailableState(pg.getSqlState()))
                     || name.equals("io.vertx.sqlclient.ClosedConnectionException")
                     || name.equals("io.vertx.core.http.ConnectionPoolTooBusyException")
                     || name.equals("io.netty.channel.ConnectTimeoutException")
@@ -242,12 +244,23 @@ public class ProblemMappers {
     }
 
     /**
-     * What a dependency going away says. The last four come from a PostgreSQL restart: a query on a pooled
-     * connection the server closed (the Vert.x client's wording), and the server's own notices while it stops
-     * or starts (SQLSTATE 57P01, 57P03).
+     * SQLSTATEs that say PostgreSQL is out of reach for now rather than that the request or the code is wrong:
+     * class 08 (connection exception), 53 (insufficient resources, such as too many connections) and 57P01–57P03
+     * (shutting down, crashed, not yet accepting connections).
+     */
+    static boolean isUnavailableState(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("53")
+                || sqlState.equals("57P01") || sqlState.equals("57P02") || sqlState.equals("57P03"));
+    }
+
+    /**
+     * What a dependency going away says, for exceptions that carry no better mark than their message: a write to
+     * a socket the server already closed ({@code Broken pipe}, an {@link java.io.IOException} only), a query on a
+     * pooled connection the server closed (the Vert.x client's wording), and PostgreSQL's own notices while it
+     * stops or starts when they arrive without a SQLSTATE.
      */
     private static final List<String> UNAVAILABLE_MESSAGES = List.of("Connection refused", "Connection is closed",
-            "Timeout waiting for connection", "Connection is not active now",
+            "Timeout waiting for connection", "Connection is not active now", "Connection reset", "Broken pipe",
             "terminating connection due to administrator command", "the database system is shutting down",
             "the database system is starting up");
 
