@@ -10,8 +10,15 @@ import org.junit.jupiter.api.Test;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static io.trustplane.lease.LeaseApi.acquire;
@@ -234,6 +241,59 @@ class WorkflowResourceTest {
                 .contains("prompt_drift_detected_total{severity=\"low\"");
         given().auth().oauth2(agent(me)).when().get("/v1/tasks/" + task + "/ledger").then().statusCode(200)
                 .body("entries[1].data.attestation.specHash", equalTo(baselineHash));
+    }
+
+    @Test
+    void racingTransitionsWithOneTokenMoveTheTaskOnceAndKeepOneChain() throws Exception {
+        // the transaction's statements go out pipelined: racing it against itself must still let exactly one through
+        String me = "agent-race";
+        String task = newTaskId();
+        createTask(me, task).statusCode(201);
+        long token = ((Number) acquire(me, task, "STRATEGIZE", null).extract().path("fencingToken")).longValue();
+        Map<String, Object> body = Map.of("to", "SPEC", "fencingToken", token,
+                "evidence", List.of(LeaseApi.evidence("strategy")), "attestation", Map.of("requirements",
+                        List.of("race"), "agentType", "coder", "modelVersion", "m-1"));
+        int racers = 12;
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<ExtractableResponse<Response>>> answers = new ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return given().auth().oauth2(agent(me)).contentType("application/json").body(body)
+                            .when().post("/v1/tasks/" + task + "/transitions").then().extract();
+                }));
+            }
+            start.countDown();
+            List<ExtractableResponse<Response>> done = new ArrayList<>();
+            for (Future<ExtractableResponse<Response>> a : answers) {
+                done.add(a.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(done).filteredOn(r -> r.statusCode() == 200).hasSize(1)
+                    .allSatisfy(r -> assertThat((Boolean) r.path("attestation.baseline")).isTrue());
+            assertThat(done).filteredOn(r -> r.statusCode() != 200).hasSize(racers - 1)
+                    .allSatisfy(r -> {
+                        assertThat(r.statusCode()).isEqualTo(409);
+                        assertThat(r.contentType()).startsWith("application/problem+json");
+                    });
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(ledgerSize(task)).isEqualTo(2);
+        given().auth().oauth2(agent(me)).when().get("/v1/tasks/" + task + "/ledger/verify").then().statusCode(200)
+                .body("valid", equalTo(true));
+        PgEndpoint pg = TrustplaneTestResource.infrastructure().postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("trustplane_lease"), pg.user(), pg.password());
+                PreparedStatement s = c.prepareStatement("SELECT (SELECT count(*) FROM attestations WHERE task_id = ?), "
+                        + "(SELECT count(*) FROM leases WHERE task_id = ? AND status = 'ACTIVE')")) {
+            s.setString(1, task);
+            s.setString(2, task);
+            ResultSet rows = s.executeQuery();
+            rows.next();
+            assertThat(rows.getLong(1)).as("attestations stored").isEqualTo(1);
+            assertThat(rows.getLong(2)).as("active leases").isEqualTo(1);
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * SQL for prompt attestations. The first attestation of a (task, phase) claims the baseline through the partial
@@ -27,34 +28,53 @@ public class AttestationRepository {
         this.pool = pool;
     }
 
+    /** The active baseline of a (task, phase) at the time of an attestation, and whether this one claimed it. */
+    public record Baseline(boolean claimed, int version, String specHash) {
+    }
+
+    /** Claims the baseline (when none is active), judges drift against it and records the attestation. */
     public Uni<AttestationResult> attest(SqlClient conn, String taskId, Phase phase, String agentId, String specHash) {
-        return conn.preparedQuery("INSERT INTO attestation_baselines (task_id, phase, version, spec_hash, active, created_at) "
-                        + "SELECT $1, $2, COALESCE((SELECT max(version) FROM attestation_baselines WHERE task_id = $1 "
-                        + "AND phase = $2), 0) + 1, $3, true, clock_timestamp() "
-                        + "ON CONFLICT (task_id, phase) WHERE active DO NOTHING RETURNING version, spec_hash")
+        return baseline(conn, taskId, phase, specHash)
+                .chain(b -> record(conn, agentId, judge(taskId, phase, specHash, b)));
+    }
+
+    /**
+     * Claims the baseline when none is active, then reads the active one. Both statements are sent at once (the
+     * client pipelines them on the connection); PostgreSQL runs the read after the claim with a fresh snapshot, so
+     * it sees this claim or the one a concurrent first attestation committed while the claim waited.
+     */
+    public Uni<Baseline> baseline(SqlClient conn, String taskId, Phase phase, String specHash) {
+        Uni<Boolean> claimed = conn.preparedQuery("INSERT INTO attestation_baselines (task_id, phase, version, "
+                        + "spec_hash, active, created_at) SELECT $1, $2, COALESCE((SELECT max(version) FROM "
+                        + "attestation_baselines WHERE task_id = $1 AND phase = $2), 0) + 1, $3, true, clock_timestamp() "
+                        + "ON CONFLICT (task_id, phase) WHERE active DO NOTHING")
                 .execute(Tuple.of(taskId, phase.name(), specHash))
-                .chain(rows -> rows.size() > 0
-                        ? Uni.createFrom().item(new Object[] {true, rows.iterator().next()})
-                        : conn.preparedQuery("SELECT version, spec_hash FROM attestation_baselines WHERE task_id = $1 "
-                                        + "AND phase = $2 AND active")
-                                .execute(Tuple.of(taskId, phase.name()))
-                                .map(r -> new Object[] {false, r.iterator().next()}))
-                .chain(pair -> {
-                    boolean baseline = (Boolean) pair[0];
-                    Row b = (Row) pair[1];
-                    int version = b.getInteger("version");
-                    String baselineHash = b.getString("spec_hash");
-                    boolean drift = !baseline && !baselineHash.equals(specHash);
-                    DriftSeverity severity = drift ? phase.driftSeverity() : null;
-                    String id = UuidV7.next().toString();
-                    return conn.preparedQuery("INSERT INTO attestations (attestation_id, task_id, phase, agent_id, "
-                                    + "spec_hash, baseline_version, baseline, drift, severity, created_at) VALUES "
-                                    + "($1, $2, $3, $4, $5, $6, $7, $8, $9, clock_timestamp())")
-                            .execute(Tuple.from(new Object[] {java.util.UUID.fromString(id), taskId, phase.name(), agentId,
-                                    specHash, version, baseline, drift, severity == null ? null : severity.name()}))
-                            .map(x -> new AttestationResult(id, taskId, phase, specHash, baseline, version, baselineHash,
-                                    drift, severity));
-                });
+                .map(rows -> rows.rowCount() > 0);
+        Uni<Row> active = conn.preparedQuery("SELECT version, spec_hash FROM attestation_baselines WHERE task_id = $1 "
+                        + "AND phase = $2 AND active")
+                .execute(Tuple.of(taskId, phase.name()))
+                .map(rows -> rows.iterator().next());
+        return Uni.combine().all().unis(claimed, active)
+                .with((c, b) -> new Baseline(c, b.getInteger("version"), b.getString("spec_hash")));
+    }
+
+    /** The attestation's outcome against its baseline (pure: nothing is stored). */
+    public static AttestationResult judge(String taskId, Phase phase, String specHash, Baseline b) {
+        boolean drift = !b.claimed() && !b.specHash().equals(specHash);
+        DriftSeverity severity = drift ? phase.driftSeverity() : null;
+        return new AttestationResult(UuidV7.next().toString(), taskId, phase, specHash, b.claimed(), b.version(),
+                b.specHash(), drift, severity);
+    }
+
+    /** Stores a judged attestation; answers it once stored. */
+    public Uni<AttestationResult> record(SqlClient conn, String agentId, AttestationResult a) {
+        return conn.preparedQuery("INSERT INTO attestations (attestation_id, task_id, phase, agent_id, spec_hash, "
+                        + "baseline_version, baseline, drift, severity, created_at) VALUES "
+                        + "($1, $2, $3, $4, $5, $6, $7, $8, $9, clock_timestamp())")
+                .execute(Tuple.from(new Object[] {UUID.fromString(a.attestationId()), a.taskId(), a.phase().name(),
+                        agentId, a.specHash(), a.baselineVersion(), a.baseline(), a.drift(),
+                        a.severity() == null ? null : a.severity().name()}))
+                .replaceWith(a);
     }
 
     /** Deactivates the active baseline; returns its version, or null when there was none. */

@@ -95,11 +95,15 @@ public class LeaseRepository {
                 .map(LeaseRepository::first);
     }
 
-    /** The active lease of a key (live or lapsed), locked. */
-    public Uni<Lease> lockActive(SqlClient conn, String taskId, Phase phase) {
-        return conn.preparedQuery("SELECT " + COLUMNS
-                        + " FROM leases WHERE task_id = $1 AND phase = $2 AND status = 'ACTIVE' FOR UPDATE")
-                .execute(Tuple.of(taskId, phase.name()))
+    /**
+     * The active lease (live or lapsed) of the task's current phase, locked. Meant to follow the task's own row
+     * lock in the same transaction (it may be sent in the same breath): its fresh snapshot then reads the phase
+     * that lock holds still.
+     */
+    public Uni<Lease> lockCurrent(SqlClient conn, String taskId) {
+        return conn.preparedQuery("SELECT " + COLUMNS + " FROM leases WHERE task_id = $1 AND phase = "
+                        + "(SELECT phase FROM tasks WHERE task_id = $1) AND status = 'ACTIVE' FOR UPDATE")
+                .execute(Tuple.of(taskId))
                 .map(LeaseRepository::first);
     }
 

@@ -30,28 +30,43 @@ public class LedgerRepository {
         this.pool = pool;
     }
 
+    /** The end of a task's chain as read under its advisory lock, with the time the next entry is stamped with. */
+    public record Tail(String taskId, String now, Long seq, String hash) {
+    }
+
     /** Appends one entry (writing the genesis entry first when the task has none). */
     public Uni<LedgerEntry> append(SqlClient conn, String taskId, String kind, String actor, Map<String, Object> data) {
-        return conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 7431))")
+        return tail(conn, taskId).chain(tail -> append(conn, tail, kind, actor, data));
+    }
+
+    /**
+     * Takes the task's advisory lock (held to the end of the transaction) and reads the chain's end. Both statements
+     * are sent at once (the client pipelines them on the connection); PostgreSQL runs the read once the lock is
+     * held, with a fresh snapshot, so it sees every entry committed before.
+     */
+    public Uni<Tail> tail(SqlClient conn, String taskId) {
+        Uni<?> lock = conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 7431))")
+                .execute(Tuple.of(taskId));
+        Uni<Row> end = conn.preparedQuery("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', "
+                        + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS now, l.seq, l.hash FROM (SELECT 1) x LEFT JOIN "
+                        + "LATERAL (SELECT seq, hash FROM ledger_entries WHERE task_id = $1 ORDER BY seq DESC "
+                        + "LIMIT 1) l ON true")
                 .execute(Tuple.of(taskId))
-                .chain(() -> conn.preparedQuery("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', "
-                                + "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS now, l.seq, l.hash FROM (SELECT 1) x LEFT JOIN "
-                                + "LATERAL (SELECT seq, hash FROM ledger_entries WHERE task_id = $1 ORDER BY seq DESC "
-                                + "LIMIT 1) l ON true")
-                        .execute(Tuple.of(taskId)))
-                .chain(rows -> {
-                    Row r = rows.iterator().next();
-                    String now = r.getString("now");
-                    Long lastSeq = r.getLong("seq");
-                    if (lastSeq == null && !GENESIS.equals(kind)) {
-                        return insert(conn, taskId, 0, GENESIS, actor, now, Map.of("taskId", taskId),
-                                LedgerChain.GENESIS_PREV)
-                                .chain(g -> insert(conn, taskId, 1, kind, actor, now, data, g.hash()));
-                    }
-                    long seq = lastSeq == null ? 0 : lastSeq + 1;
-                    String prev = lastSeq == null ? LedgerChain.GENESIS_PREV : r.getString("hash");
-                    return insert(conn, taskId, seq, kind, actor, now, data, prev);
-                });
+                .map(rows -> rows.iterator().next());
+        return Uni.combine().all().unis(lock, end)
+                .with((locked, r) -> new Tail(taskId, r.getString("now"), r.getLong("seq"), r.getString("hash")));
+    }
+
+    /** Appends one entry after {@code tail}, read in this transaction by {@link #tail}. */
+    public Uni<LedgerEntry> append(SqlClient conn, Tail tail, String kind, String actor, Map<String, Object> data) {
+        String taskId = tail.taskId();
+        if (tail.seq() == null && !GENESIS.equals(kind)) {
+            return insert(conn, taskId, 0, GENESIS, actor, tail.now(), Map.of("taskId", taskId), LedgerChain.GENESIS_PREV)
+                    .chain(g -> insert(conn, taskId, 1, kind, actor, tail.now(), data, g.hash()));
+        }
+        long seq = tail.seq() == null ? 0 : tail.seq() + 1;
+        String prev = tail.seq() == null ? LedgerChain.GENESIS_PREV : tail.hash();
+        return insert(conn, taskId, seq, kind, actor, tail.now(), data, prev);
     }
 
     private Uni<LedgerEntry> insert(SqlClient conn, String taskId, long seq, String kind, String actor, String time,
