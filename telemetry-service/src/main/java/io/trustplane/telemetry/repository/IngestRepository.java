@@ -6,10 +6,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Writes the effects of consumed events, always inside the caller's transaction together with the
@@ -18,28 +18,30 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class IngestRepository {
 
-    /** Marks the event processed; false if it already was (then nothing else may be written). */
-    public Uni<Boolean> markProcessed(SqlClient conn, String eventId, String type) {
-        return conn.preparedQuery("""
-                INSERT INTO processed_events (event_id, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING""")
-                .execute(Tuple.of(eventId, type)).map(rs -> rs.rowCount() == 1);
-    }
-
-    /** Marks many ids processed and returns those that were new. */
-    public Uni<Set<String>> markProcessed(SqlClient conn, List<String> eventIds, String type) {
+    /**
+     * Marks a batch of events processed, each id with its own type, and returns the ids that were new (nothing else
+     * may be written for the others). Rows go in id order, so two consumers marking overlapping batches lock them
+     * in the same order.
+     */
+    public Uni<Set<String>> markProcessed(SqlClient conn, List<String> eventIds, List<String> types) {
         if (eventIds.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
         return conn.preparedQuery("""
                 INSERT INTO processed_events (event_id, event_type)
-                SELECT DISTINCT id, $2 FROM unnest($1::text[]) AS t(id) ORDER BY 1
+                SELECT DISTINCT ON (id) id, type FROM unnest($1::text[], $2::text[]) AS t(id, type) ORDER BY id
                 ON CONFLICT DO NOTHING RETURNING event_id""")
-                .execute(Tuple.of(eventIds.toArray(String[]::new), type))
+                .execute(Tuple.of(eventIds.toArray(String[]::new), types.toArray(String[]::new)))
                 .map(rs -> {
-                    List<String> fresh = new ArrayList<>();
+                    Set<String> fresh = new HashSet<>();
                     rs.forEach(r -> fresh.add(r.getString("event_id")));
-                    return fresh.stream().collect(Collectors.toSet());
+                    return fresh;
                 });
+    }
+
+    /** Marks many ids of one type processed and returns those that were new. */
+    public Uni<Set<String>> markProcessed(SqlClient conn, List<String> eventIds, String type) {
+        return markProcessed(conn, eventIds, Collections.nCopies(eventIds.size(), type));
     }
 
     public Uni<Void> score(SqlClient conn, String agentId, OffsetDateTime at, double score, String eventId) {

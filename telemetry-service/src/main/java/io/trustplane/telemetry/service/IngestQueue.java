@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -161,9 +162,10 @@ public class IngestQueue {
 
     static List<CounterRow> rows(List<CounterLine> lines, Set<String> freshIds) {
         List<CounterRow> rows = new ArrayList<>();
+        Set<String> unseen = new HashSet<>(freshIds);
         for (CounterLine l : lines) {
-            if (l.id() != null && !freshIds.contains(l.id())) {
-                continue; // a retried line already stored
+            if (l.id() != null && !unseen.remove(l.id())) {
+                continue; // a retried line already stored, or its id repeated in this group
             }
             for (String name : l.derivedNames()) {
                 rows.add(new CounterRow(name, "", l.timestamp(), l.value()));
