@@ -1,30 +1,27 @@
 package io.trustplane.provenance.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.trustplane.provenance.service.CreationType;
+import io.trustplane.provenance.service.LeafEncoder;
 import io.trustplane.provenance.service.LogRecord;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 
 /**
  * A record as served: its fields, its leaf (base64 of the exact RFC 8785 bytes), leaf and parent hashes
- * (base64), and the signed checkpoint of size {@code treeSize} that first included it. The metadata is written
- * as PostgreSQL returns the stored {@code jsonb} (valid JSON by construction), not parsed and written again: a
- * listing page carries twenty of them.
+ * (base64), and the signed checkpoint of size {@code treeSize} that first included it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecordView(UUID id, String agentId, CreationType creationType, UUID parentId, String contentHash,
-        @JsonRawValue @Schema(type = SchemaType.OBJECT) String metadata, Instant submittedAt, Instant createdAt,
-        long leafIndex, String leaf, String leafHash, String parentHash, long treeSize, String checkpoint) {
+        JsonNode metadata, Instant submittedAt, Instant createdAt, long leafIndex, String leaf, String leafHash,
+        String parentHash, long treeSize, String checkpoint) {
 
     static RecordView of(LogRecord r) {
         Base64.Encoder b64 = Base64.getEncoder();
         return new RecordView(r.id(), r.agentId(), r.creationType(), r.parentId(), r.contentHash(),
-                r.metadataJson(), r.submittedAt(), r.createdAt(), r.leafIndex(),
+                LeafEncoder.tree(r.metadataJson()), r.submittedAt(), r.createdAt(), r.leafIndex(),
                 b64.encodeToString(r.leaf()), b64.encodeToString(r.leafHash()),
                 r.parentHash() == null ? null : b64.encodeToString(r.parentHash()), r.checkpointSize(),
                 r.checkpoint());
