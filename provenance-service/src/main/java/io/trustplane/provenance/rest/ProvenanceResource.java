@@ -1,5 +1,6 @@
 package io.trustplane.provenance.rest;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
@@ -49,7 +50,7 @@ public class ProvenanceResource {
 
     /** An RFC 9162 inclusion proof (hashes base64, leaf to root). */
     public record InclusionView(UUID id, long leafIndex, long treeSize, String leafHash, String rootHash,
-            List<String> hashes, String checkpoint) {
+            List<String> hashes, @JsonSerialize(using = NoteSerializer.class) String checkpoint) {
     }
 
     @Idempotent

@@ -2,6 +2,7 @@ package io.trustplane.provenance.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.trustplane.provenance.service.CreationType;
 import io.trustplane.provenance.service.LeafEncoder;
 import io.trustplane.provenance.service.LogRecord;
@@ -16,7 +17,7 @@ import java.util.UUID;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecordView(UUID id, String agentId, CreationType creationType, UUID parentId, String contentHash,
         JsonNode metadata, Instant submittedAt, Instant createdAt, long leafIndex, String leaf, String leafHash,
-        String parentHash, long treeSize, String checkpoint) {
+        String parentHash, long treeSize, @JsonSerialize(using = NoteSerializer.class) String checkpoint) {
 
     static RecordView of(LogRecord r) {
         Base64.Encoder b64 = Base64.getEncoder();
