@@ -285,7 +285,8 @@ class WorkflowResourceTest {
                 .body("valid", equalTo(true));
         PgEndpoint pg = TrustplaneTestResource.infrastructure().postgres();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl("trustplane_lease"), pg.user(), pg.password());
-                PreparedStatement s = c.prepareStatement("SELECT (SELECT count(*) FROM attestations WHERE task_id = ?), "
+                PreparedStatement s = c.prepareStatement("SELECT (SELECT count(*) FROM attestations "
+                        + "WHERE task_id = ?), "
                         + "(SELECT count(*) FROM leases WHERE task_id = ? AND status = 'ACTIVE')")) {
             s.setString(1, task);
             s.setString(2, task);

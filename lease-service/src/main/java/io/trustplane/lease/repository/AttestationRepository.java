@@ -46,7 +46,8 @@ public class AttestationRepository {
     public Uni<Baseline> baseline(SqlClient conn, String taskId, Phase phase, String specHash) {
         Uni<Boolean> claimed = conn.preparedQuery("INSERT INTO attestation_baselines (task_id, phase, version, "
                         + "spec_hash, active, created_at) SELECT $1, $2, COALESCE((SELECT max(version) FROM "
-                        + "attestation_baselines WHERE task_id = $1 AND phase = $2), 0) + 1, $3, true, clock_timestamp() "
+                        + "attestation_baselines WHERE task_id = $1 AND phase = $2), 0) + 1, $3, true, "
+                        + "clock_timestamp() "
                         + "ON CONFLICT (task_id, phase) WHERE active DO NOTHING")
                 .execute(Tuple.of(taskId, phase.name(), specHash))
                 .map(rows -> rows.rowCount() > 0);

@@ -61,7 +61,8 @@ public class LedgerRepository {
     public Uni<LedgerEntry> append(SqlClient conn, Tail tail, String kind, String actor, Map<String, Object> data) {
         String taskId = tail.taskId();
         if (tail.seq() == null && !GENESIS.equals(kind)) {
-            return insert(conn, taskId, 0, GENESIS, actor, tail.now(), Map.of("taskId", taskId), LedgerChain.GENESIS_PREV)
+            return insert(conn, taskId, 0, GENESIS, actor, tail.now(), Map.of("taskId", taskId),
+                            LedgerChain.GENESIS_PREV)
                     .chain(g -> insert(conn, taskId, 1, kind, actor, tail.now(), data, g.hash()));
         }
         long seq = tail.seq() == null ? 0 : tail.seq() + 1;

@@ -26,6 +26,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class TaskService {
 
+    private static final Optional<AttestationRepository.Baseline> NO_BASELINE = Optional.empty();
+
     private final Pool pool;
     private final TaskRepository tasks;
     private final LeaseRepository leases;
@@ -88,7 +90,7 @@ public class TaskService {
     /**
      * The transition itself; see the class comment for what happens in its one transaction. Statements that do not
      * need each other's answers go out together and the client pipelines them on the connection, so the whole
-     * transaction costs four round trips to PostgreSQL besides BEGIN and COMMIT, not eleven: lock the task and
+     * transaction costs four round trips to PostgreSQL besides BEGIN and COMMIT, not ten or eleven: lock the task and
      * its current lease; (the checks, in Java) end that lease, grant the next, move the task, claim or read the
      * attestation baseline, lock and read the ledger's end; record the attestation and append the ledger entry.
      * PostgreSQL runs them one after another in the order sent, as if each had waited for the one before.
@@ -116,8 +118,9 @@ public class TaskService {
                                     leases.end(conn, lease.leaseId(), "HANDED_OFF", "transition to " + to),
                                     leases.acquire(conn, taskId, to, actor.id(), config.defaultTtl()),
                                     tasks.movePhase(conn, taskId, to),
-                                    bound == null ? Uni.createFrom().item(Optional.<AttestationRepository.Baseline>empty())
-                                            : attestations.baseline(conn, taskId, to, bound.specHash()).map(Optional::of),
+                                    bound == null ? Uni.createFrom().item(NO_BASELINE)
+                                            : attestations.baseline(conn, taskId, to, bound.specHash())
+                                                    .map(Optional::of),
                                     ledger.tail(conn, taskId))
                             .asTuple()
                             .chain(step -> {
