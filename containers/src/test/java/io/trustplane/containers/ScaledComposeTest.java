@@ -1,0 +1,329 @@
+package io.trustplane.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.trustplane.testing.TokenMinter;
+import io.trustplane.testing.log.C2spNote;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * compose.yaml + compose.scale.yaml, run once: two replicas of every service behind HAProxy (round robin). Through
+ * the balancer: lease safety under contention and forced expiries, provenance creates sequenced by one of two
+ * candidates into one tree, a gate policy change reaching both replicas' caches, and finally one replica of every
+ * service killed mid-load without losing a write the balancer acknowledged (2xx).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaledComposeTest {
+
+    static ComposeRun run;
+    static TokenMinter minter;
+    static final Api api = new Api();
+    static final String TAG = UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeAll
+    static void up() throws Exception {
+        run = ComposeRun.up(true);
+        minter = run.keys.minter();
+        Report.line("scaled: podman-compose up -d to every replica and the balancer ready: " + run.upToReady.toSeconds() + " s");
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (run != null) {
+            run.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theBalancerAlternatesBetweenTheTwoReplicasOfEachService() {
+        for (String s : Images.SERVICES) {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < 4; i++) {
+                Api.Reply r = api.get(run.balancer(s) + "/q/health/ready", null);
+                assertThat(r.status()).isEqualTo(200);
+                seen.add(r.replica());
+            }
+            assertThat(seen).as(s).containsExactlyInAnyOrder(s + "-1", s + "-2");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void leasesStaySafeAcrossReplicasUnderContentionAndForcedExpiries() throws Exception {
+        Workloads.LeaseSafety safety = new Workloads.LeaseSafety(api, run.balancer("lease"), minter, TAG);
+        safety.run(100, 4, 8, 16);
+        Workloads.LeaseSafety.Result result;
+        try (Connection c = run.db("lease")) {
+            result = safety.check(c);
+        }
+        Report.line("scaled: lease safety " + result);
+        assertThat(result.grants()).as("grants acknowledged").isPositive();
+        assertThat(result.forced()).as("forced releases acknowledged").isPositive();
+        assertThat(result.overlaps()).as("overlaps: %s", result.samples()).isZero();
+        assertThat(result.tokenProblems()).as("fencing tokens: %s", result.samples()).isZero();
+        assertThat(result.missing()).as("acknowledged but not stored: %s", result.samples()).isZero();
+    }
+
+    @Test
+    @Order(3)
+    void provenanceCreatesOnTwoSequencerCandidatesGrowOneTree() throws Exception {
+        Map<Long, String> notes = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<String> forks = new ConcurrentLinkedQueue<>();
+        Map<String, Long> acked = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        for (int w = 0; w < 8; w++) {
+            int worker = w;
+            pool.submit(() -> {
+                String agent = "containers-p-" + TAG + "-w" + worker;
+                String token = minter.agent(agent);
+                for (int n = 0; n < 25; n++) {
+                    Api.Reply r = api.post(run.balancer("provenance") + "/v1/provenance", token, Workloads.provenanceBody(agent, n));
+                    if (r.status() == 201) {
+                        var j = r.json();
+                        acked.put(j.get("id").asText(), j.get("leafIndex").asLong());
+                        String before = notes.putIfAbsent(j.get("treeSize").asLong(), j.get("checkpoint").asText());
+                        if (before != null && !before.equals(j.get("checkpoint").asText())) {
+                            forks.add("two checkpoints for size " + j.get("treeSize"));
+                        }
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.MINUTES)).isTrue();
+        assertThat(acked).isNotEmpty();
+        assertThat(forks).as("forks").isEmpty();
+        assertThat(new HashSet<>(acked.values())).as("one leaf index per acknowledged record").hasSameSizeAs(acked.keySet());
+        String token = minter.agent("containers-verifier");
+        String key = api.get(run.balancer("provenance") + "/v1/log/key", token).body().trim();
+        // both replicas serve the same signed tree, which holds every acknowledged record
+        await("both replicas on the same checkpoint").atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            String one = api.get(run.url("provenance") + "/v1/log/checkpoint", token).body();
+            String two = api.get(run.replica2("provenance") + "/v1/log/checkpoint", token).body();
+            assertThat(one).isEqualTo(two);
+            C2spNote.Checkpoint c = C2spNote.verify(one, key);
+            assertThat(c.size()).isGreaterThan(acked.values().stream().mapToLong(Long::longValue).max().orElseThrow());
+        });
+        for (String id : acked.keySet()) {
+            assertThat(api.get(run.balancer("provenance") + "/v1/provenance/" + id, token).status()).as(id).isEqualTo(200);
+        }
+        Report.line("scaled: provenance " + acked.size() + " acknowledged creates through the balancer, one tree");
+    }
+
+    @Test
+    @Order(4)
+    void aGatePolicyChangeReachesBothReplicasCachesWithinFiveSeconds() {
+        String admin = minter.mint("containers-admin", "admin");
+        String agent = "containers-g-" + TAG;
+        assertThat(api.put(run.balancer("gate") + "/v1/agents/" + agent, admin, Map.of("trustScore", 700)).ok()).isTrue();
+        String resource = "containers-" + TAG + "/db";
+        Map<String, Object> evaluation = Map.of("agentId", agent, "role", "DATA_ANALYST",
+                "context", Map.of("resourceId", resource, "action", "write"));
+        String token = minter.agent(agent);
+        // both caches hold the agent and the current policies: the basis decides
+        for (String replica : List.of(run.url("gate"), run.replica2("gate"))) {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                    api.post(replica + "/v1/role-gates/evaluate", token, evaluation).json().path("layer").asText())
+                    .isEqualTo("BASIS"));
+        }
+        Api.Reply policy = api.post(run.balancer("gate") + "/v1/policies", admin, Map.of("name", "containers " + TAG,
+                "priority", 10, "role", "DATA_ANALYST", "actions", List.of("write"),
+                "resourcePattern", "containers-" + TAG + "/*", "effect", "DENY"));
+        assertThat(policy.status()).as("%s", policy).isEqualTo(201);
+        String id = policy.json().get("id").asText();
+        for (String replica : List.of(run.url("gate"), run.replica2("gate"))) {
+            await(replica + " sees policy " + id).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                var j = api.post(replica + "/v1/role-gates/evaluate", token, evaluation).json();
+                assertThat(j.path("decision").asText()).isEqualTo("DENY");
+                assertThat(j.path("ruleId").asText()).isEqualTo(id);
+            });
+        }
+    }
+
+    @Test
+    @Order(4)
+    void telemetryReplicasShareOneConsumerGroupAndCountEveryLineOnce() throws Exception {
+        String counter = "containers_lines_" + TAG;
+        Set<String> acked = ConcurrentHashMap.newKeySet();
+        Set<String> agents = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        for (int w = 0; w < 8; w++) {
+            int worker = w;
+            pool.submit(() -> {
+                String agent = "containers-t-" + TAG + "-w" + worker;
+                agents.add(agent);
+                String token = minter.agent(agent);
+                for (int n = 0; n < 20; n++) {
+                    List<Map<String, Object>> lines = new ArrayList<>();
+                    for (int k = 0; k < 5; k++) {
+                        lines.add(Map.of("id", n + "-" + k, "name", counter, "value", 1));
+                    }
+                    Api.Reply r = api.post(run.balancer("telemetry") + "/v1/events", token, Map.of("counters", lines));
+                    if (r.status() == 202) {
+                        for (int k = 0; k < 5; k++) {
+                            acked.add("counter:" + agent + ":" + n + "-" + k);
+                        }
+                    }
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.MINUTES)).isTrue();
+        assertThat(acked).isNotEmpty();
+        await("every acknowledged line processed").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            try (Connection c = run.db("telemetry"); PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*) FROM processed_events WHERE event_id = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("text", acked.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isEqualTo(acked.size());
+                }
+            }
+        });
+        try (Connection c = run.db("telemetry")) {
+            for (String agent : agents) {
+                long lines;
+                long sum;
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM processed_events WHERE event_id LIKE ?")) {
+                    ps.setString(1, "counter:" + agent + ":%");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        lines = rs.getLong(1);
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT coalesce(sum(value), 0) FROM counter_buckets WHERE name = ? AND agent_id = ?")) {
+                    ps.setString(1, counter);
+                    ps.setString(2, agent);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        sum = rs.getLong(1);
+                    }
+                }
+                assertThat(sum).as("%s: counter against lines stored (a line counted twice shows here)", agent).isEqualTo(lines);
+            }
+        }
+        // both replicas are consumers of the one group on tp:events
+        String consumers = run.podman("exec", run.container("redis"), "redis-cli", "xinfo", "consumers", "tp:events",
+                "telemetry-service").orFail("xinfo consumers").output();
+        assertThat(consumers.lines().filter(l -> l.strip().equals("name")).count()).as(consumers).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    @Order(5)
+    void killingOneReplicaOfEveryServiceMidLoadLosesNoAcknowledgedWrite() throws Exception {
+        Map<String, String> leases = new ConcurrentHashMap<>();
+        Set<String> records = ConcurrentHashMap.newKeySet();
+        // per agent: its last acknowledged trust score, then the scores sent after it without an answer (a write may
+        // have been applied by a replica killed before it answered: not acknowledged, so not owed, but possible)
+        Map<String, List<Integer>> scores = new ConcurrentHashMap<>();
+        AtomicLong attempts = new AtomicLong();
+        AtomicLong afterKill = new AtomicLong();
+        AtomicBoolean killed = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        String admin = minter.mint("containers-admin", "admin");
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        for (int w = 0; w < 12; w++) {
+            int worker = w;
+            pool.submit(() -> {
+                String agent = "containers-k-" + TAG + "-w" + worker;
+                String token = minter.agent(agent);
+                for (int n = 0; !stop.get(); n++) {
+                    attempts.incrementAndGet();
+                    Api.Reply r = switch (worker % 3) {
+                        case 0 -> api.post(run.balancer("lease") + "/v1/leases", token,
+                                Map.of("taskId", agent + "-" + n, "phase", "IMPLEMENT", "ttlSeconds", 300));
+                        case 1 -> api.post(run.balancer("provenance") + "/v1/provenance", token, Workloads.provenanceBody(agent, n));
+                        default -> api.put(run.balancer("gate") + "/v1/agents/" + agent, admin, Map.of("trustScore", n % 1000));
+                    };
+                    if (worker % 3 == 2) {
+                        int score = n % 1000;
+                        scores.compute(agent, (k, v) -> {
+                            List<Integer> possible = r.ok() || v == null ? new ArrayList<>() : v;
+                            possible.add(score);
+                            return possible;
+                        });
+                    }
+                    if (r.ok()) {
+                        switch (worker % 3) {
+                            case 0 -> leases.put(r.json().get("leaseId").asText(), agent + "-" + n);
+                            case 1 -> records.add(r.json().get("id").asText());
+                            default -> { }
+                        }
+                        if (killed.get()) {
+                            afterKill.incrementAndGet();
+                        }
+                    }
+                }
+            });
+        }
+        Thread.sleep(10_000);
+        for (String s : Images.SERVICES) {
+            run.podman("kill", run.container(s + "-service")).orFail("podman kill " + s);
+        }
+        killed.set(true);
+        Thread.sleep(20_000);
+        stop.set(true);
+        pool.shutdown();
+        assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(afterKill.get()).as("writes acknowledged after the kill").isPositive();
+
+        List<String> lost = new ArrayList<>();
+        try (Connection c = run.db("lease"); PreparedStatement ps = c.prepareStatement(
+                "SELECT lease_id::text, task_id FROM leases WHERE task_id LIKE ?")) {
+            ps.setString(1, "containers-k-" + TAG + "-%");
+            Map<String, String> stored = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            leases.forEach((id, task) -> {
+                if (!task.equals(stored.get(id))) {
+                    lost.add("lease " + id);
+                }
+            });
+        }
+        String reader = minter.mint("containers-operator", "operator");
+        for (String id : records) {
+            if (api.get(run.balancer("provenance") + "/v1/provenance/" + id, reader).status() != 200) {
+                lost.add("provenance record " + id);
+            }
+        }
+        scores.forEach((agent, possible) -> {
+            var j = api.get(run.balancer("gate") + "/v1/agents/" + agent, admin).json();
+            if (!possible.contains(j.path("trustScore").asInt(-1))) {
+                lost.add("trust score of " + agent + " reads " + j.path("trustScore") + ", expected one of " + possible);
+            }
+        });
+        Report.line("scaled: replica 1 of every service killed mid-load: " + attempts.get() + " writes attempted, "
+                + (leases.size() + records.size()) + " lease/provenance writes and " + scores.size()
+                + " agents' last trust scores acknowledged (" + afterKill.get() + " after the kill), lost: " + lost.size());
+        assertThat(lost).as("acknowledged writes lost").isEmpty();
+    }
+}
