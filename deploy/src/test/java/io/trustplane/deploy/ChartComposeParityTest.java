@@ -37,6 +37,7 @@ class ChartComposeParityTest {
 
     /** Values that must be equal on both sides (the rest name hosts, which differ by design). */
     static final List<String> SAME_VALUE = List.of("QUARKUS_HTTP_PORT", "QUARKUS_SHUTDOWN_TIMEOUT", "MP_JWT_VERIFY_ISSUER",
+            "QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT",
             "QUARKUS_OTEL_SDK_DISABLED", "JAVA_OPTS_APPEND");
 
     static Rendered chart;
