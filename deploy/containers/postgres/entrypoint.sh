@@ -25,4 +25,6 @@ SQL
 done
 pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
 
-exec postgres -D "$PGDATA" -c listen_addresses='*' "$@"
+# each service replica opens up to 32 reactive + 4 JDBC connections (docs/operations.md, "Scaling"): Debian's
+# default of 100 is too few for the scaled Compose profile's eight replicas
+exec postgres -D "$PGDATA" -c listen_addresses='*' -c max_connections="${POSTGRES_MAX_CONNECTIONS:-400}" "$@"

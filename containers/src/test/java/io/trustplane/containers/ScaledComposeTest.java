@@ -129,8 +129,9 @@ class ScaledComposeTest {
             C2spNote.Checkpoint c = C2spNote.verify(one, key);
             assertThat(c.size()).isGreaterThan(acked.values().stream().mapToLong(Long::longValue).max().orElseThrow());
         });
+        String operator = minter.mint("containers-operator", "operator");
         for (String id : acked.keySet()) {
-            assertThat(api.get(run.balancer("provenance") + "/v1/provenance/" + id, token).status()).as(id).isEqualTo(200);
+            assertThat(api.get(run.balancer("provenance") + "/v1/provenance/" + id, operator).status()).as(id).isEqualTo(200);
         }
         Report.line("scaled: provenance " + acked.size() + " acknowledged creates through the balancer, one tree");
     }
