@@ -172,6 +172,12 @@ class ToolCallResourceTest extends GateTestSupport {
                 .extract().path("escalationId");
         decide(agent(id), withApproval(ask, escalation)).statusCode(409).contentType("application/problem+json")
                 .body("code", equalTo("approval_pending"));
+        // approvers see what they approve; other agents are told it does not exist
+        as(agent("validator-1")).get("/v1/tool-calls/approvals/" + escalation).then().statusCode(200)
+                .body("tool", equalTo("query")).body("summary", equalTo("a harmless select"))
+                .body("agentId", equalTo(id)).body("reason", notNullValue())
+                .body("argumentsDigest", equalTo(digestOf(Map.of("sql", "SELECT 1"))));
+        as(agent(unique("tc-nosy"))).get("/v1/tool-calls/approvals/" + escalation).then().statusCode(404);
 
         as(operator()).body(Map.of("decision", "ALLOW", "note", "fine")).post("/v1/escalations/" + escalation
                 + "/decision").then().statusCode(200).body("status", equalTo("APPROVED"));
@@ -352,6 +358,14 @@ class ToolCallResourceTest extends GateTestSupport {
 
     private static org.hamcrest.Matcher<String> containsAll(String... parts) {
         return org.hamcrest.Matchers.stringContainsInOrder(parts);
+    }
+
+    private static String digestOf(Object value) {
+        try {
+            return digest(JSON.writeValueAsString(value));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, Object> withApproval(Map<String, Object> call, String approvalId) {

@@ -8,6 +8,7 @@ import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.service.Decision;
+import io.trustplane.gate.service.EscalationService;
 import io.trustplane.gate.service.ReceiptSigner;
 import io.trustplane.gate.service.ToolCall;
 import io.trustplane.gate.service.ToolCallService;
@@ -50,10 +51,12 @@ public class ToolCallResource {
     static final String UUID_MESSAGE = "must be a UUID";
 
     private final ToolCallService toolCalls;
+    private final EscalationService escalations;
     private final Caller caller;
 
-    public ToolCallResource(ToolCallService toolCalls, Caller caller) {
+    public ToolCallResource(ToolCallService toolCalls, EscalationService escalations, Caller caller) {
         this.toolCalls = toolCalls;
+        this.escalations = escalations;
         this.caller = caller;
     }
 
@@ -161,6 +164,23 @@ public class ToolCallResource {
                 throw ProblemException.notFound("decision", id);
             }
             return DecisionView.of(c);
+        });
+    }
+
+    /**
+     * What an approver is asked to approve: the escalated call (agent, tool, resource, argument digest and summary,
+     * why it escalated) by its escalation id. Validators, operators, admins, services and the agent itself may read it.
+     */
+    @GET
+    @Path("/approvals/{escalationId}")
+    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
+    public Uni<DecisionView> approval(@PathParam("escalationId") String escalationId) {
+        UUID uuid = uuid(escalationId);
+        return toolCalls.approval(uuid).map(a -> {
+            if (a == null || !(caller.mayActFor(a.call().agentId()) || escalations.isValidator(caller.id()))) {
+                throw ProblemException.notFound("approval", escalationId);
+            }
+            return DecisionView.of(a.call());
         });
     }
 

@@ -90,6 +90,11 @@ public class ToolCallService {
         return repository.find(id);
     }
 
+    /** The escalated call an escalation asks about, with the escalation's status, or null. */
+    public Uni<ToolCall.Approval> approval(UUID escalationId) {
+        return repository.approval(escalationId);
+    }
+
     public Uni<Issued> decide(Request r) {
         if (r.approvalId() != null) {
             return useApproval(r, r.approvalId());
