@@ -12,15 +12,18 @@ import java.security.PublicKey;
 
 /**
  * The keys a Trustplane installation needs: an RSA pair for JWTs (services hold only the public half) and
- * an Ed25519 key that signs the provenance log's checkpoints. Generated with the JDK; stored as PEM files
- * under a directory ({@code .trustplane/} for {@code ./trustplane up}, a temp directory for tests).
+ * an Ed25519 key that signs the provenance log's checkpoints and one, owned by gate-service, that signs tool-call
+ * receipts. Generated with the JDK; stored as PEM files under a directory ({@code .trustplane/} for
+ * {@code ./trustplane up}, a temp directory for tests).
  */
-public record DevKeys(Path directory, KeyPair jwt, KeyPair log) {
+public record DevKeys(Path directory, KeyPair jwt, KeyPair log, KeyPair receipt) {
 
     public static final String JWT_PRIVATE = "jwt-private.pem";
     public static final String JWT_PUBLIC = "jwt-public.pem";
     public static final String LOG_PRIVATE = "log-signing-key.pem";
     public static final String LOG_PUBLIC = "log-public.pem";
+    public static final String RECEIPT_PRIVATE = "receipt-signing-key.pem";
+    public static final String RECEIPT_PUBLIC = "receipt-public.pem";
 
     /** Loads the keys from {@code directory}, generating and writing any that are missing. */
     public static DevKeys loadOrCreate(Path directory) {
@@ -28,7 +31,8 @@ public record DevKeys(Path directory, KeyPair jwt, KeyPair log) {
             Files.createDirectories(directory);
             KeyPair jwt = loadOrGenerate(directory, JWT_PRIVATE, JWT_PUBLIC, "RSA");
             KeyPair log = loadOrGenerate(directory, LOG_PRIVATE, LOG_PUBLIC, "Ed25519");
-            return new DevKeys(directory, jwt, log);
+            KeyPair receipt = loadOrGenerate(directory, RECEIPT_PRIVATE, RECEIPT_PUBLIC, "Ed25519");
+            return new DevKeys(directory, jwt, log, receipt);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
@@ -42,7 +46,8 @@ public record DevKeys(Path directory, KeyPair jwt, KeyPair log) {
             Path dir = Files.createTempDirectory("trustplane-keys");
             dir.toFile().deleteOnExit();
             DevKeys keys = loadOrCreate(dir);
-            for (String f : new String[] {JWT_PRIVATE, JWT_PUBLIC, LOG_PRIVATE, LOG_PUBLIC}) {
+            for (String f : new String[] {JWT_PRIVATE, JWT_PUBLIC, LOG_PRIVATE, LOG_PUBLIC, RECEIPT_PRIVATE,
+                RECEIPT_PUBLIC}) {
                 dir.resolve(f).toFile().deleteOnExit();
             }
             return keys;
@@ -61,6 +66,11 @@ public record DevKeys(Path directory, KeyPair jwt, KeyPair log) {
 
     public Path logSigningKeyFile() {
         return directory.resolve(LOG_PRIVATE);
+    }
+
+    /** gate-service's tool-call receipt signing key (not the log's: that one stays in provenance-service). */
+    public Path receiptSigningKeyFile() {
+        return directory.resolve(RECEIPT_PRIVATE);
     }
 
     public String jwtPublicKeyPem() {

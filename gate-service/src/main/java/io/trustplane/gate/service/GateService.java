@@ -50,7 +50,17 @@ public class GateService {
 
     /** The answer to one evaluation. */
     public record Evaluation(Decision decision, Layer layer, String reason, String ruleId, String evaluationId,
-            Tier registeredTier, String escalationId) {
+            Tier registeredTier, String escalationId, long policyRevision) {
+    }
+
+    /** Whether the agent is registered and not suspended (from the agent cache). */
+    public Uni<Boolean> active(String agentId) {
+        return caches.agents().get(agentId).map(agent -> agent != null && !agent.suspended());
+    }
+
+    /** The revision of the policy snapshot evaluations read now. */
+    public long policyRevision() {
+        return caches.policies().current().revision();
     }
 
     public Uni<Evaluation> evaluate(String agentId, String role, Tier claimedTier, String resourceId, String action) {
@@ -81,14 +91,14 @@ public class GateService {
             if (v.decision() != Decision.ESCALATE) {
                 emit(v.decision(), agentId, data);
                 return Uni.createFrom().item(new Evaluation(v.decision(), v.layer(), v.reason(), v.ruleId(),
-                        evaluationId, registered, null));
+                        evaluationId, registered, null, policies.revision()));
             }
             return escalations.open(evaluationId, agentId, role, registered, resourceId, action, v.reason())
                     .map(escalationId -> {
                         data.put("escalationId", escalationId);
                         emit(v.decision(), agentId, data);
                         return new Evaluation(v.decision(), v.layer(), v.reason(), v.ruleId(), evaluationId,
-                                registered, escalationId);
+                                registered, escalationId, policies.revision());
                     });
         });
     }

@@ -8,7 +8,9 @@ public enum GamingType {
     RAPID_CHANGE(Severity.HIGH),
     OSCILLATION(Severity.MEDIUM),
     BOUNDARY_TESTING(Severity.MEDIUM),
-    CEILING_BREACH(Severity.HIGH);
+    CEILING_BREACH(Severity.HIGH),
+    /** A tool call reported as run without a matching ALLOW from the tool-call guard (or with other arguments). */
+    UNAUTHORIZED_TOOL_CALL(Severity.HIGH);
 
     private final Severity severity;
 

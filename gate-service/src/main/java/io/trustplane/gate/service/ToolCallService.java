@@ -1,0 +1,285 @@
+package io.trustplane.gate.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.UuidV7;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.gate.config.ReceiptKey;
+import io.trustplane.gate.config.ToolCallConfig;
+import io.trustplane.gate.events.BatchedEvents;
+import io.trustplane.gate.repository.ToolCallRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The tool-call guard: one decision per tool call, combining the agent's state and tier, role gates and policies
+ * and capability ceilings (consumed only when the call is allowed), answered with a receipt signed by gate-service's
+ * own key; approvals of escalated calls bound to the exact call (agent, tool, argument digest), used once before
+ * they expire; and after the call, a result receipt linked by hash to the decision's. Both receipts are anchored
+ * in the provenance log; a result without a prior ALLOW raises a gaming signal.
+ */
+@ApplicationScoped
+public class ToolCallService {
+
+    /** The gaming signal a result reported without a matching ALLOW raises (telemetry alerts on it). */
+    public static final String UNAUTHORIZED_TOOL_CALL = "UNAUTHORIZED_TOOL_CALL";
+    public static final String DECISION_RECEIPT = "trustplane.tool-call.decision/v1";
+    public static final String RESULT_RECEIPT = "trustplane.tool-call.result/v1";
+
+    private final GateService gate;
+    private final CeilingService ceilings;
+    private final ToolCallRepository repository;
+    private final ReceiptSigner signer;
+    private final ToolCallConfig config;
+    private final BatchedEvents events;
+    private final ObjectMapper json;
+    private final Map<ApprovalRules.Refusal, Counter> refusals = new EnumMap<>(ApprovalRules.Refusal.class);
+    private final Counter unauthorizedResults;
+
+    public ToolCallService(GateService gate, CeilingService ceilings, ToolCallRepository repository, ReceiptKey key,
+            ToolCallConfig config, BatchedEvents events, ObjectMapper json, MeterRegistry registry) {
+        this.gate = gate;
+        this.ceilings = ceilings;
+        this.repository = repository;
+        this.signer = key.signer();
+        this.config = config;
+        this.events = events;
+        this.json = json;
+        for (ApprovalRules.Refusal r : ApprovalRules.Refusal.values()) {
+            refusals.put(r, Counter.builder("trustplane_gate_approval_refusals_total")
+                    .description("Approvals refused when presented, by reason").tag("reason", r.code())
+                    .register(registry));
+        }
+        this.unauthorizedResults = registry.counter("trustplane_gate_tool_call_unauthorized_results_total");
+    }
+
+    /** What an agent is about to call; {@code argumentsDigest} is {@code sha256:<hex>} of the canonical arguments. */
+    public record Request(String agentId, String tool, String resource, String argumentsDigest, String summary,
+            String role, String resourceType, Long amount, String callId, UUID approvalId) {
+    }
+
+    /** An issued decision: the stored call and its signed receipt. */
+    public record Issued(ToolCall call, Map<String, Object> receipt) {
+    }
+
+    /** What the agent reports after the call. */
+    public record Result(String agentId, UUID decisionId, String callId, String argumentsDigest, String resultDigest,
+            String status) {
+    }
+
+    public String keyId() {
+        return signer.keyId();
+    }
+
+    public ReceiptSigner signer() {
+        return signer;
+    }
+
+    public Uni<ToolCall> find(UUID id) {
+        return repository.find(id);
+    }
+
+    /** The escalated call an escalation asks about, with the escalation's status, or null. */
+    public Uni<ToolCall.Approval> approval(UUID escalationId) {
+        return repository.approval(escalationId);
+    }
+
+    public Uni<Issued> decide(Request r) {
+        if (r.approvalId() != null) {
+            return useApproval(r, r.approvalId());
+        }
+        String role = r.role() == null ? config.defaultRole() : r.role();
+        // an approval already given for exactly this call (agent, tool, argument digest) is used for it first, so a
+        // runtime's hook only has to make the same call again once the escalation is approved
+        return repository.approvedFor(r.agentId(), r.tool(), r.argumentsDigest()).flatMap(approved -> approved != null
+                ? useApproval(r, approved.call().escalationId())
+                : gate.evaluate(r.agentId(), role, null, r.resource(), r.tool()).flatMap(e -> switch (e.decision()) {
+                    case ALLOW -> withinCeiling(r, e.layer().name(), e.ruleId(), e.reason(), e.policyRevision(), null,
+                            null);
+                    case DENY -> issue(r, Decision.DENY, e.layer().name(), e.ruleId(), e.reason(), e.policyRevision(),
+                            null, null, null);
+                    case ESCALATE -> issue(r, Decision.ESCALATE, e.layer().name(), e.ruleId(), e.reason(),
+                            e.policyRevision(), UUID.fromString(e.escalationId()), null, null);
+                }));
+    }
+
+    private Uni<Issued> useApproval(Request r, UUID approvalId) {
+        Instant now = Instant.now();
+        return gate.active(r.agentId()).flatMap(active -> !active
+                ? issue(r, Decision.DENY, "KERNEL", "kernel:suspended", "agent is suspended or not registered; its "
+                        + "approvals cannot be used", gate.policyRevision(), null, null, null)
+                : repository.use(approvalId, a -> ApprovalRules.check(a, r.agentId(), r.tool(), r.argumentsDigest(), now,
+                        config.approvalTtl()))
+                .flatMap(refused -> {
+                    if (refused.isPresent()) {
+                        refusals.get(refused.get()).increment();
+                        return Uni.createFrom().failure(ApprovalRules.problem(refused.get(), approvalId.toString()));
+                    }
+                    return repository.approval(approvalId).flatMap(a -> withinCeiling(r, "APPROVAL",
+                            "approval:" + approvalId, "approved by escalation " + approvalId,
+                            gate.policyRevision(), approvalId, a.call().id()));
+                }));
+    }
+
+    /**
+     * An allowed call still needs room under its ceiling; a refused ceiling turns it into a DENY and gives a used
+     * approval back, so the approval can still be used once there is room.
+     */
+    private Uni<Issued> withinCeiling(Request r, String layer, String ruleId, String reason, long policyRevision,
+            UUID approvalId, UUID approvedFrom) {
+        if (r.resourceType() == null) {
+            return issue(r, Decision.ALLOW, layer, ruleId, reason, policyRevision, null, approvalId, approvedFrom);
+        }
+        return ceilings.check(r.agentId(), r.resourceType(), r.amount() == null ? 1 : r.amount(), null)
+                .flatMap(c -> {
+                    if (c.allowed()) {
+                        return issue(r, Decision.ALLOW, layer, ruleId, reason, policyRevision, null, approvalId,
+                                approvedFrom);
+                    }
+                    Uni<Void> giveBack = approvalId == null ? Uni.createFrom().voidItem()
+                            : repository.release(approvalId);
+                    return giveBack.flatMap(v -> issue(r, Decision.DENY, "CEILING", "ceiling:" + c.status().name(),
+                            c.reason(), policyRevision, null, null, null));
+                });
+    }
+
+    private Uni<Issued> issue(Request r, Decision decision, String layer, String ruleId, String reason,
+            long policyRevision, UUID escalationId, UUID approvalId, UUID approvedFrom) {
+        UUID id = UuidV7.next();
+        Instant issuedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Instant expiresAt = issuedAt.plus(config.receiptTtl());
+        Map<String, Object> receipt = new LinkedHashMap<>();
+        receipt.put("type", DECISION_RECEIPT);
+        receipt.put("decisionId", id.toString());
+        receipt.put("agentId", r.agentId());
+        receipt.put("tool", r.tool());
+        putIfPresent(receipt, "resource", r.resource());
+        receipt.put("argumentsDigest", r.argumentsDigest());
+        receipt.put("policyVersion", policyRevision);
+        receipt.put("decision", decision.name());
+        receipt.put("layer", layer);
+        putIfPresent(receipt, "ruleId", ruleId);
+        putIfPresent(receipt, "escalationId", escalationId == null ? null : escalationId.toString());
+        putIfPresent(receipt, "approvalId", approvalId == null ? null : approvalId.toString());
+        putIfPresent(receipt, "approvedFrom", approvedFrom == null ? null : approvedFrom.toString());
+        receipt.put("issuedAt", issuedAt.toString());
+        receipt.put("expiresAt", expiresAt.toString());
+        receipt.put("keyId", signer.keyId());
+        Signed signed = sign(receipt);
+        ToolCall call = new ToolCall(id, r.agentId(), r.callId(), r.tool(), r.resource(), r.argumentsDigest(),
+                r.summary(), decision, layer, ruleId, reason, escalationId, approvedFrom, signed.canonical(),
+                signed.hash(), issuedAt, expiresAt, null, null, null, null, null);
+        return repository.insert(call).map(stored -> {
+            if (!stored) {
+                throw ProblemException.conflict("duplicate_call_id", "callId '" + r.callId()
+                        + "' already has a decision; a runtime's call id names one call").with("field", "callId");
+            }
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("decisionId", id.toString());
+            data.put("tool", r.tool());
+            data.put("argumentsDigest", r.argumentsDigest());
+            data.put("decision", decision.name());
+            data.put("layer", layer);
+            data.put("receiptHash", signed.hash());
+            data.put("receipt", signed.receipt());
+            events.fireAndAnchor("tool_call.decided", r.agentId(), data);
+            return new Issued(call, signed.receipt());
+        });
+    }
+
+    /**
+     * Records what a call did: only once, only for this agent's own ALLOW and only for the arguments it allowed.
+     * Anything else is refused and raises {@value #UNAUTHORIZED_TOOL_CALL}: a tool ran that Trustplane did not allow.
+     */
+    public Uni<Issued> report(Result r) {
+        Uni<ToolCall> found = r.decisionId() != null ? repository.find(r.decisionId())
+                : repository.findByCallId(r.agentId(), r.callId());
+        return found.flatMap(call -> {
+            String ref = r.decisionId() != null ? "decision " + r.decisionId() : "call '" + r.callId() + "'";
+            if (call == null || !call.agentId().equals(r.agentId()) || call.decision() != Decision.ALLOW) {
+                return unauthorized(r, "no_prior_allow", "a result was reported for " + ref
+                        + " without a prior ALLOW for it", "decisionId");
+            }
+            if (r.argumentsDigest() != null && !r.argumentsDigest().equals(call.argumentsDigest())) {
+                return unauthorized(r, "arguments_mismatch", "the call ran with arguments " + r.argumentsDigest()
+                        + " but " + call.argumentsDigest() + " were allowed", "argumentsDigest");
+            }
+            Map<String, Object> receipt = new LinkedHashMap<>();
+            receipt.put("type", RESULT_RECEIPT);
+            receipt.put("decisionId", call.id().toString());
+            receipt.put("agentId", call.agentId());
+            receipt.put("tool", call.tool());
+            receipt.put("argumentsDigest", call.argumentsDigest());
+            receipt.put("decisionReceiptHash", call.receiptHash());
+            receipt.put("resultDigest", r.resultDigest());
+            receipt.put("status", r.status());
+            receipt.put("reportedAt", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
+            receipt.put("keyId", signer.keyId());
+            Signed signed = sign(receipt);
+            return repository.recordResult(call.id(), r.status(), r.resultDigest(), signed.canonical()).map(first -> {
+                if (!first) {
+                    throw ProblemException.conflict("result_already_reported", "a result for " + ref
+                            + " was already reported");
+                }
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("decisionId", call.id().toString());
+                data.put("tool", call.tool());
+                data.put("status", r.status());
+                data.put("decisionReceiptHash", call.receiptHash());
+                data.put("receiptHash", signed.hash());
+                data.put("receipt", signed.receipt());
+                events.fireAndAnchor("tool_call.completed", call.agentId(), data);
+                return new Issued(call, signed.receipt());
+            });
+        });
+    }
+
+    private Uni<Issued> unauthorized(Result r, String code, String detail, String field) {
+        unauthorizedResults.increment();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("signal", UNAUTHORIZED_TOOL_CALL);
+        data.put("reason", detail);
+        putIfPresent(data, "decisionId", r.decisionId() == null ? null : r.decisionId().toString());
+        putIfPresent(data, "callId", r.callId());
+        putIfPresent(data, "argumentsDigest", r.argumentsDigest());
+        events.fireAndAnchor("gaming.signal", r.agentId(), data);
+        return Uni.createFrom().failure(ProblemException.conflict(code, detail).with("field", field));
+    }
+
+    /** A signed receipt, its canonical JSON text and the {@code sha256:} hash of that text. */
+    private record Signed(Map<String, Object> receipt, String canonical, String hash) {
+    }
+
+    private Signed sign(Map<String, Object> unsigned) {
+        Map<String, Object> receipt = new LinkedHashMap<>(unsigned);
+        receipt.put(ReceiptSigner.SIGNATURE, signer.signature(ReceiptSigner.canonical(write(unsigned))));
+        byte[] canonical = ReceiptSigner.canonical(write(receipt));
+        String hash = "sha256:" + HexFormat.of().formatHex(ReceiptSigner.sha256(canonical));
+        return new Signed(receipt, new String(canonical, StandardCharsets.UTF_8), hash);
+    }
+
+    private String write(Map<String, Object> value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+}
