@@ -131,6 +131,8 @@ public final class LeaseHandle implements AutoCloseable {
                     scheduleRenewal();
                 }
                 listener.onRenewalLimit(this);
+            } else if ("lease_expired".equals(e.code())) {
+                lose(LeaseListener.Reason.EXPIRED, e.getMessage());
             } else {
                 lose(LeaseListener.Reason.RENEWAL_REFUSED, e.getMessage());
             }

@@ -54,7 +54,7 @@ class LeaseHandleTest {
         List<Heard> heard = new CopyOnWriteArrayList<>();
         AtomicBoolean limit = new AtomicBoolean();
         try (TrustplaneClient tp = suite.client(suite.tokens().agent(agent))) {
-            LeaseHandle handle = tp.leases().hold("limit-" + UUID.randomUUID(), Phase.STRATEGIZE, 2, new LeaseListener() {
+            LeaseHandle handle = tp.leases().hold("limit-" + UUID.randomUUID(), Phase.STRATEGIZE, 3, new LeaseListener() {
                 @Override
                 public void onLost(LeaseHandle h, Reason reason, String detail) {
                     heard.add(new Heard(reason, detail));
@@ -66,7 +66,7 @@ class LeaseHandleTest {
                 }
             });
             await().atMost(Duration.ofSeconds(90)).until(() -> !heard.isEmpty());
-            assertThat(limit).isTrue();
+            assertThat(limit).as("lost before the limit: %s", heard).isTrue();
             assertThat(heard).extracting(Heard::reason).containsExactly(LeaseListener.Reason.EXPIRED);
             Lease last = tp.leases().get(handle.lease().leaseId());
             assertThat(last.renewals()).isEqualTo(ClientSuite.MAX_RENEWALS);
