@@ -182,6 +182,28 @@ class ChartTest {
     }
 
     @Test
+    void theMcpEndpointRunsHardenedInFrontOfTheFourServices() {
+        for (Rendered r : both()) {
+            JsonNode pod = r.get("Deployment", name("mcp")).at("/spec/template/spec");
+            assertThat(r.get("Service", name("mcp")).at("/spec/ports/0/port").asInt()).isEqualTo(8085);
+            assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+            assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).isFalse();
+            JsonNode c = pod.at("/containers/0");
+            assertThat(c.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+            assertThat(c.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
+            assertThat(c.path("image").asText()).contains("/mcp-service:");
+            java.util.Map<String, String> env = new java.util.HashMap<>();
+            c.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+            for (String s : SERVICES) {
+                assertThat(env.get("TRUSTPLANE_SERVICES_" + s.toUpperCase(java.util.Locale.ROOT)))
+                        .isEqualTo("http://" + name(s) + ":" + PORTS.get(s));
+            }
+            assertThat(env).doesNotContainKeys("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD");
+            assertThat(env.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION")).startsWith("/etc/trustplane/jwt/");
+        }
+    }
+
+    @Test
     void noSecretValueIsRenderedInClear() {
         for (Rendered r : both()) {
             assertThat(r.ofKind("Secret")).as("the chart renders no Secret").isEmpty();

@@ -237,7 +237,11 @@ public final class Main {
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         boolean allUp = true;
-        for (ServiceSpec spec : ServiceSpec.ALL) {
+        List<ServiceSpec> specs = new ArrayList<>(ServiceSpec.ALL);
+        if (state.getProperty("service.mcp.port") != null) {
+            specs.add(ServiceSpec.MCP);
+        }
+        for (ServiceSpec spec : specs) {
             String port = state.getProperty("service." + spec.shortName() + ".port");
             String health;
             try {
@@ -315,6 +319,11 @@ public final class Main {
         System.out.println("\nDev token (sub=dev, groups=operator,admin, valid 12 h):\n");
         System.out.println("  export TOKEN=" + token);
         System.out.println("  curl -H \"Authorization: Bearer $TOKEN\" " + gate + "/v1/whoami\n");
+        String mcp = state.getProperty("service.mcp.port");
+        if (mcp != null) {
+            System.out.printf("MCP endpoint (Streamable HTTP, send the agent's token as Bearer): http://127.0.0.1:%s/mcp%n",
+                    mcp);
+        }
         System.out.println("An agent's token: ./trustplane token --sub agent-7 --groups agent");
         System.out.println("Logs: ./trustplane logs gate     Stop: ./trustplane down");
     }

@@ -47,6 +47,9 @@ public final class Suite implements AutoCloseable {
             for (int i = 0; i < ServiceSpec.ALL.size(); i++) {
                 ports.put(ServiceSpec.ALL.get(i), base + i);
             }
+            if (Files.isRegularFile(ServiceSpec.MCP.jar(projectRoot))) {
+                ports.put(ServiceSpec.MCP, base + ServiceSpec.ALL.size());
+            }
             return new Config(projectRoot, projectRoot.resolve(".trustplane"), ports, true, env,
                     Duration.ofSeconds(180));
         }
@@ -75,9 +78,18 @@ public final class Suite implements AutoCloseable {
         this.properties = Map.copyOf(properties);
     }
 
+    /** The four services, then the MCP endpoint when the config gives it a port. */
+    static List<ServiceSpec> specs(Config config) {
+        List<ServiceSpec> specs = new ArrayList<>(ServiceSpec.ALL);
+        if (config.ports().containsKey(ServiceSpec.MCP)) {
+            specs.add(ServiceSpec.MCP);
+        }
+        return specs;
+    }
+
     /** Checks what can be checked before anything starts, failing with one clear line. */
     public static void preflight(Config config) {
-        for (ServiceSpec spec : ServiceSpec.ALL) {
+        for (ServiceSpec spec : specs(config)) {
             Path jar = spec.jar(config.projectRoot());
             if (!Files.isRegularFile(jar)) {
                 throw new LaunchException(spec.name() + " is not built (" + config.projectRoot().relativize(jar)
@@ -129,8 +141,10 @@ public final class Suite implements AutoCloseable {
         Suite suite = new Suite(config, keys, infra, running, properties);
         try {
             suite.serviceToken = keys.minter().mint("trustplane-suite", Duration.ofDays(30), "service");
-            for (ServiceSpec spec : ServiceSpec.ALL) {
-                infra.createDatabase(spec.database());
+            for (ServiceSpec spec : specs(config)) {
+                if (spec.database() != null) {
+                    infra.createDatabase(spec.database());
+                }
                 running.add(suite.launch(spec, config.ports().get(spec), logs.resolve(spec.shortName() + ".log"), false));
             }
             suite.awaitReady(running);

@@ -1,0 +1,6 @@
+package io.trustplane.client;
+
+/** The four Trustplane services the client talks to. */
+public enum Service {
+    LEASE, PROVENANCE, GATE, TELEMETRY
+}
