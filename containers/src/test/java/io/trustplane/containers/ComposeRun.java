@@ -55,8 +55,9 @@ final class ComposeRun implements AutoCloseable {
         this.keysDir = Files.createDirectories(dir.resolve("keys"));
         Files.copy(keys.jwtPublicKeyFile(), keysDir.resolve(DevKeys.JWT_PUBLIC));
         Files.copy(keys.logSigningKeyFile(), keysDir.resolve(DevKeys.LOG_PRIVATE));
+        Files.copy(keys.receiptSigningKeyFile(), keysDir.resolve(DevKeys.RECEIPT_PRIVATE));
         Files.setPosixFilePermissions(keysDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        for (String f : List.of(DevKeys.JWT_PUBLIC, DevKeys.LOG_PRIVATE)) {
+        for (String f : List.of(DevKeys.JWT_PUBLIC, DevKeys.LOG_PRIVATE, DevKeys.RECEIPT_PRIVATE)) {
             Files.setPosixFilePermissions(keysDir.resolve(f), PosixFilePermissions.fromString("rw-r--r--"));
         }
         files.add(COMPOSE.resolve("compose.yaml").toString());
@@ -74,6 +75,9 @@ final class ComposeRun implements AutoCloseable {
                 env.put("TRUSTPLANE_" + s.toUpperCase() + "_2_PORT", String.valueOf(Infrastructure.freePort()));
                 env.put("TRUSTPLANE_BALANCER_" + s.toUpperCase() + "_PORT", String.valueOf(Infrastructure.freePort()));
             }
+        }
+        for (String f : Images.FRONTS) {
+            env.put(portVariable(f), String.valueOf(Infrastructure.freePort()));
         }
         this.hook = new Thread(this::closeQuietly, "compose-down-" + project);
         Runtime.getRuntime().addShutdownHook(hook);
@@ -110,6 +114,9 @@ final class ComposeRun implements AutoCloseable {
                 urls.add(replica2(s));
                 urls.add(balancer(s));
             }
+        }
+        for (String f : Images.FRONTS) {
+            urls.add(url(f));
         }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         // eight JVMs starting at once on a shared 2-core machine: minutes, not seconds

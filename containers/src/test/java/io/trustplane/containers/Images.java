@@ -18,6 +18,8 @@ final class Images {
     static final String PREFIX = "localhost/trustplane";
     static final String TAG = "it";
     static final List<String> SERVICES = List.of("lease", "provenance", "gate", "telemetry");
+    /** Deployables without a database, one replica in either setup: the MCP endpoint. */
+    static final List<String> FRONTS = List.of("mcp");
     static final List<String> INFRASTRUCTURE = List.of("postgres", "redis", "haproxy");
 
     /** The base image's tag and each built image's size in bytes (name without prefix). */
@@ -27,6 +29,13 @@ final class Images {
     private static Built built;
 
     private Images() {
+    }
+
+    /** Every deployable built from this repository. */
+    static List<String> all() {
+        List<String> all = new java.util.ArrayList<>(SERVICES);
+        all.addAll(FRONTS);
+        return all;
     }
 
     static String name(String image) {
@@ -51,14 +60,14 @@ final class Images {
         for (String infra : INFRASTRUCTURE) {
             build(base, name(infra), Engine.ROOT.resolve("deploy/containers/" + infra), null);
         }
-        for (String s : SERVICES) {
+        for (String s : all()) {
             build(base, name(s + "-service"), Engine.ROOT.resolve(s + "-service"), "src/main/docker/Dockerfile.jvm");
         }
         sizes.put("base", size(base));
         for (String infra : INFRASTRUCTURE) {
             sizes.put(infra, size(name(infra)));
         }
-        for (String s : SERVICES) {
+        for (String s : all()) {
             sizes.put(s + "-service", size(name(s + "-service")));
         }
         built = new Built(base, sizes, Duration.ofNanos(System.nanoTime() - start));
