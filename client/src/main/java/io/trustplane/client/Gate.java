@@ -6,6 +6,9 @@ import io.trustplane.client.Model.CeilingCheck;
 import io.trustplane.client.Model.Decision;
 import io.trustplane.client.Model.Evaluation;
 import io.trustplane.client.Model.Outcome;
+import io.trustplane.client.Model.ReceiptKey;
+import io.trustplane.client.Model.ToolCallDecision;
+import io.trustplane.client.Model.ToolCallResult;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -62,6 +65,36 @@ public final class Gate {
         }
         return transport.call(Routes.ESCALATION_VOTE, Routes.ESCALATION_VOTE.expand(escalationId), body, deadline,
                 JsonNode.class);
+    }
+
+    /**
+     * The tool-call guard, before a tool call: ALLOW, DENY or ESCALATE with a signed receipt. After an ESCALATE is
+     * approved, make the same call again (or name the approval with {@link Model.ToolCall#withApproval}): the
+     * approval is valid once, for exactly these arguments.
+     */
+    public ToolCallDecision checkToolCall(Model.ToolCall call) {
+        return transport.call(Routes.TOOL_CALL_DECIDE, Routes.TOOL_CALL_DECIDE.path(), call, deadline,
+                ToolCallDecision.class);
+    }
+
+    /** After the call: its result (any JSON value) and status, SUCCEEDED or FAILED, against the decision. */
+    public ToolCallResult reportToolResult(String agentId, String decisionId, Object arguments, Object result,
+            String status) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("agentId", agentId);
+        body.put("decisionId", decisionId);
+        if (arguments != null) {
+            body.put("arguments", arguments);
+        }
+        body.put("result", result);
+        body.put("status", status);
+        return transport.call(Routes.TOOL_CALL_RESULT, Routes.TOOL_CALL_RESULT.path(), body, deadline,
+                ToolCallResult.class);
+    }
+
+    /** gate-service's receipt verification key (pin it: receipts then verify offline with {@link Receipts}). */
+    public ReceiptKey receiptKey() {
+        return transport.call(Routes.TOOL_CALL_KEY, Routes.TOOL_CALL_KEY.path(), null, deadline, ReceiptKey.class);
     }
 
     /** Truth scoring: whether a claim the agent made was confirmed; moves its trust score. */

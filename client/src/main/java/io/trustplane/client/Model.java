@@ -145,4 +145,41 @@ public final class Model {
     /** A page of alerts and the cursor of the next one. */
     public record AlertPage(List<JsonNode> items, String nextCursor) {
     }
+
+    /**
+     * A tool call an agent is about to make, for the tool-call guard: the tool, what it acts on and its arguments (the
+     * guard digests them) or their digest and a summary; optional role, ceiling draw, the runtime's call id and an
+     * approval to use.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ToolCall(String agentId, String tool, String resource, Object arguments, String argumentsDigest,
+            String summary, String role, String resourceType, Long amount, String callId, String approvalId) {
+
+        public static ToolCall of(String agentId, String tool, Object arguments) {
+            return new ToolCall(agentId, tool, null, arguments, null, null, null, null, null, null, null);
+        }
+
+        public ToolCall withApproval(String approvalId) {
+            return new ToolCall(agentId, tool, resource, arguments, argumentsDigest, summary, role, resourceType, amount,
+                    callId, approvalId);
+        }
+    }
+
+    /** The guard's decision on a tool call, with the receipt gate-service signed (verify it with {@code Receipts}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ToolCallDecision(String decisionId, String decision, String layer, String ruleId, String reason,
+            String argumentsDigest, String escalationId, Instant expiresAt, Map<String, Object> receipt) {
+
+        public boolean allowed() {
+            return "ALLOW".equals(decision);
+        }
+    }
+
+    /** What a tool call did, reported after it ran; the receipt links to the decision's by hash. */
+    public record ToolCallResult(String decisionId, String status, String resultDigest, Map<String, Object> receipt) {
+    }
+
+    /** gate-service's receipt verification key. */
+    public record ReceiptKey(String keyId, String algorithm, String publicKey, String publicKeyPem, String signedBytes) {
+    }
 }

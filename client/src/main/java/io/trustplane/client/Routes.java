@@ -12,6 +12,9 @@ import io.trustplane.client.Model.Lease;
 import io.trustplane.client.Model.LedgerVerification;
 import io.trustplane.client.Model.Outcome;
 import io.trustplane.client.Model.ProvenanceRecord;
+import io.trustplane.client.Model.ReceiptKey;
+import io.trustplane.client.Model.ToolCallDecision;
+import io.trustplane.client.Model.ToolCallResult;
 import io.trustplane.client.Model.Task;
 import io.trustplane.client.Model.Transition;
 
@@ -57,6 +60,10 @@ public final class Routes {
     static final Route ESCALATION_GET = new Route(GATE, "GET", "/v1/escalations/{id}", List.of(), JsonNode.class);
     static final Route ESCALATION_VOTE = new Route(GATE, "POST", "/v1/escalations/{id}/votes", List.of("approve", "reason"), JsonNode.class);
 
+    static final Route TOOL_CALL_DECIDE = new Route(GATE, "POST", "/v1/tool-calls/decisions", List.of("agentId", "tool", "resource", "arguments", "argumentsDigest", "summary", "role", "resourceType", "amount", "callId", "approvalId"), ToolCallDecision.class);
+    static final Route TOOL_CALL_RESULT = new Route(GATE, "POST", "/v1/tool-calls/results", List.of("agentId", "decisionId", "callId", "arguments", "argumentsDigest", "result", "resultDigest", "status"), ToolCallResult.class);
+    static final Route TOOL_CALL_KEY = new Route(GATE, "GET", "/v1/tool-calls/key", List.of(), ReceiptKey.class);
+
     static final Route EVENTS_POST = new Route(TELEMETRY, "POST", "/v1/events", List.of("agentId", "counters"), Accepted.class);
     static final Route ALERTS_LIST = new Route(TELEMETRY, "GET", "/v1/alerts", List.of(), AlertPage.class);
     static final Route ALERT_GET = new Route(TELEMETRY, "GET", "/v1/alerts/{id}", List.of(), JsonNode.class);
@@ -66,5 +73,5 @@ public final class Routes {
             LEASE_GET, LEASE_QUERY, LEASE_EVENTS, FENCING_CHECK, TASK_CREATE, TASK_GET, TASK_TRANSITION, TASK_LEDGER,
             TASK_LEDGER_VERIFY, PROVENANCE_CREATE, PROVENANCE_GET, PROVENANCE_PROOF, LOG_CHECKPOINT, LOG_KEY,
             LOG_CONSISTENCY, AGENT_PUT, AGENT_GET, AGENT_OUTCOME, EVALUATE, CEILING_CHECK, ESCALATION_GET,
-            ESCALATION_VOTE, EVENTS_POST, ALERTS_LIST, ALERT_GET);
+            ESCALATION_VOTE, TOOL_CALL_DECIDE, TOOL_CALL_RESULT, TOOL_CALL_KEY, EVENTS_POST, ALERTS_LIST, ALERT_GET);
 }

@@ -25,8 +25,9 @@ class McpToolsIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    static final List<String> TOOLS = List.of("check_action", "create_task", "acquire_lease", "renew_lease",
-            "release_lease", "transition_phase", "record_provenance", "verify_record", "get_task", "report_outcome");
+    static final List<String> TOOLS = List.of("check_action", "check_tool_call", "report_tool_result", "create_task",
+            "acquire_lease", "renew_lease", "release_lease", "transition_phase", "record_provenance", "verify_record",
+            "get_task", "report_outcome");
 
     /** The text of a successful call, as JSON. */
     static JsonNode ok(McpSchema.CallToolResult result) throws Exception {
@@ -122,6 +123,22 @@ class McpToolsIT {
             assertThat(decision.path("evaluationId").asText()).isNotBlank();
 
             operatorRest.gate().registerAgent(agent, 500);
+            // the tool-call guard: check, then report; the decision and the result are what gate-service stored
+            Map<String, Object> args = Map.of("path", "/repo/README.md");
+            JsonNode toolCall = ok(call(mcp, "check_tool_call", Map.of("tool", "read_file", "arguments", args)));
+            assertThat(toolCall.path("decision").asText()).isEqualTo("ALLOW");
+            assertThat(toolCall.path("receipt").path("agentId").asText()).isEqualTo(agent);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> receipt = JSON.convertValue(toolCall.path("receipt"), Map.class);
+            assertThat(io.trustplane.client.Receipts.verify(receipt, rest.gate().receiptKey().publicKey())).isTrue();
+            JsonNode reported = ok(call(mcp, "report_tool_result", Map.of("decisionId",
+                    toolCall.path("decisionId").asText(), "arguments", args, "result", "# Trustplane",
+                    "status", "SUCCEEDED")));
+            assertThat(reported.path("receipt").path("decisionReceiptHash").asText())
+                    .isEqualTo(io.trustplane.client.Receipts.hash(receipt));
+            JsonNode unasked = refused(call(mcp, "report_tool_result", Map.of("decisionId",
+                    java.util.UUID.randomUUID().toString(), "result", "x", "status", "SUCCEEDED")));
+            assertThat(unasked.path("code").asText()).isEqualTo("no_prior_allow");
             JsonNode agentsOwn = refused(call(mcp, "report_outcome", Map.of("agentId", agent, "claim", "tests pass",
                     "confirmed", true)));
             assertThat(agentsOwn.path("status").asInt()).isEqualTo(403);

@@ -72,6 +72,45 @@ public class TrustplaneTools {
                 new Model.Evaluation.Context(resourceId, action)))));
     }
 
+    @Tool(name = "check_tool_call", description = "Before you call any tool, ask Trustplane's tool-call guard whether "
+            + "you may make exactly this call (this tool with these arguments). Answers decision ALLOW, DENY or "
+            + "ESCALATE with a receipt signed by Trustplane (keep it) and a decisionId. Only call the tool on ALLOW. "
+            + "On ESCALATE the call waits for approval: once the escalation is approved, ask again with the same "
+            + "tool and arguments and the approval is used for that one call. Afterwards report what the call did "
+            + "with report_tool_result. You are always checked as yourself.")
+    public String checkToolCall(
+            @ToolArg(description = "The tool you are about to call, e.g. write_file or mcp__db__query") String tool,
+            @ToolArg(description = "The arguments you will call it with, exactly (a JSON object)", required = false)
+            Map<String, Object> arguments,
+            @ToolArg(description = "What the call acts on, e.g. a file path or repo:payments", required = false)
+            String resource,
+            @ToolArg(description = "The role you act in (default OBSERVER), e.g. DEPLOYER", required = false)
+            String role,
+            @ToolArg(description = "The escalationId of an approved escalation to use for this call", required = false)
+            String approvalId) {
+        Model.ToolCall call = new Model.ToolCall(caller(), require("tool", tool), resource,
+                arguments == null ? Map.of() : arguments, null, null, role, null, null, null, approvalId);
+        return out(errors.call(() -> client.gate().checkToolCall(call)));
+    }
+
+    @Tool(name = "report_tool_result", description = "After a tool call that check_tool_call allowed, report what it "
+            + "did: Trustplane answers a receipt linked to the decision's, and both are anchored in its log. "
+            + "Reporting a call that was not allowed (or that ran with other arguments) is refused and raises an alert.")
+    public String reportToolResult(
+            @ToolArg(description = "The decisionId check_tool_call answered") String decisionId,
+            @ToolArg(description = "The arguments the call ran with (a JSON object)", required = false)
+            Map<String, Object> arguments,
+            @ToolArg(description = "What the call returned (its text or a short JSON summary)") String result,
+            @ToolArg(description = "SUCCEEDED or FAILED") String status) {
+        uuid("decisionId", decisionId);
+        String s = require("status", status).toUpperCase(Locale.ROOT);
+        if (!s.equals("SUCCEEDED") && !s.equals("FAILED")) {
+            throw errors.badArgument("status", "must be SUCCEEDED or FAILED");
+        }
+        return out(errors.call(() -> client.gate().reportToolResult(caller(), decisionId, arguments,
+                require("result", result), s)));
+    }
+
     @Tool(name = "create_task", description = "Create a task. It starts in phase STRATEGIZE; acquire its lease "
             + "(acquire_lease) before you work on it and move it forward with transition_phase.")
     public String createTask(
