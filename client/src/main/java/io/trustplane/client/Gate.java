@@ -97,6 +97,17 @@ public final class Gate {
         return transport.call(Routes.TOOL_CALL_KEY, Routes.TOOL_CALL_KEY.path(), null, deadline, ReceiptKey.class);
     }
 
+    /** An operator's decision on an escalation (operators and admins): approve (ALLOW) or not (DENY). */
+    public JsonNode decideEscalation(String escalationId, boolean approve, String note) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("decision", approve ? "ALLOW" : "DENY");
+        if (note != null) {
+            body.put("note", note);
+        }
+        return transport.call(Routes.ESCALATION_DECIDE, Routes.ESCALATION_DECIDE.expand(escalationId), body, deadline,
+                JsonNode.class);
+    }
+
     /** Truth scoring: whether a claim the agent made was confirmed; moves its trust score. */
     public Outcome reportOutcome(String agentId, String claim, boolean confirmed) {
         return transport.call(Routes.AGENT_OUTCOME, Routes.AGENT_OUTCOME.expand(agentId),

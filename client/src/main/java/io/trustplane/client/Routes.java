@@ -60,6 +60,7 @@ public final class Routes {
     static final Route ESCALATION_GET = new Route(GATE, "GET", "/v1/escalations/{id}", List.of(), JsonNode.class);
     static final Route ESCALATION_VOTE = new Route(GATE, "POST", "/v1/escalations/{id}/votes", List.of("approve", "reason"), JsonNode.class);
 
+    static final Route ESCALATION_DECIDE = new Route(GATE, "POST", "/v1/escalations/{id}/decision", List.of("decision", "note"), JsonNode.class);
     static final Route TOOL_CALL_DECIDE = new Route(GATE, "POST", "/v1/tool-calls/decisions", List.of("agentId", "tool", "resource", "arguments", "argumentsDigest", "summary", "role", "resourceType", "amount", "callId", "approvalId"), ToolCallDecision.class);
     static final Route TOOL_CALL_RESULT = new Route(GATE, "POST", "/v1/tool-calls/results", List.of("agentId", "decisionId", "callId", "arguments", "argumentsDigest", "result", "resultDigest", "status"), ToolCallResult.class);
     static final Route TOOL_CALL_KEY = new Route(GATE, "GET", "/v1/tool-calls/key", List.of(), ReceiptKey.class);
@@ -73,5 +74,5 @@ public final class Routes {
             LEASE_GET, LEASE_QUERY, LEASE_EVENTS, FENCING_CHECK, TASK_CREATE, TASK_GET, TASK_TRANSITION, TASK_LEDGER,
             TASK_LEDGER_VERIFY, PROVENANCE_CREATE, PROVENANCE_GET, PROVENANCE_PROOF, LOG_CHECKPOINT, LOG_KEY,
             LOG_CONSISTENCY, AGENT_PUT, AGENT_GET, AGENT_OUTCOME, EVALUATE, CEILING_CHECK, ESCALATION_GET,
-            ESCALATION_VOTE, TOOL_CALL_DECIDE, TOOL_CALL_RESULT, TOOL_CALL_KEY, EVENTS_POST, ALERTS_LIST, ALERT_GET);
+            ESCALATION_VOTE, ESCALATION_DECIDE, TOOL_CALL_DECIDE, TOOL_CALL_RESULT, TOOL_CALL_KEY, EVENTS_POST, ALERTS_LIST, ALERT_GET);
 }
