@@ -116,6 +116,11 @@ class GamingAndAlertsResourceTest {
                 .contentType("application/problem+json");
         given().auth().oauth2(operator).get("/v1/alerts/0190a2b4-0000-7000-8000-000000000000").then().statusCode(404);
 
+        // back to ACTIVE is an illegal move like any other: 409 invalid_transition, never 422
+        given().auth().oauth2(operator).contentType("application/json")
+                .body("{\"status\":\"ACTIVE\",\"reason\":\"reopen\"}")
+                .patch(path).then().statusCode(409).contentType("application/problem+json")
+                .body("code", equalTo("invalid_transition")).body("currentStatus", equalTo("ACTIVE"));
         given().auth().oauth2(operator).contentType("application/json")
                 .body("{\"status\":\"INVESTIGATING\",\"reason\":\"looking at the agent's quota\"}")
                 .patch(path).then().statusCode(200).body("status", equalTo("INVESTIGATING"));
