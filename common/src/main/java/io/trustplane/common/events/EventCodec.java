@@ -38,6 +38,18 @@ public final class EventCodec {
                 Instant.now().truncatedTo(ChronoUnit.MICROS), event);
     }
 
+    /** The envelope of an event made for the outbox (its id and time already fixed). */
+    public Outgoing outgoing(Outbox.Pending p) {
+        return new Outgoing(p.id(), p.event().eventType().wireName(), source, p.subject(), p.time(), p.event());
+    }
+
+    /** The same event as a generic envelope (data as a map), e.g. for a webhook payload: same id, same fields. */
+    @SuppressWarnings("unchecked")
+    public EventEnvelope envelope(Outbox.Pending p) {
+        return new EventEnvelope(p.id(), p.event().eventType().wireName(), source, p.subject(), p.time(),
+                lenient.convertValue(p.event(), java.util.Map.class));
+    }
+
     /** A typed event's envelope as JSON, ready for XADD or the outbox. */
     public String toJson(String subject, DomainEvent event) {
         return toJson(outgoing(subject, event));

@@ -44,7 +44,7 @@ public class EventPublisher {
         this.failed = registry.counter("trustplane_events_publish_failed_total");
     }
 
-    /** Builds an envelope with this service as its source. */
+    /** Builds an envelope with this service as its source: for payloads that are not stream events (webhook tests). */
     public EventEnvelope envelope(String type, String subject, Map<String, Object> data) {
         return EventEnvelope.of(type, config.source(), subject, data);
     }
@@ -86,20 +86,6 @@ public class EventPublisher {
         return streams.xadd(stream, new XAddArgs().maxlen(config.maxLen()).nearlyExactTrimming(),
                         Map.of(Streams.FIELD, toJson(event)))
                 .invoke(id -> published.increment());
-    }
-
-    /** Appends the event without making the caller wait; failures are logged with the event's id. */
-    public void fire(String stream, EventEnvelope event) {
-        publish(stream, event).subscribe().with(id -> {
-        }, failure -> {
-            failed.increment();
-            LOG.warnf("could not publish %s %s to %s: %s", event.type(), event.id(), stream, failure.toString());
-        });
-    }
-
-    /** Shorthand: build and fire an event on {@code tp:events}. */
-    public void fire(String type, String subject, Map<String, Object> data) {
-        fire(Streams.EVENTS, envelope(type, subject, data));
     }
 
     public String toJson(EventEnvelope event) {

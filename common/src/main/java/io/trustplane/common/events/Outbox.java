@@ -6,6 +6,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,8 +24,8 @@ public final class Outbox {
     static final String INSERT = "INSERT INTO event_outbox (stream, payload) "
             + "SELECT s, p FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(s, p, n) ORDER BY n";
 
-    /** One event to write: its envelope's subject and the record. */
-    public record Pending(String subject, DomainEvent event) {
+    /** One event to write: its envelope's id, time and subject, and the record. */
+    public record Pending(String id, Instant time, String subject, DomainEvent event) {
     }
 
     private final EventCodec codec;
@@ -36,8 +38,9 @@ public final class Outbox {
         this.wake = wake;
     }
 
+    /** An event with a fresh id (UUIDv7) stamped now. */
     public static Pending event(String subject, DomainEvent event) {
-        return new Pending(subject, event);
+        return new Pending(UuidV7.next().toString(), Instant.now().truncatedTo(ChronoUnit.MICROS), subject, event);
     }
 
     /** Writes the events inside {@code conn}'s transaction (one statement); call {@link #committed()} after commit. */
@@ -48,7 +51,7 @@ public final class Outbox {
         List<String> streams = new ArrayList<>(events.size() + 2);
         List<String> payloads = new ArrayList<>(events.size() + 2);
         for (Pending p : events) {
-            String json = codec.toJson(p.subject(), p.event());
+            String json = codec.toJson(codec.outgoing(p));
             for (String stream : p.event().eventType().streams()) {
                 streams.add(stream);
                 payloads.add(json);
@@ -78,6 +81,6 @@ public final class Outbox {
     }
 
     public void writeNow(String subject, DomainEvent event) {
-        writeNow(List.of(new Pending(subject, event)));
+        writeNow(List.of(event(subject, event)));
     }
 }
