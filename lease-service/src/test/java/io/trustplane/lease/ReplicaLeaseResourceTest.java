@@ -37,6 +37,9 @@ class ReplicaLeaseResourceTest {
 
     private static final String DB = "trustplane_lease";
 
+    /** The outbox rows these grants write (an envelope the statement completes; see LeaseService#acquire). */
+    private static final String EVENT = "{\"type\":\"lease.acquired\"}";
+
     @Inject
     LeaseRepository appReplica;
 
@@ -60,7 +63,8 @@ class ReplicaLeaseResourceTest {
             List<Uni<AcquireOutcome>> attempts = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 LeaseRepository replica = i % 2 == 0 ? appReplica : otherReplica;
-                attempts.add(replica.acquire(task, Phase.REVIEW, "r" + round + "-agent-" + i, Duration.ofSeconds(60)));
+                attempts.add(replica.acquire(task, Phase.REVIEW, "r" + round + "-agent-" + i, Duration.ofSeconds(60),
+                        EVENT, EVENT));
             }
             List<AcquireOutcome> outcomes = Uni.join().all(attempts).andFailFast().await().atMost(Duration.ofSeconds(30));
             List<Lease> granted = outcomes.stream().filter(AcquireOutcome::isGranted).map(AcquireOutcome::granted).toList();
@@ -77,11 +81,11 @@ class ReplicaLeaseResourceTest {
         }
 
         // a lease granted by one replica expires by PostgreSQL's clock and the other takes over with a larger token
-        Lease shortLived = appReplica.acquire(task, Phase.REVIEW, "short", Duration.ofSeconds(1))
+        Lease shortLived = appReplica.acquire(task, Phase.REVIEW, "short", Duration.ofSeconds(1), EVENT, EVENT)
                 .await().atMost(Duration.ofSeconds(10)).granted();
         assertThat(shortLived.fencingToken()).isGreaterThan(lastToken);
         Lease taken = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
-                .until(() -> otherReplica.acquire(task, Phase.REVIEW, "taker", Duration.ofSeconds(60))
+                .until(() -> otherReplica.acquire(task, Phase.REVIEW, "taker", Duration.ofSeconds(60), EVENT, EVENT)
                         .await().atMost(Duration.ofSeconds(10)).granted(), l -> l != null);
         assertThat(taken.fencingToken()).isGreaterThan(shortLived.fencingToken());
         lastToken = taken.fencingToken();
@@ -93,7 +97,7 @@ class ReplicaLeaseResourceTest {
         Pool third = newPool();
         try {
             Lease afterRestart = new LeaseRepository(third).acquire(task, Phase.REVIEW, "after-restart",
-                    Duration.ofSeconds(60)).await().atMost(Duration.ofSeconds(10)).granted();
+                    Duration.ofSeconds(60), EVENT, EVENT).await().atMost(Duration.ofSeconds(10)).granted();
             assertThat(afterRestart.fencingToken()).isGreaterThan(lastToken);
         } finally {
             third.close().await().atMost(Duration.ofSeconds(10));

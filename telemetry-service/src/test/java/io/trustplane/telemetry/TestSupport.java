@@ -1,7 +1,9 @@
 package io.trustplane.telemetry;
 
+import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.EventPublisher;
+import io.trustplane.common.events.Outbox;
 import io.trustplane.common.events.Streams;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -19,19 +21,31 @@ public final class TestSupport {
     private TestSupport() {
     }
 
-    public static EventEnvelope publish(EventPublisher publisher, String type, String subject, Map<String, Object> data) {
-        EventEnvelope e = EventEnvelope.of(type, "test-producer", subject, data);
+    /**
+     * Publishes a catalogue record in the envelope its producer writes (the same codec, a fresh id), as the producer's
+     * outbox relay would: consumer tests feed the records producers make, never hand-written maps.
+     */
+    public static EventEnvelope publish(EventPublisher publisher, String subject, DomainEvent event) {
+        Outbox.Pending p = Outbox.event(subject, event);
+        EventEnvelope e = publisher.codec().envelope(p);
         publisher.publish(Streams.EVENTS, e).await().atMost(Duration.ofSeconds(5));
         return e;
     }
 
-    public static List<EventEnvelope> publishMany(EventPublisher publisher, int n, String type, String subject,
-            Map<String, Object> data) {
+    public static List<EventEnvelope> publishMany(EventPublisher publisher, int n, String subject, DomainEvent event) {
         List<EventEnvelope> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(publish(publisher, type, subject, data));
+            out.add(publish(publisher, subject, event));
         }
         return out;
+    }
+
+    /** An envelope of a type outside the catalogue (a newer producer's), for the tests of how it is skipped. */
+    public static EventEnvelope publishUnknown(EventPublisher publisher, String type, String subject,
+            Map<String, Object> data) {
+        EventEnvelope e = EventEnvelope.of(type, "newer-producer", subject, data);
+        publisher.publish(Streams.EVENTS, e).await().atMost(Duration.ofSeconds(5));
+        return e;
     }
 
     /** Waits until every event's id is in processed_events (its effect committed). */

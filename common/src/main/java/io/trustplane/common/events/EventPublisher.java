@@ -13,11 +13,14 @@ import org.jboss.logging.Logger;
 
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Appends {@link EventEnvelope}s to the shared Redis streams. {@link #publish} lets the caller wait for the
  * append; {@link #fire} does not, and a failed fire is logged and counted rather than failing the request
- * that caused it (the durable record lives in PostgreSQL).
+ * that caused it (the durable record lives in PostgreSQL). It is also the catalogue's codec: {@link #toJson(String,
+ * DomainEvent)} writes a typed event in the envelope, {@link #decode} reads an envelope's data back as its record.
+ * Events that must not be lost are not fired from here but written to the producer's outbox ({@link Outbox}).
  */
 @ApplicationScoped
 public class EventPublisher {
@@ -26,6 +29,7 @@ public class EventPublisher {
 
     private final ReactiveStreamCommands<String, String, String> streams;
     private final ObjectMapper mapper;
+    private final EventCodec codec;
     private final EventsConfig config;
     private final Counter published;
     private final Counter failed;
@@ -35,13 +39,46 @@ public class EventPublisher {
         this.streams = redis.stream(String.class);
         this.mapper = mapper;
         this.config = config;
+        this.codec = new EventCodec(mapper, config.source());
         this.published = registry.counter("trustplane_events_published_total");
         this.failed = registry.counter("trustplane_events_publish_failed_total");
     }
 
-    /** Builds an envelope with this service as its source. */
+    /** Builds an envelope with this service as its source: for payloads that are not stream events (webhook tests). */
     public EventEnvelope envelope(String type, String subject, Map<String, Object> data) {
         return EventEnvelope.of(type, config.source(), subject, data);
+    }
+
+    /** The catalogue's codec with this service as the envelopes' source. */
+    public EventCodec codec() {
+        return codec;
+    }
+
+    /** A typed event's envelope as JSON, ready for XADD or the outbox. */
+    public String toJson(String subject, DomainEvent event) {
+        return codec.toJson(subject, event);
+    }
+
+    /** The record of a received envelope; empty for a type this build does not know. See {@link EventCodec#decode}. */
+    public Optional<DomainEvent> decode(EventEnvelope envelope) {
+        return codec.decode(envelope);
+    }
+
+    /**
+     * Fires a typed event to each of its streams (one envelope, one id) without making the caller wait. For
+     * {@link EventType.Delivery#BUFFERED} events of services without a batching buffer; durable events go through
+     * the {@link Outbox}.
+     */
+    public void fire(String subject, DomainEvent event) {
+        EventCodec.Outgoing out = codec.outgoing(subject, event);
+        String json = codec.toJson(out);
+        for (String stream : event.eventType().streams()) {
+            streams.xadd(stream, new XAddArgs().maxlen(config.maxLen()).nearlyExactTrimming(), Map.of(Streams.FIELD, json))
+                    .subscribe().with(id -> published.increment(), failure -> {
+                        failed.increment();
+                        LOG.warnf("could not publish %s %s to %s: %s", out.type(), out.id(), stream, failure.toString());
+                    });
+        }
     }
 
     /** Appends the event and completes with its stream entry id. */
@@ -49,20 +86,6 @@ public class EventPublisher {
         return streams.xadd(stream, new XAddArgs().maxlen(config.maxLen()).nearlyExactTrimming(),
                         Map.of(Streams.FIELD, toJson(event)))
                 .invoke(id -> published.increment());
-    }
-
-    /** Appends the event without making the caller wait; failures are logged with the event's id. */
-    public void fire(String stream, EventEnvelope event) {
-        publish(stream, event).subscribe().with(id -> {
-        }, failure -> {
-            failed.increment();
-            LOG.warnf("could not publish %s %s to %s: %s", event.type(), event.id(), stream, failure.toString());
-        });
-    }
-
-    /** Shorthand: build and fire an event on {@code tp:events}. */
-    public void fire(String type, String subject, Map<String, Object> data) {
-        fire(Streams.EVENTS, envelope(type, subject, data));
     }
 
     public String toJson(EventEnvelope event) {

@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.scheduler.Scheduled;
-import io.trustplane.common.events.EventEnvelope;
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.EventCodec;
 import io.trustplane.common.events.EventPublisher;
+import io.trustplane.common.events.EventType;
 import io.trustplane.common.events.EventsConfig;
 import io.trustplane.common.events.Streams;
 import io.trustplane.gate.config.GateConfig;
@@ -17,30 +19,38 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Events of the hot paths (gate decisions, ceiling warnings and breaches), appended in pipelined batches:
- * one XADD per decision each on its own pool connection starved the Redis pool at a few thousand decisions
- * per second (events were dropped and ceiling checks had to queue behind them). One batch is in flight at a
- * time; the buffer is bounded and overflow is counted, never blocking a decision.
+ * The droppable decision events of the hot paths ({@link EventType.Delivery#BUFFERED}: {@code role_gate.allowed},
+ * {@code ceiling.warning}), kept off PostgreSQL: a bounded in-memory buffer appended to Redis in pipelined batches,
+ * one batch in flight at a time. A batch Redis refuses goes back to the head of the buffer and is retried every
+ * second, so the buffer drains when Redis returns; what arrives while the buffer is full is dropped and counted.
+ * The figures always add up: produced = delivered + dropped + pending ({@code GET /v1/stats}, and Micrometer).
  */
 @ApplicationScoped
 public class BatchedEvents {
 
     private static final Logger LOG = Logger.getLogger(BatchedEvents.class);
 
+    /** The buffer's figures since start. */
+    public record Figures(long produced, long delivered, long dropped, long pending) {
+    }
+
     private final Redis redis;
-    private final EventPublisher publisher;
+    private final EventCodec codec;
     private final String maxLen;
     private final int capacity;
     private final int batchSize;
-    private final ConcurrentLinkedQueue<String[]> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedDeque<String> queue = new ConcurrentLinkedDeque<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean flushing = new AtomicBoolean();
+    private final AtomicLong produced = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong droppedCount = new AtomicLong();
     private final Counter dropped;
     private final Counter failed;
     private final Counter published;
@@ -48,34 +58,29 @@ public class BatchedEvents {
     public BatchedEvents(ReactiveRedisDataSource redis, EventPublisher publisher, EventsConfig events, GateConfig config,
             MeterRegistry registry) {
         this.redis = redis.getRedis();
-        this.publisher = publisher;
+        this.codec = publisher.codec();
         this.maxLen = Long.toString(events.maxLen());
         this.capacity = config.events().buffer();
         this.batchSize = config.events().batchSize();
         this.dropped = registry.counter("trustplane_gate_events_dropped_total");
         this.failed = registry.counter("trustplane_events_publish_failed_total");
         this.published = registry.counter("trustplane_events_published_total");
+        registry.gauge("trustplane_gate_events_pending", size);
     }
 
-    /** Queues an event for {@code tp:events}. */
-    public void fire(String type, String subject, Map<String, Object> data) {
-        fire(Streams.EVENTS, publisher.envelope(type, subject, data));
-    }
-
-    /** Queues an event for {@code tp:events} and the same record for {@code tp:anchor}. */
-    public void fireAndAnchor(String type, String subject, Map<String, Object> data) {
-        EventEnvelope envelope = publisher.envelope(type, subject, data);
-        fire(Streams.EVENTS, envelope);
-        fire(Streams.ANCHOR, envelope);
-    }
-
-    public void fire(String stream, EventEnvelope envelope) {
+    /** Queues a droppable decision event for {@code tp:events}; durable events go through the outbox instead. */
+    public void fire(String subject, DomainEvent event) {
+        if (event.eventType().delivery() != EventType.Delivery.BUFFERED) {
+            throw new IllegalArgumentException(event.eventType().wireName() + " is durable: write it to the outbox");
+        }
+        produced.incrementAndGet();
         if (size.incrementAndGet() > capacity) {
             size.decrementAndGet();
+            droppedCount.incrementAndGet();
             dropped.increment();
             return;
         }
-        queue.offer(new String[] {stream, publisher.toJson(envelope)});
+        queue.offer(codec.toJson(subject, event));
         flush();
     }
 
@@ -85,35 +90,48 @@ public class BatchedEvents {
         if (queue.isEmpty() || !flushing.compareAndSet(false, true)) {
             return;
         }
-        List<Request> batch = new ArrayList<>(Math.min(batchSize, size.get()));
-        String[] next;
-        while (batch.size() < batchSize && (next = queue.poll()) != null) {
-            size.decrementAndGet();
-            batch.add(Request.cmd(Command.XADD).arg(next[0]).arg("MAXLEN").arg("~").arg(maxLen).arg("*")
-                    .arg(Streams.FIELD).arg(next[1]));
+        List<String> taken = new ArrayList<>(Math.min(batchSize, Math.max(1, size.get())));
+        String next;
+        while (taken.size() < batchSize && (next = queue.poll()) != null) {
+            taken.add(next);
         }
-        if (batch.isEmpty()) {
+        if (taken.isEmpty()) {
             flushing.set(false);
             return;
         }
-        redis.batch(batch).subscribe().with(ok -> {
-            published.increment(batch.size());
-            done();
-        }, failure -> {
-            failed.increment(batch.size());
-            LOG.warnf("could not publish %d events: %s", batch.size(), failure.toString());
-            done();
-        });
-    }
-
-    private void done() {
-        flushing.set(false);
-        if (!queue.isEmpty()) {
-            flush();
+        List<Request> batch = new ArrayList<>(taken.size());
+        for (String json : taken) {
+            batch.add(Request.cmd(Command.XADD).arg(Streams.EVENTS).arg("MAXLEN").arg("~").arg(maxLen).arg("*")
+                    .arg(Streams.FIELD).arg(json));
         }
+        redis.batch(batch).subscribe().with(ok -> {
+            size.addAndGet(-taken.size());
+            delivered.addAndGet(taken.size());
+            published.increment(taken.size());
+            flushing.set(false);
+            if (!queue.isEmpty()) {
+                flush();
+            }
+        }, failure -> {
+            // back to the head in their order; the next scheduled flush retries (Redis may be away for a while)
+            for (int i = taken.size() - 1; i >= 0; i--) {
+                queue.offerFirst(taken.get(i));
+            }
+            failed.increment(taken.size());
+            LOG.debugf("could not publish %d events, kept for retry: %s", taken.size(), failure.toString());
+            flushing.set(false);
+        });
     }
 
     public int pending() {
         return size.get();
+    }
+
+    public Figures figures() {
+        // read delivered and dropped before produced so a concurrent fire never makes the sum exceed produced
+        long d = delivered.get();
+        long x = droppedCount.get();
+        long p = size.get();
+        return new Figures(produced.get(), d, x, p);
     }
 }

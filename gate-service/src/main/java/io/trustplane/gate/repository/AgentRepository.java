@@ -53,7 +53,7 @@ public class AgentRepository {
 
     /** Creates or replaces an agent; a score change (or the first score) is written to history. */
     public Uni<AgentSnapshot> upsert(String agentId, int score, List<RegulatoryFramework> frameworks,
-            Map<String, Object> attributes, String actor) {
+            Map<String, Object> attributes, String actor, InTransaction<AgentSnapshot> inTx) {
         String[] fw = frameworks.stream().map(Enum::name).distinct().toArray(String[]::new);
         JsonObject attrs = new JsonObject(attributes);
         return pool.withTransaction(conn -> conn
@@ -73,14 +73,18 @@ public class AgentRepository {
                         boolean scoreChanged = old == null || old != score;
                         return scoreChanged ? history(conn, agent, old, "REGISTRATION", actor) : Uni.createFrom().item(agent);
                     });
-                }));
+                }).call(agent -> inTx.apply(conn, agent)));
     }
 
-    public Uni<AgentSnapshot> setSuspended(String agentId, boolean suspended, String reason) {
-        return pool.preparedQuery("UPDATE agents SET suspended = $2, suspended_reason = $3, version = version + 1, "
-                        + "updated_at = now() WHERE agent_id = $1 RETURNING " + COLUMNS)
+    /** Suspends or reinstates; {@code inTx} runs in the same transaction with the changed agent (the outbox). */
+    public Uni<AgentSnapshot> setSuspended(String agentId, boolean suspended, String reason,
+            InTransaction<AgentSnapshot> inTx) {
+        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE agents SET suspended = $2, "
+                        + "suspended_reason = $3, "
+                        + "version = version + 1, updated_at = now() WHERE agent_id = $1 RETURNING " + COLUMNS)
                 .execute(Tuple.of(agentId, suspended, suspended ? reason : null))
-                .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
+                .map(rows -> rows.size() == 0 ? (AgentSnapshot) null : map(rows.iterator().next()))
+                .call(a -> a == null ? Uni.createFrom().voidItem() : inTx.apply(conn, a)));
     }
 
     public Uni<List<ScoreChange>> history(String agentId, int limit) {
@@ -102,7 +106,7 @@ public class AgentRepository {
      * latest {@code window} outcomes, all under the agent's row lock so concurrent outcomes do not lose updates.
      */
     public Uni<OutcomeResult> recordOutcome(String agentId, String claim, boolean confirmed, TruthScore truth,
-            int window, String actor) {
+            int window, String actor, InTransaction<AgentSnapshot> inTx) {
         return pool.withTransaction(conn -> conn
                 .preparedQuery("SELECT trust_score FROM agents WHERE agent_id = $1 FOR UPDATE")
                 .execute(Tuple.of(agentId))
@@ -132,7 +136,7 @@ public class AgentRepository {
                                             return h.map(a -> new OutcomeResult(a, share, score - old, newestFirst.size()));
                                         });
                             });
-                }));
+                }).call(r -> r == null ? Uni.createFrom().voidItem() : inTx.apply(conn, r.agent())));
     }
 
     private Uni<AgentSnapshot> history(SqlConnection conn, AgentSnapshot agent, Integer old, String cause, String actor) {

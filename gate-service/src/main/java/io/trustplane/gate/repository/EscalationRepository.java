@@ -54,14 +54,17 @@ public class EscalationRepository {
     }
 
     public Uni<UUID> open(UUID evaluationId, String agentId, String role, String tier, String resourceId,
-            String action, String reason, Quorum quorum, Duration timeout) {
+            String action, String reason, Quorum quorum, Duration timeout,
+            InTransaction<UUID> inTx) {
         UUID id = UUID.randomUUID();
-        return pool.preparedQuery("INSERT INTO escalations (id, evaluation_id, agent_id, role, tier, resource_id, "
-                        + "action, reason, status, n, f, deadline) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'OPEN', $9, "
-                        + "$10, now() + make_interval(secs => $11))")
+        // the insert and inTx's statement (the outbox) are sent together in one transaction
+        return pool.withTransaction(conn -> Uni.combine().all().unis(conn.preparedQuery("INSERT INTO escalations (id, "
+                        + "evaluation_id, agent_id, role, tier, resource_id, action, reason, status, n, f, deadline) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'OPEN', $9, $10, "
+                        + "now() + make_interval(secs => $11))")
                 .execute(Tuple.from(Arrays.asList(id, evaluationId, agentId, role, tier, resourceId, action, reason,
-                        quorum.n(), quorum.f(), timeout.toMillis() / 1000.0)))
-                .replaceWith(id);
+                        quorum.n(), quorum.f(), timeout.toMillis() / 1000.0))), inTx.apply(conn, id))
+                .with((inserted, written) -> id));
     }
 
     public Uni<EscalationRecord> find(UUID id) {
@@ -72,7 +75,8 @@ public class EscalationRepository {
      * Records a vote and decides the escalation once the quorum is reached (or can no longer be reached).
      * A second vote by the same validator, a vote after the deadline or on a closed escalation is a 409.
      */
-    public Uni<Transition> vote(UUID id, String validatorId, boolean approve, String reason, Quorum quorum) {
+    public Uni<Transition> vote(UUID id, String validatorId, boolean approve, String reason, Quorum quorum,
+            InTransaction<Transition> inTx) {
         return pool.withTransaction(conn -> load(conn, id, true).flatMap(e -> {
             if (e == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("escalation", id.toString()));
@@ -107,11 +111,12 @@ public class EscalationRepository {
                                     });
                                 });
                     });
-        }));
+        }).call(t -> inTx.apply(conn, t)));
     }
 
     /** An operator's decision, allowed while OPEN or AWAITING_OPERATOR. */
-    public Uni<Transition> operatorDecision(UUID id, boolean approve, String operator, String note) {
+    public Uni<Transition> operatorDecision(UUID id, boolean approve, String operator, String note,
+            InTransaction<Transition> inTx) {
         return pool.withTransaction(conn -> load(conn, id, true).flatMap(e -> {
             if (e == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("escalation", id.toString()));
@@ -121,19 +126,21 @@ public class EscalationRepository {
                         "escalation is already " + e.status()).with("status", e.status()));
             }
             return decide(conn, id, approve ? EscalationStatus.APPROVED : EscalationStatus.REJECTED, operator, note);
-        }));
+        }).call(t -> inTx.apply(conn, t)));
     }
 
     /** Moves every OPEN escalation past its deadline to AWAITING_OPERATOR; each row goes to one replica only. */
-    public Uni<List<EscalationRecord>> expire() {
-        return pool.query("UPDATE escalations SET status = 'AWAITING_OPERATOR' WHERE id IN (SELECT id FROM escalations "
-                        + "WHERE status = 'OPEN' AND deadline <= now() LIMIT 500 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
+    public Uni<List<EscalationRecord>> expire(InTransaction<List<EscalationRecord>> inTx) {
+        return pool.withTransaction(conn -> conn.query("UPDATE escalations SET status = 'AWAITING_OPERATOR' "
+                        + "WHERE id IN (SELECT id FROM escalations WHERE status = 'OPEN' AND deadline <= now() "
+                        + "LIMIT 500 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
                 .execute()
                 .map(rows -> {
                     List<EscalationRecord> out = new ArrayList<>();
                     rows.forEach(r -> out.add(map(r, List.of())));
                     return out;
-                });
+                })
+                .call(expired -> expired.isEmpty() ? Uni.createFrom().voidItem() : inTx.apply(conn, expired)));
     }
 
     private Uni<Transition> decide(SqlConnection conn, UUID id, EscalationStatus status, String by, String note) {

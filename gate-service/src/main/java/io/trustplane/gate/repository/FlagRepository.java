@@ -85,7 +85,7 @@ public class FlagRepository {
 
     /** Creates a flag at its first stage; a second create of the same name is a 409. */
     public Uni<Transition> create(String flag, String description, List<Integer> stages, List<RolloutTrigger> triggers,
-            String actor) {
+            String actor, InTransaction<Transition> inTx) {
         return pool.withTransaction(conn -> conn
                 .preparedQuery("INSERT INTO flags (flag, description, stages, status, triggers) VALUES ($1, $2, $3, "
                         + "'ACTIVE', $4) ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
@@ -97,14 +97,14 @@ public class FlagRepository {
                     }
                     FlagRecord f = map(rows.iterator().next());
                     return record(conn, f, "CREATED", 0, f.percent(), null, actor);
-                }));
+                }).call(t -> inTx.apply(conn, t)));
     }
 
     /**
      * Applies {@code change} to the locked flag; it returns the new (stageIndex, status) or throws a problem.
      */
     public Uni<Transition> transition(String flag, String action, String reason, String actor,
-            Function<FlagRecord, FlagRecord> change) {
+            Function<FlagRecord, FlagRecord> change, InTransaction<Transition> inTx) {
         return pool.withTransaction(conn -> conn
                 .preparedQuery("SELECT " + COLUMNS + " FROM flags WHERE flag = $1 FOR UPDATE").execute(Tuple.of(flag))
                 .flatMap(rows -> {
@@ -120,7 +120,7 @@ public class FlagRepository {
                                 FlagRecord after = map(updated.iterator().next());
                                 return record(conn, after, action, before.percent(), after.percent(), reason, actor);
                             });
-                }));
+                }).call(t -> inTx.apply(conn, t)));
     }
 
     private Uni<Transition> record(SqlConnection conn, FlagRecord f, String action, int from, int to, String reason,

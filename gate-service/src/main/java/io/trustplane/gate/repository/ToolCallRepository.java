@@ -31,9 +31,12 @@ public class ToolCallRepository {
         this.pool = pool;
     }
 
-    /** Stores an issued decision; false when the agent already used {@code callId} for another decision. */
-    public Uni<Boolean> insert(ToolCall c) {
-        return pool.preparedQuery("INSERT INTO tool_calls (id, agent_id, call_id, tool, resource, arguments_digest, "
+    /**
+     * Stores an issued decision and, in the same transaction, what {@code inTx} adds (its receipt's anchor in the
+     * outbox); false, with nothing written, when the agent already used {@code callId} for another decision.
+     */
+    public Uni<Boolean> insert(ToolCall c, InTransaction<ToolCall> inTx) {
+        return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO tool_calls (id, agent_id, call_id, tool, resource, arguments_digest, "
                         + "summary, decision, layer, rule_id, reason, escalation_id, approved_from, receipt, receipt_hash, "
                         + "issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
                         + "$15, $16, $17) ON CONFLICT DO NOTHING")
@@ -41,7 +44,8 @@ public class ToolCallRepository {
                         c.argumentsDigest(), c.summary(), c.decision().name(), c.layer(), c.ruleId(), c.reason(),
                         c.escalationId(), c.approvedFrom(), c.receipt(), c.receiptHash(), utc(c.issuedAt()),
                         utc(c.expiresAt()))))
-                .map(rows -> rows.rowCount() == 1);
+                .flatMap(rows -> rows.rowCount() == 1 ? inTx.apply(conn, c).replaceWith(true)
+                        : Uni.createFrom().item(false)));
     }
 
     public Uni<ToolCall> find(UUID id) {
@@ -95,12 +99,18 @@ public class ToolCallRepository {
                 .execute(Tuple.of(escalationId)).replaceWithVoid();
     }
 
-    /** Writes a call's result once; false when a result was already reported for it. */
-    public Uni<Boolean> recordResult(UUID id, String status, String resultDigest, String resultReceipt) {
-        return pool.preparedQuery("UPDATE tool_calls SET result_status = $2, result_digest = $3, result_receipt = $4, "
-                        + "reported_at = now() WHERE id = $1 AND reported_at IS NULL")
+    /**
+     * Writes a call's result once, with what {@code inTx} adds in the same transaction; false, with nothing written,
+     * when a result was already reported for it.
+     */
+    public Uni<Boolean> recordResult(UUID id, String status, String resultDigest, String resultReceipt,
+            InTransaction<UUID> inTx) {
+        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE tool_calls SET result_status = $2, "
+                        + "result_digest = $3, result_receipt = $4, reported_at = now() WHERE id = $1 "
+                        + "AND reported_at IS NULL")
                 .execute(Tuple.of(id, status, resultDigest, resultReceipt))
-                .map(rows -> rows.rowCount() == 1);
+                .flatMap(rows -> rows.rowCount() == 1 ? inTx.apply(conn, id).replaceWith(true)
+                        : Uni.createFrom().item(false)));
     }
 
     private static final String APPROVAL = "SELECT " + prefixed("t") + ", e.status AS escalation_status, e.decided_at "

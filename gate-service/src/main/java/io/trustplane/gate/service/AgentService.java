@@ -1,17 +1,19 @@
 package io.trustplane.gate.service;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.events.EventPublisher;
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.Outbox;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.config.GateConfig;
+import io.trustplane.gate.repository.InTransaction;
 import io.trustplane.gate.repository.AgentRepository;
 import io.trustplane.gate.repository.AgentRepository.OutcomeResult;
 import io.trustplane.gate.repository.AgentRepository.ScoreChange;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Agent registration, suspension and truth scoring. Every change evicts the agent from every replica's cache
@@ -24,21 +26,22 @@ public class AgentService {
     private final GateCaches caches;
     private final TruthScore truth;
     private final GateConfig config;
-    private final EventPublisher events;
+    private final Outbox outbox;
 
     public AgentService(AgentRepository repository, GateCaches caches, TruthScore truth, GateConfig config,
-            EventPublisher events) {
+            Outbox outbox) {
         this.repository = repository;
         this.caches = caches;
         this.truth = truth;
         this.config = config;
-        this.events = events;
+        this.outbox = outbox;
     }
 
     public Uni<AgentSnapshot> register(String agentId, int score, List<RegulatoryFramework> frameworks,
             Map<String, Object> attributes, String actor) {
         return repository.upsert(agentId, score, frameworks == null ? List.of() : frameworks,
-                attributes == null ? Map.of() : attributes, actor).invoke(a -> changed(a, "agent.registered"));
+                attributes == null ? Map.of() : attributes, actor, event(a -> new DomainEvent.AgentRegistered(
+                        a.trustScore(), a.effectiveScore(), a.tier().name(), a.suspended()))).invoke(this::changed);
     }
 
     public Uni<AgentSnapshot> get(String agentId) {
@@ -46,9 +49,11 @@ public class AgentService {
     }
 
     public Uni<AgentSnapshot> suspend(String agentId, boolean suspended, String reason) {
-        return repository.setSuspended(agentId, suspended, reason)
+        return repository.setSuspended(agentId, suspended, reason, event(a -> suspended
+                        ? new DomainEvent.AgentSuspended(a.trustScore(), a.effectiveScore(), a.tier().name(), true)
+                        : new DomainEvent.AgentReinstated(a.trustScore(), a.effectiveScore(), a.tier().name(), false)))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("agent", agentId))
-                .invoke(a -> changed(a, suspended ? "agent.suspended" : "agent.reinstated"));
+                .invoke(this::changed);
     }
 
     public Uni<List<ScoreChange>> history(String agentId, int limit) {
@@ -56,18 +61,20 @@ public class AgentService {
     }
 
     public Uni<OutcomeResult> recordOutcome(String agentId, String claim, boolean confirmed, String actor) {
-        return repository.recordOutcome(agentId, claim, confirmed, truth, config.truth().window(), actor)
+        return repository.recordOutcome(agentId, claim, confirmed, truth, config.truth().window(), actor,
+                        event(a -> new DomainEvent.AgentScoreChanged(a.trustScore(), a.effectiveScore(),
+                                a.tier().name(), a.suspended())))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("agent", agentId))
-                .invoke(r -> changed(r.agent(), "agent.score_changed"));
+                .invoke(r -> changed(r.agent()));
     }
 
-    private void changed(AgentSnapshot a, String type) {
+    /** The agent's change event, written to the outbox in the change's own transaction. */
+    private InTransaction<AgentSnapshot> event(Function<AgentSnapshot, DomainEvent> event) {
+        return (conn, a) -> outbox.write(conn, Outbox.event(a.agentId(), event.apply(a)));
+    }
+
+    private void changed(AgentSnapshot a) {
         caches.agentChanged(a.agentId());
-        Map<String, Object> data = new HashMap<>();
-        data.put("trustScore", a.trustScore());
-        data.put("effectiveScore", a.effectiveScore());
-        data.put("tier", a.tier().name());
-        data.put("suspended", a.suspended());
-        events.fire(type, a.agentId(), data);
+        outbox.committed();
     }
 }

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.Outbox;
 import io.trustplane.gate.events.BatchedEvents;
 import io.trustplane.common.events.UuidV7;
 import io.trustplane.common.problem.ProblemException;
@@ -40,6 +42,7 @@ public class CeilingService {
     private final GateCaches caches;
     private final GateConfig.Ceiling config;
     private final BatchedEvents events;
+    private final Outbox outbox;
     private final String script;
     private final String sha;
     private final Set<String> resourceTypes = new HashSet<>();
@@ -47,11 +50,12 @@ public class CeilingService {
     private final Counter unavailable;
 
     public CeilingService(ReactiveRedisDataSource redis, GateCaches caches, GateConfig config, BatchedEvents events,
-            MeterRegistry registry) {
+            Outbox outbox, MeterRegistry registry) {
         this.redis = redis;
         this.caches = caches;
         this.config = config.ceiling();
         this.events = events;
+        this.outbox = outbox;
         this.script = load("/ceiling.lua");
         this.sha = sha1(script);
         this.config.limits().values().forEach(byType -> resourceTypes.addAll(byType.keySet()));
@@ -76,9 +80,9 @@ public class CeilingService {
             Tier tier = agent == null ? Tier.UNKNOWN : agent.tier();
             if (claimedTier != null && claimedTier.ordinal() > tier.ordinal()) {
                 // the registered tier decides the limit; claiming a higher one is a probe worth reporting
-                events.fire("gaming.signal", agentId, Map.of("signal", GateService.BOUNDARY_TESTING,
-                        "reason", "ceiling check claimed tier " + claimedTier + " above the registered tier " + tier,
-                        "claimedTier", claimedTier.name(), "tier", tier.name(), "resourceType", resourceType));
+                outbox.writeNow(agentId, new DomainEvent.GamingSignal(GateService.BOUNDARY_TESTING,
+                        "ceiling check claimed tier " + claimedTier + " above the registered tier " + tier, null,
+                        claimedTier.name(), tier.name(), resourceType));
             }
             long limit = limit(tier, resourceType);
             Duration window = config.windows().getOrDefault(resourceType, config.defaultWindow());
@@ -134,17 +138,12 @@ public class CeilingService {
         long threshold = (long) Math.ceil(limit * config.warningRatio());
         CeilingStatus status = CeilingStatus.of(allowed, used, limit, config.warningRatio());
         checks.get(status).increment();
-        Map<String, Object> data = new HashMap<>();
-        data.put("resourceType", resourceType);
-        data.put("requestedAmount", amount);
-        data.put("used", used);
-        data.put("limit", limit);
-        data.put("tier", tier.name());
         if (!allowed) {
-            events.fire("ceiling.breach", agentId, data);
+            // a breach is a refusal worth keeping: written to the outbox in its own statement, off the answer's path
+            outbox.writeNow(agentId, new DomainEvent.CeilingBreach(resourceType, amount, used, limit, tier.name()));
         } else if (status == CeilingStatus.WARNING && used - amount < threshold) {
             // only the check that crosses the warning line emits, not every one above it
-            events.fire("ceiling.warning", agentId, data);
+            events.fire(agentId, new DomainEvent.CeilingWarning(resourceType, amount, used, limit, tier.name()));
         }
         return new Check(allowed, status, used, limit, Math.max(0, limit - used), resetAt, tier,
                 allowed ? null : "requested " + amount + " would exceed the limit of " + limit);

@@ -2,8 +2,8 @@ package io.trustplane.gate.service;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.events.EventPublisher;
-import io.trustplane.common.events.Streams;
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.Outbox;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.config.GateConfig;
 import io.trustplane.gate.repository.EscalationRepository;
@@ -31,20 +31,23 @@ public class EscalationService {
     private final Quorum quorum;
     private final GateConfig config;
     private final Set<String> validators;
-    private final EventPublisher events;
+    private final Outbox outbox;
 
-    public EscalationService(EscalationRepository repository, Quorum quorum, GateConfig config, EventPublisher events) {
+    public EscalationService(EscalationRepository repository, Quorum quorum, GateConfig config, Outbox outbox) {
         this.repository = repository;
         this.quorum = quorum;
         this.config = config;
         this.validators = Set.copyOf(config.escalation().validators());
-        this.events = events;
+        this.outbox = outbox;
     }
 
+    /** Opens an escalation; {@code opened} names the event to write with it (role_gate.escalated, anchored). */
     public Uni<String> open(String evaluationId, String agentId, String role, Tier tier, String resourceId,
-            String action, String reason) {
+            String action, String reason, java.util.function.Function<String, DomainEvent> opened) {
         return repository.open(UUID.fromString(evaluationId), agentId, role, tier.name(), resourceId, action, reason,
-                quorum, config.escalation().timeout()).map(UUID::toString);
+                quorum, config.escalation().timeout(),
+                (conn, id) -> outbox.write(conn, Outbox.event(agentId, opened.apply(id.toString()))))
+                .invoke(id -> outbox.committed()).map(UUID::toString);
     }
 
     public Uni<EscalationRecord> get(UUID id) {
@@ -64,48 +67,45 @@ public class EscalationService {
             return Uni.createFrom().failure(ProblemException.forbidden("'" + validatorId
                     + "' is not a configured validator"));
         }
-        return repository.vote(id, validatorId, approve, reason, quorum).map(this::announce);
+        return repository.vote(id, validatorId, approve, reason, quorum, this::decided).map(this::announce);
     }
 
     public Uni<EscalationRecord> decide(UUID id, boolean approve, String operator, String note) {
-        return repository.operatorDecision(id, approve, operator, note).map(this::announce);
+        return repository.operatorDecision(id, approve, operator, note, this::decided).map(this::announce);
     }
 
     /** Degrades timed-out escalations to an operator decision; runs on every replica, each row taken once. */
     @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> expire() {
-        return repository.expire().invoke(expired -> expired.forEach(e -> {
-            Map<String, Object> data = data(e);
-            events.fire("escalation.awaiting_operator", e.agentId(), data);
-            events.fire(Streams.ANCHOR, events.envelope("escalation.awaiting_operator", e.agentId(), data));
-        })).replaceWithVoid().onFailure().recoverWithItem(f -> {
+        return repository.expire((conn, expired) -> outbox.write(conn, expired.stream().map(e -> Outbox.event(
+                        e.agentId(), new DomainEvent.EscalationAwaitingOperator(e.id().toString(),
+                                e.evaluationId().toString(), e.role(), e.status().name(), (int) e.approvals(),
+                                (int) e.rejections(), e.decision(), e.decidedBy()))).toList()))
+                .invoke(expired -> {
+                    if (!expired.isEmpty()) {
+                        outbox.committed();
+                    }
+                }).replaceWithVoid().onFailure().recoverWithItem(f -> {
             LOG.debugf("escalation sweep failed: %s", f.toString());
             return null;
         });
     }
 
-    private EscalationRecord announce(Transition t) {
-        EscalationRecord e = t.escalation();
-        if (t.changed()) {
-            Map<String, Object> data = data(e);
-            events.fire("escalation.decided", e.agentId(), data);
-            events.fire(Streams.ANCHOR, events.envelope("escalation.decided", e.agentId(), data));
+    /** A decided escalation's event, written in the deciding transaction. */
+    private Uni<Void> decided(io.vertx.mutiny.sqlclient.SqlClient conn, Transition t) {
+        if (!t.changed()) {
+            return Uni.createFrom().voidItem();
         }
-        return e;
+        EscalationRecord e = t.escalation();
+        return outbox.write(conn, Outbox.event(e.agentId(), new DomainEvent.EscalationDecided(e.id().toString(),
+                e.evaluationId().toString(), e.role(), e.status().name(), (int) e.approvals(), (int) e.rejections(),
+                e.decision(), e.decidedBy())));
     }
 
-    private static Map<String, Object> data(EscalationRecord e) {
-        Map<String, Object> data = new HashMap<>();
-        data.put("escalationId", e.id().toString());
-        data.put("evaluationId", e.evaluationId().toString());
-        data.put("role", e.role());
-        data.put("status", e.status().name());
-        data.put("approvals", e.approvals());
-        data.put("rejections", e.rejections());
-        if (e.decision() != null) {
-            data.put("decision", e.decision());
-            data.put("decidedBy", e.decidedBy());
+    private EscalationRecord announce(Transition t) {
+        if (t.changed()) {
+            outbox.committed();
         }
-        return data;
+        return t.escalation();
     }
 }

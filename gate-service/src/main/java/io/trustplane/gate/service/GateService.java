@@ -3,6 +3,8 @@ package io.trustplane.gate.service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.Outbox;
 import io.trustplane.gate.events.BatchedEvents;
 import io.trustplane.common.events.UuidV7;
 import io.trustplane.gate.config.GateBeans.RoleTable;
@@ -27,15 +29,17 @@ public class GateService {
     private final RoleTable roles;
     private final EscalationService escalations;
     private final BatchedEvents events;
+    private final Outbox outbox;
     private final Map<Decision, Map<Layer, Counter>> decisions = new EnumMap<>(Decision.class);
     private final Counter boundaryTesting;
 
     public GateService(GateCaches caches, RoleTable roles, EscalationService escalations, BatchedEvents events,
-            MeterRegistry registry) {
+            Outbox outbox, MeterRegistry registry) {
         this.caches = caches;
         this.roles = roles;
         this.escalations = escalations;
         this.events = events;
+        this.outbox = outbox;
         for (Decision d : Decision.values()) {
             Map<Layer, Counter> byLayer = new EnumMap<>(Layer.class);
             for (Layer l : Layer.values()) {
@@ -70,55 +74,35 @@ public class GateService {
             String evaluationId = UuidV7.next().toString();
             Tier registered = agent == null ? null : agent.tier();
             decisions.get(v.decision()).get(v.layer()).increment();
-            Map<String, Object> data = new HashMap<>();
-            data.put("evaluationId", evaluationId);
-            data.put("role", role);
-            data.put("decision", v.decision().name());
-            data.put("layer", v.layer().name());
-            data.put("reason", v.reason());
-            data.put("ruleId", v.ruleId());
-            data.put("policyRevision", policies.revision());
-            putIfPresent(data, "claimedTier", claimedTier);
-            putIfPresent(data, "tier", registered);
-            putIfPresent(data, "resourceId", resourceId);
-            putIfPresent(data, "action", action);
+            String claimed = claimedTier == null ? null : claimedTier.name();
+            String tierName = registered == null ? null : registered.name();
+            String signal = null;
             if (v.boundaryTesting()) {
                 boundaryTesting.increment();
-                data.put("signal", BOUNDARY_TESTING);
-                events.fire("gaming.signal", agentId, Map.of("signal", BOUNDARY_TESTING, "reason", v.reason(),
-                        "evaluationId", evaluationId, "claimedTier", claimedTier.name(), "tier", registered.name()));
+                signal = BOUNDARY_TESTING;
+                outbox.writeNow(agentId, new DomainEvent.GamingSignal(BOUNDARY_TESTING, v.reason(), evaluationId,
+                        claimed, tierName, null));
             }
-            if (v.decision() != Decision.ESCALATE) {
-                emit(v.decision(), agentId, data);
-                return Uni.createFrom().item(new Evaluation(v.decision(), v.layer(), v.reason(), v.ruleId(),
-                        evaluationId, registered, null, policies.revision()));
+            String decision = v.decision().name();
+            String layer = v.layer().name();
+            long revision = policies.revision();
+            switch (v.decision()) {
+                case ALLOW -> events.fire(agentId, new DomainEvent.RoleGateAllowed(evaluationId, role, decision, layer,
+                        v.reason(), v.ruleId(), revision, claimed, tierName, resourceId, action, signal, null));
+                case DENY -> outbox.writeNow(agentId, new DomainEvent.RoleGateDenied(evaluationId, role, decision,
+                        layer, v.reason(), v.ruleId(), revision, claimed, tierName, resourceId, action, signal, null));
+                case ESCALATE -> {
+                    String sig = signal;
+                    return escalations.open(evaluationId, agentId, role, registered, resourceId, action, v.reason(),
+                                    escalationId -> new DomainEvent.RoleGateEscalated(evaluationId, role, decision,
+                                            layer, v.reason(), v.ruleId(), revision, claimed, tierName, resourceId,
+                                            action, sig, escalationId))
+                            .map(escalationId -> new Evaluation(v.decision(), v.layer(), v.reason(), v.ruleId(),
+                                    evaluationId, registered, escalationId, revision));
+                }
             }
-            return escalations.open(evaluationId, agentId, role, registered, resourceId, action, v.reason())
-                    .map(escalationId -> {
-                        data.put("escalationId", escalationId);
-                        emit(v.decision(), agentId, data);
-                        return new Evaluation(v.decision(), v.layer(), v.reason(), v.ruleId(), evaluationId,
-                                registered, escalationId, policies.revision());
-                    });
+            return Uni.createFrom().item(new Evaluation(v.decision(), v.layer(), v.reason(), v.ruleId(), evaluationId,
+                    registered, null, revision));
         });
-    }
-
-    private void emit(Decision decision, String agentId, Map<String, Object> data) {
-        String type = "role_gate." + switch (decision) {
-            case ALLOW -> "allowed";
-            case DENY -> "denied";
-            case ESCALATE -> "escalated";
-        };
-        if (decision == Decision.ALLOW) {
-            events.fire(type, agentId, data);
-        } else {
-            events.fireAndAnchor(type, agentId, data);
-        }
-    }
-
-    private static void putIfPresent(Map<String, Object> data, String key, Object value) {
-        if (value != null) {
-            data.put(key, value instanceof Enum<?> e ? e.name() : value);
-        }
     }
 }

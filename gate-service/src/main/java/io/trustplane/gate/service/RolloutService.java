@@ -1,10 +1,11 @@
 package io.trustplane.gate.service;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.events.EventPublisher;
-import io.trustplane.common.events.Streams;
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.Outbox;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.config.GateConfig;
+import io.trustplane.gate.repository.InTransaction;
 import io.trustplane.gate.repository.FlagRepository;
 import io.trustplane.gate.repository.FlagRepository.FlagRecord;
 import io.trustplane.gate.repository.FlagRepository.Transition;
@@ -25,12 +26,12 @@ public class RolloutService {
 
     private final FlagRepository repository;
     private final GateConfig.Rollout config;
-    private final EventPublisher events;
+    private final Outbox outbox;
 
-    public RolloutService(FlagRepository repository, GateConfig config, EventPublisher events) {
+    public RolloutService(FlagRepository repository, GateConfig config, Outbox outbox) {
         this.repository = repository;
         this.config = config.rollout();
-        this.events = events;
+        this.outbox = outbox;
     }
 
     /** Whether an agent is in a flag's cohort right now. */
@@ -81,7 +82,7 @@ public class RolloutService {
             return Uni.createFrom().failure(ProblemException.unprocessable("invalid_triggers", "triggers",
                     "one trigger per stage is required (" + s.size() + " stages)"));
         }
-        return repository.create(flag, description, s, t, actor).map(tr -> announce("rollout.created", tr));
+        return repository.create(flag, description, s, t, actor, event(RolloutEvent.CREATED)).map(this::announce);
     }
 
     public Uni<FlagRecord> advance(String flag, String actor) {
@@ -91,7 +92,7 @@ public class RolloutService {
             // after a rollback, advancing re-opens the stage that was rolled back
             case ROLLED_BACK -> with(f, f.stageIndex(), statusAt(f, f.stageIndex()));
             case ACTIVE -> with(f, f.stageIndex() + 1, statusAt(f, f.stageIndex() + 1));
-        }).map(tr -> announce("rollout.advanced", tr));
+        }, event(RolloutEvent.ADVANCED)).map(this::announce);
     }
 
     public Uni<FlagRecord> rollback(String flag, String reason, String actor) {
@@ -100,7 +101,7 @@ public class RolloutService {
                 throw ProblemException.conflict("flag_rolled_back", "flag '" + flag + "' is already rolled back");
             }
             return with(f, f.stageIndex(), FlagStatus.ROLLED_BACK);
-        }).map(tr -> announce("rollout.rolled_back", tr));
+        }, event(RolloutEvent.ROLLED_BACK)).map(this::announce);
     }
 
     public Uni<FlagRecord> pause(String flag, boolean pause, String actor) {
@@ -112,7 +113,7 @@ public class RolloutService {
                 throw ProblemException.conflict("flag_not_paused", "flag '" + flag + "' is not paused");
             }
             return with(f, f.stageIndex(), pause ? FlagStatus.PAUSED : FlagStatus.ACTIVE);
-        }).map(tr -> announce(pause ? "rollout.paused" : "rollout.resumed", tr));
+        }, event(pause ? RolloutEvent.PAUSED : RolloutEvent.RESUMED)).map(this::announce);
     }
 
     private static FlagStatus statusAt(FlagRecord f, int index) {
@@ -131,20 +132,35 @@ public class RolloutService {
         return i < list.size() ? list.get(i) : list.isEmpty() ? null : list.get(list.size() - 1);
     }
 
-    private FlagRecord announce(String type, Transition t) {
-        FlagRecord f = t.flag();
-        Map<String, Object> data = new HashMap<>();
-        data.put("flag", f.flag());
-        data.put("fromPercent", t.change().fromPercent());
-        data.put("toPercent", t.change().toPercent());
-        data.put("status", f.status().name());
-        data.put("stageIndex", f.stageIndex());
-        data.put("actor", t.change().actor());
-        if (t.change().reason() != null) {
-            data.put("reason", t.change().reason());
+    /** The rollout change events; each is written to the outbox in the change's transaction and anchored. */
+    private enum RolloutEvent {
+        CREATED, ADVANCED, ROLLED_BACK, PAUSED, RESUMED;
+
+        DomainEvent of(FlagRecord f, FlagRepository.FlagChange c) {
+            String flag = f.flag();
+            String status = f.status().name();
+            return switch (this) {
+                case CREATED -> new DomainEvent.RolloutCreated(flag, c.fromPercent(), c.toPercent(), status,
+                        f.stageIndex(), c.actor(), c.reason());
+                case ADVANCED -> new DomainEvent.RolloutAdvanced(flag, c.fromPercent(), c.toPercent(), status,
+                        f.stageIndex(), c.actor(), c.reason());
+                case ROLLED_BACK -> new DomainEvent.RolloutRolledBack(flag, c.fromPercent(), c.toPercent(), status,
+                        f.stageIndex(), c.actor(), c.reason());
+                case PAUSED -> new DomainEvent.RolloutPaused(flag, c.fromPercent(), c.toPercent(), status,
+                        f.stageIndex(), c.actor(), c.reason());
+                case RESUMED -> new DomainEvent.RolloutResumed(flag, c.fromPercent(), c.toPercent(), status,
+                        f.stageIndex(), c.actor(), c.reason());
+            };
         }
-        events.fire(type, f.flag(), data);
-        events.fire(Streams.ANCHOR, events.envelope(type, f.flag(), data));
-        return f;
+    }
+
+    private InTransaction<Transition> event(
+            RolloutEvent kind) {
+        return (conn, t) -> outbox.write(conn, Outbox.event(t.flag().flag(), kind.of(t.flag(), t.change())));
+    }
+
+    private FlagRecord announce(Transition t) {
+        outbox.committed();
+        return t.flag();
     }
 }

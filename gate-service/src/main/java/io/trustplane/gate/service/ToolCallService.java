@@ -9,7 +9,8 @@ import io.trustplane.common.events.UuidV7;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.config.ReceiptKey;
 import io.trustplane.gate.config.ToolCallConfig;
-import io.trustplane.gate.events.BatchedEvents;
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.Outbox;
 import io.trustplane.gate.repository.ToolCallRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -42,19 +43,19 @@ public class ToolCallService {
     private final ToolCallRepository repository;
     private final ReceiptSigner signer;
     private final ToolCallConfig config;
-    private final BatchedEvents events;
+    private final Outbox outbox;
     private final ObjectMapper json;
     private final Map<ApprovalRules.Refusal, Counter> refusals = new EnumMap<>(ApprovalRules.Refusal.class);
     private final Counter unauthorizedResults;
 
     public ToolCallService(GateService gate, CeilingService ceilings, ToolCallRepository repository, ReceiptKey key,
-            ToolCallConfig config, BatchedEvents events, ObjectMapper json, MeterRegistry registry) {
+            ToolCallConfig config, Outbox outbox, ObjectMapper json, MeterRegistry registry) {
         this.gate = gate;
         this.ceilings = ceilings;
         this.repository = repository;
         this.signer = key.signer();
         this.config = config;
-        this.events = events;
+        this.outbox = outbox;
         this.json = json;
         for (ApprovalRules.Refusal r : ApprovalRules.Refusal.values()) {
             refusals.put(r, Counter.builder("trustplane_gate_approval_refusals_total")
@@ -180,22 +181,18 @@ public class ToolCallService {
         ToolCall call = new ToolCall(id, r.agentId(), r.callId(), r.tool(), r.resource(), r.argumentsDigest(),
                 r.summary(), decision, layer, ruleId, reason, escalationId, approvedFrom, signed.canonical(),
                 signed.hash(), issuedAt, expiresAt, null, null, null, null, null);
-        return repository.insert(call).map(stored -> {
-            if (!stored) {
-                throw ProblemException.conflict("duplicate_call_id", "callId '" + r.callId()
-                        + "' already has a decision; a runtime's call id names one call").with("field", "callId");
-            }
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("decisionId", id.toString());
-            data.put("tool", r.tool());
-            data.put("argumentsDigest", r.argumentsDigest());
-            data.put("decision", decision.name());
-            data.put("layer", layer);
-            data.put("receiptHash", signed.hash());
-            data.put("receipt", signed.receipt());
-            events.fireAndAnchor("tool_call.decided", r.agentId(), data);
-            return new Issued(call, signed.receipt());
-        });
+        // the receipt's anchor leaves through the outbox in the same transaction as the stored decision
+        DomainEvent.ToolCallDecided decided = new DomainEvent.ToolCallDecided(id.toString(), r.tool(),
+                r.argumentsDigest(), decision.name(), layer, signed.hash(), signed.receipt());
+        return repository.insert(call, (conn, c) -> outbox.write(conn, Outbox.event(r.agentId(), decided)))
+                .map(stored -> {
+                    if (!stored) {
+                        throw ProblemException.conflict("duplicate_call_id", "callId '" + r.callId()
+                                + "' already has a decision; a runtime's call id names one call").with("field", "callId");
+                    }
+                    outbox.committed();
+                    return new Issued(call, signed.receipt());
+                });
     }
 
     /**
@@ -227,33 +224,25 @@ public class ToolCallService {
             receipt.put("reportedAt", Instant.now().truncatedTo(ChronoUnit.MILLIS).toString());
             receipt.put("keyId", signer.keyId());
             Signed signed = sign(receipt);
-            return repository.recordResult(call.id(), r.status(), r.resultDigest(), signed.canonical()).map(first -> {
-                if (!first) {
-                    throw ProblemException.conflict("result_already_reported", "a result for " + ref
-                            + " was already reported");
-                }
-                Map<String, Object> data = new LinkedHashMap<>();
-                data.put("decisionId", call.id().toString());
-                data.put("tool", call.tool());
-                data.put("status", r.status());
-                data.put("decisionReceiptHash", call.receiptHash());
-                data.put("receiptHash", signed.hash());
-                data.put("receipt", signed.receipt());
-                events.fireAndAnchor("tool_call.completed", call.agentId(), data);
-                return new Issued(call, signed.receipt());
-            });
+            DomainEvent.ToolCallCompleted completed = new DomainEvent.ToolCallCompleted(call.id().toString(),
+                    call.tool(), r.status(), call.receiptHash(), signed.hash(), signed.receipt());
+            return repository.recordResult(call.id(), r.status(), r.resultDigest(), signed.canonical(),
+                    (conn, id) -> outbox.write(conn, Outbox.event(call.agentId(), completed))).map(first -> {
+                        if (!first) {
+                            throw ProblemException.conflict("result_already_reported", "a result for " + ref
+                                    + " was already reported");
+                        }
+                        outbox.committed();
+                        return new Issued(call, signed.receipt());
+                    });
         });
     }
 
     private Uni<Issued> unauthorized(Result r, String code, String detail, String field) {
         unauthorizedResults.increment();
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("signal", UNAUTHORIZED_TOOL_CALL);
-        data.put("reason", detail);
-        putIfPresent(data, "decisionId", r.decisionId() == null ? null : r.decisionId().toString());
-        putIfPresent(data, "callId", r.callId());
-        putIfPresent(data, "argumentsDigest", r.argumentsDigest());
-        events.fireAndAnchor("gaming.signal", r.agentId(), data);
+        String ref = r.decisionId() != null ? r.decisionId().toString() : r.callId();
+        outbox.writeNow(r.agentId(), new DomainEvent.GamingSignal(UNAUTHORIZED_TOOL_CALL, detail, ref, null, null,
+                null));
         return Uni.createFrom().failure(ProblemException.conflict(code, detail).with("field", field));
     }
 

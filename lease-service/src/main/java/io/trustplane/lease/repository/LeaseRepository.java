@@ -1,6 +1,7 @@
 package io.trustplane.lease.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.Streams;
 import io.trustplane.common.events.UuidV7;
 import io.trustplane.lease.service.AcquireOutcome;
 import io.trustplane.lease.service.Lease;
@@ -40,9 +41,27 @@ public class LeaseRepository {
         return pool;
     }
 
-    /** Acquires in one statement (its own transaction): see {@code tp_acquire_lease} in the V2 migration. */
-    public Uni<AcquireOutcome> acquire(String taskId, Phase phase, String holder, Duration ttl) {
-        return acquire(pool, taskId, phase, holder, ttl);
+    /** The lease fields of the lease events (DomainEvent.LeaseAcquired and friends), as jsonb, from row {@code r}. */
+    private static final String LEASE_EVENT_DATA = "jsonb_build_object('leaseId', %1$s.lease_id, 'taskId', %1$s.task_id, "
+            + "'phase', %1$s.phase, 'holder', %1$s.holder, 'fencingToken', %1$s.fencing_token)";
+
+    /**
+     * Acquires in one statement (its own transaction): see {@code tp_acquire_lease} in the V2 migration. The same
+     * statement writes the outbox rows of its outcome: {@code grantedEvent} (an envelope without data) completed
+     * with the grant, {@code expiredEvent} with the lapsed lease it ended, if any, in that order.
+     */
+    public Uni<AcquireOutcome> acquire(String taskId, Phase phase, String holder, Duration ttl, String grantedEvent,
+            String expiredEvent) {
+        return outcome(pool.preparedQuery("WITH r AS (SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)), "
+                        + "o AS (INSERT INTO event_outbox (stream, payload) SELECT $8::text, CASE r.kind "
+                        + "WHEN 'granted' THEN jsonb_set($6::text::jsonb, '{data}', " + LEASE_EVENT_DATA.formatted("r")
+                        + ") "
+                        + "ELSE jsonb_set(jsonb_set($7::text::jsonb, '{subject}', to_jsonb(r.holder)), '{data}', "
+                        + LEASE_EVENT_DATA.formatted("r") + ") END::text FROM r WHERE r.kind IN ('expired', 'granted') "
+                        + "ORDER BY r.kind = 'granted') "
+                        + "SELECT * FROM r")
+                .execute(Tuple.from(new Object[] {UuidV7.next(), taskId, phase.name(), holder, ttl.toMillis() / 1000.0,
+                        grantedEvent, expiredEvent, Streams.EVENTS})));
     }
 
     /**
@@ -50,9 +69,12 @@ public class LeaseRepository {
      * acquirers of one key queue there and each sees the committed result of the one before.
      */
     public Uni<AcquireOutcome> acquire(SqlClient conn, String taskId, Phase phase, String holder, Duration ttl) {
-        return conn.preparedQuery("SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)")
-                .execute(Tuple.of(UuidV7.next(), taskId, phase.name(), holder, ttl.toMillis() / 1000.0))
-                .map(rows -> {
+        return outcome(conn.preparedQuery("SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(UuidV7.next(), taskId, phase.name(), holder, ttl.toMillis() / 1000.0)));
+    }
+
+    private static Uni<AcquireOutcome> outcome(Uni<RowSet<Row>> result) {
+        return result.map(rows -> {
                     Lease held = null;
                     Lease expired = null;
                     Lease granted = null;
@@ -72,11 +94,15 @@ public class LeaseRepository {
      * Releases in one statement when the caller holds the live lease; null when it does not (the caller then
      * works out why: unknown, someone else's, or lapsed).
      */
-    public Uni<Lease> releaseIfHolder(String leaseId, String holder) {
-        return pool.preparedQuery("UPDATE leases SET status = 'RELEASED', ended_at = clock_timestamp(), "
+    public Uni<Lease> releaseIfHolder(String leaseId, String holder, String releasedEvent) {
+        // the lease.released outbox row ({@code releasedEvent} completed with the lease) is written by the same statement
+        return pool.preparedQuery("WITH u AS (UPDATE leases SET status = 'RELEASED', ended_at = clock_timestamp(), "
                         + "end_reason = 'released by holder' WHERE lease_id = $1 AND holder = $2 AND status = 'ACTIVE' "
-                        + "AND expires_at > clock_timestamp() RETURNING " + COLUMNS)
-                .execute(Tuple.of(UUID.fromString(leaseId), holder))
+                        + "AND expires_at > clock_timestamp() RETURNING " + COLUMNS + "), "
+                        + "o AS (INSERT INTO event_outbox (stream, payload) SELECT $4::text, "
+                        + "jsonb_set($3::text::jsonb, '{data}', "
+                        + LEASE_EVENT_DATA.formatted("u") + ")::text FROM u) SELECT * FROM u")
+                .execute(Tuple.of(UUID.fromString(leaseId), holder, releasedEvent, Streams.EVENTS))
                 .map(LeaseRepository::first);
     }
 
@@ -154,13 +180,13 @@ public class LeaseRepository {
      * Expires up to {@code batch} lapsed leases. SKIP LOCKED lets every replica sweep at once without waiting
      * on each other or expiring a lease twice.
      */
-    public Uni<List<Lease>> sweep(int batch) {
-        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE leases SET status = 'EXPIRED', "
+    public Uni<List<Lease>> sweep(SqlClient conn, int batch) {
+        return conn.preparedQuery("UPDATE leases SET status = 'EXPIRED', "
                         + "ended_at = clock_timestamp(), end_reason = 'ttl' WHERE lease_id IN (SELECT lease_id FROM leases "
                         + "WHERE status = 'ACTIVE' AND expires_at <= clock_timestamp() ORDER BY expires_at LIMIT $1 "
                         + "FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
                 .execute(Tuple.of(batch))
-                .map(LeaseRepository::all));
+                .map(LeaseRepository::all);
     }
 
     static Lease first(RowSet<Row> rows) {

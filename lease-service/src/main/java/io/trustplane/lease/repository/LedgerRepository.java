@@ -59,18 +59,45 @@ public class LedgerRepository {
 
     /** Appends one entry after {@code tail}, read in this transaction by {@link #tail}. */
     public Uni<LedgerEntry> append(SqlClient conn, Tail tail, String kind, String actor, Map<String, Object> data) {
+        return write(conn, prepare(tail, kind, actor, data));
+    }
+
+    /** An entry ready to insert: the entry and its canonical body, hashed. */
+    public record Prepared(LedgerEntry entry, String body) {
+    }
+
+    /**
+     * The entries that appending one after {@code tail} writes, hashed but not yet stored: the entry, preceded by the
+     * genesis entry when the task has none. Known before the INSERT is sent, so events describing them (anchors)
+     * can go out in the same pipelined step.
+     */
+    public List<Prepared> prepare(Tail tail, String kind, String actor, Map<String, Object> data) {
         String taskId = tail.taskId();
         if (tail.seq() == null && !GENESIS.equals(kind)) {
-            return insert(conn, taskId, 0, GENESIS, actor, tail.now(), Map.of("taskId", taskId),
-                            LedgerChain.GENESIS_PREV)
-                    .chain(g -> insert(conn, taskId, 1, kind, actor, tail.now(), data, g.hash()));
+            Prepared genesis = prepare(taskId, 0, GENESIS, actor, tail.now(), Map.of("taskId", taskId),
+                    LedgerChain.GENESIS_PREV);
+            return List.of(genesis, prepare(taskId, 1, kind, actor, tail.now(), data, genesis.entry().hash()));
         }
         long seq = tail.seq() == null ? 0 : tail.seq() + 1;
         String prev = tail.seq() == null ? LedgerChain.GENESIS_PREV : tail.hash();
-        return insert(conn, taskId, seq, kind, actor, tail.now(), data, prev);
+        return List.of(prepare(taskId, seq, kind, actor, tail.now(), data, prev));
     }
 
-    private Uni<LedgerEntry> insert(SqlClient conn, String taskId, long seq, String kind, String actor, String time,
+    /** Inserts prepared entries (in order, sent together); completes with the last. */
+    public Uni<LedgerEntry> write(SqlClient conn, List<Prepared> entries) {
+        List<Uni<LedgerEntry>> inserts = new ArrayList<>(entries.size());
+        for (Prepared p : entries) {
+            LedgerEntry e = p.entry();
+            inserts.add(conn.preparedQuery("INSERT INTO ledger_entries (task_id, seq, kind, body, prev_hash, hash, "
+                            + "created_at) VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())")
+                    .execute(Tuple.of(e.taskId(), e.seq(), e.kind(), p.body(), e.prevHash(), e.hash()))
+                    .replaceWith(e));
+        }
+        return inserts.size() == 1 ? inserts.get(0)
+                : Uni.combine().all().unis(inserts).with(list -> (LedgerEntry) list.get(list.size() - 1));
+    }
+
+    private static Prepared prepare(String taskId, long seq, String kind, String actor, String time,
             Map<String, Object> data, String prev) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("seq", seq);
@@ -81,10 +108,7 @@ public class LedgerRepository {
         body.put("data", data);
         String json = Canonical.json(body);
         String hash = LedgerChain.hash(json, prev);
-        return conn.preparedQuery("INSERT INTO ledger_entries (task_id, seq, kind, body, prev_hash, hash, created_at) "
-                        + "VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())")
-                .execute(Tuple.of(taskId, seq, kind, json, prev, hash))
-                .map(x -> new LedgerEntry(seq, taskId, kind, actor, time, data, prev, hash));
+        return new Prepared(new LedgerEntry(seq, taskId, kind, actor, time, data, prev, hash), json);
     }
 
     /** The chain as stored, for export and verification, ascending by seq. */

@@ -1,7 +1,11 @@
 package io.trustplane.lease.service;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.EventCodec;
 import io.trustplane.common.events.EventPublisher;
+import io.trustplane.common.events.EventType;
+import io.trustplane.common.events.Outbox;
 import io.trustplane.common.problem.FieldViolation;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.lease.config.LeaseConfig;
@@ -26,19 +30,19 @@ public class LeaseService {
 
     private final LeaseRepository leases;
     private final LedgerRepository ledger;
-    private final LedgerService ledgers;
     private final LeaseConfig config;
-    private final EventPublisher events;
+    private final EventCodec codec;
+    private final Outbox outbox;
     private final LeaseNotifier notifier;
     private final WorkflowMetrics metrics;
 
-    public LeaseService(LeaseRepository leases, LedgerRepository ledger, LedgerService ledgers, LeaseConfig config,
-            EventPublisher events, LeaseNotifier notifier, WorkflowMetrics metrics) {
+    public LeaseService(LeaseRepository leases, LedgerRepository ledger, LeaseConfig config, EventPublisher events,
+            Outbox outbox, LeaseNotifier notifier, WorkflowMetrics metrics) {
         this.leases = leases;
         this.ledger = ledger;
-        this.ledgers = ledgers;
         this.config = config;
-        this.events = events;
+        this.codec = events.codec();
+        this.outbox = outbox;
         this.notifier = notifier;
         this.metrics = metrics;
     }
@@ -59,15 +63,21 @@ public class LeaseService {
 
     public Uni<Lease> acquire(Actor actor, String taskId, Phase phase, Integer ttlSeconds) {
         Duration ttl = ttl(ttlSeconds);
-        return leases.acquire(taskId, phase, actor.id(), ttl).map(outcome -> {
-            expired(outcome.expired());
+        // the grant's lease.acquired (and lease.expired of a lapsed holder it replaced) are written to the outbox by
+        // the acquire statement itself: no added statement or round trip on this path
+        return leases.acquire(taskId, phase, actor.id(), ttl, codec.template(actor.id(), EventType.LEASE_ACQUIRED),
+                codec.template(null, EventType.LEASE_EXPIRED)).map(outcome -> {
+            if (outcome.expired() != null) {
+                outbox.committed();
+                expiredNotice(outcome.expired());
+            }
             if (!outcome.isGranted()) {
                 metrics.leaseContention(actor.id(), taskId, phase, outcome.holder().holder());
                 throw held(outcome.holder());
             }
             Lease l = outcome.granted();
             LOG.debugf("lease %s granted to %s on %s/%s token %d", l.leaseId(), l.holder(), taskId, phase, l.fencingToken());
-            events.fire("lease.acquired", actor.id(), leaseData(l));
+            outbox.committed();
             return l;
         });
     }
@@ -92,17 +102,20 @@ public class LeaseService {
                 throw ProblemException.conflict("renewal_limit_reached", "lease " + leaseId + " was renewed "
                         + l.renewals() + " times, the most allowed; acquire a new lease").with("renewals", l.renewals());
             }
-            return leases.renew(conn, leaseId, ttl);
-        })).invoke(l -> events.fire("lease.renewed", actor.id(), leaseData(l)));
+            return leases.renew(conn, leaseId, ttl).call(renewed -> outbox.write(conn, Outbox.event(actor.id(),
+                    new DomainEvent.LeaseRenewed(renewed.leaseId(), renewed.taskId(), renewed.phase().name(),
+                            renewed.holder(), renewed.fencingToken()))));
+        })).invoke(l -> outbox.committed());
     }
 
     public Uni<Lease> release(Actor actor, String leaseId) {
         UUID id = leaseId(leaseId);
         // the common case (the holder releasing its live lease) is one statement; anything else takes the
         // locking path below, which names the reason
-        return leases.releaseIfHolder(id.toString(), actor.id())
+        // the one-statement path writes its lease.released to the outbox in that same statement
+        return leases.releaseIfHolder(id.toString(), actor.id(), codec.template(actor.id(), EventType.LEASE_RELEASED))
                 .onItem().ifNull().switchTo(() -> releaseOrExplain(actor, leaseId, id))
-                .invoke(l -> events.fire("lease.released", actor.id(), leaseData(l)));
+                .invoke(l -> outbox.committed());
     }
 
     private Uni<Lease> releaseOrExplain(Actor actor, String leaseId, UUID id) {
@@ -111,7 +124,8 @@ public class LeaseService {
             if (!l.live()) {
                 throw ProblemException.conflict("lease_expired", "lease " + leaseId + " is no longer active");
             }
-            return leases.end(conn, leaseId, "RELEASED", "released by holder");
+            return leases.end(conn, leaseId, "RELEASED", "released by holder")
+                    .call(ended -> outbox.write(conn, released(actor.id(), ended, null, null)));
         }));
     }
 
@@ -127,16 +141,18 @@ public class LeaseService {
             }
             Map<String, Object> data = leaseData(l);
             data.put("reason", reason);
-            return leases.end(conn, leaseId, "FORCE_RELEASED", reason)
-                    .chain(ended -> ledger.append(conn, l.taskId(), "LEASE_FORCE_RELEASED", actor.id(), data)
-                            .map(entry -> Map.entry(ended, entry)));
-        })).map(pair -> {
-            Lease l = pair.getKey();
-            ledgers.anchor(pair.getValue());
-            Map<String, Object> data = leaseData(l);
-            data.put("forced", true);
-            data.put("reason", reason);
-            events.fire("lease.released", actor.id(), data);
+            return Uni.combine().all().unis(leases.end(conn, leaseId, "FORCE_RELEASED", reason),
+                            ledger.tail(conn, l.taskId())).asTuple()
+                    .chain(t -> {
+                        List<LedgerRepository.Prepared> entries = ledger.prepare(t.getItem2(),
+                                "LEASE_FORCE_RELEASED", actor.id(), data);
+                        List<Outbox.Pending> events = new java.util.ArrayList<>(LedgerService.anchors(entries));
+                        events.add(released(actor.id(), t.getItem1(), reason, true));
+                        return Uni.combine().all().unis(ledger.write(conn, entries), outbox.write(conn, events))
+                                .with((entry, written) -> t.getItem1());
+                    });
+        })).map(l -> {
+            outbox.committed();
             notifier.announce(LeaseNotice.of("lease.lost", l, reason));
             return l;
         });
@@ -173,20 +189,39 @@ public class LeaseService {
 
     /** Expires lapsed leases (any replica, any number of them) and tells their holders. */
     public Uni<Integer> sweepExpired() {
-        return leases.sweep(config.sweepBatch()).map(expired -> {
-            expired.forEach(this::expired);
+        return leases.pool().withTransaction(conn -> leases.sweep(conn, config.sweepBatch())
+                .call(expired -> outbox.write(conn, expired.stream().map(LeaseService::expiredEvent).toList())))
+                .map(expired -> {
+            if (!expired.isEmpty()) {
+                outbox.committed();
+            }
+            expired.forEach(this::expiredNotice);
             return expired.size();
         });
     }
 
-    /** Announces a lease that lapsed; null is ignored. */
-    public void expired(Lease l) {
+    /** Tells the holder of a lease that lapsed (its event was written with the change that expired it). */
+    public void expiredNotice(Lease l) {
         if (l == null) {
             return;
         }
         LOG.infof("lease %s of %s on %s/%s expired", l.leaseId(), l.holder(), l.taskId(), l.phase());
-        events.fire("lease.expired", l.holder(), leaseData(l));
         notifier.announce(LeaseNotice.of("lease.expired", l, "ttl"));
+    }
+
+    public static Outbox.Pending expiredEvent(Lease l) {
+        return Outbox.event(l.holder(), new DomainEvent.LeaseExpired(l.leaseId(), l.taskId(), l.phase().name(),
+                l.holder(), l.fencingToken()));
+    }
+
+    public static Outbox.Pending acquiredEvent(String actor, Lease l) {
+        return Outbox.event(actor, new DomainEvent.LeaseAcquired(l.leaseId(), l.taskId(), l.phase().name(),
+                l.holder(), l.fencingToken()));
+    }
+
+    public static Outbox.Pending released(String actor, Lease l, String reason, Boolean forced) {
+        return Outbox.event(actor, new DomainEvent.LeaseReleased(l.leaseId(), l.taskId(), l.phase().name(),
+                l.holder(), l.fencingToken(), reason, forced));
     }
 
     /** Renew and release are holder-only even for operators (they force-release); reading is not. */

@@ -1,15 +1,14 @@
 package io.trustplane.lease.service;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.events.EventPublisher;
-import io.trustplane.common.events.Streams;
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.Outbox;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.lease.repository.LedgerRepository;
 import io.trustplane.lease.repository.TaskRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
-import java.util.Map;
 
 /** Reads, verifies and anchors the per-task ledgers. */
 @ApplicationScoped
@@ -17,12 +16,9 @@ public class LedgerService {
 
     private final LedgerRepository ledger;
     private final TaskRepository tasks;
-    private final EventPublisher events;
-
-    public LedgerService(LedgerRepository ledger, TaskRepository tasks, EventPublisher events) {
+    public LedgerService(LedgerRepository ledger, TaskRepository tasks) {
         this.ledger = ledger;
         this.tasks = tasks;
-        this.events = events;
     }
 
     public Uni<List<LedgerEntry>> entries(String taskId) {
@@ -37,10 +33,15 @@ public class LedgerService {
                 : Uni.createFrom().item(LedgerChain.verify(stored)));
     }
 
-    /** Sends an appended entry to tp:anchor so the provenance log anchors it; does not wait. */
-    public void anchor(LedgerEntry e) {
-        events.fire(Streams.ANCHOR, events.envelope("ledger.appended", e.actor(), Map.of("taskId", e.taskId(),
-                "seq", e.seq(), "kind", e.kind(), "hash", e.hash(), "prevHash", e.prevHash())));
+    /** The event anchoring an entry in the provenance log (tp:anchor), written in the entry's own transaction. */
+    public static Outbox.Pending anchor(LedgerEntry e) {
+        return Outbox.event(e.actor(), new DomainEvent.LedgerAppended(e.taskId(), e.seq(), e.kind(), e.hash(),
+                e.prevHash()));
+    }
+
+    /** The anchors of prepared entries (a genesis entry written with the first entry included). */
+    public static List<Outbox.Pending> anchors(List<LedgerRepository.Prepared> entries) {
+        return entries.stream().map(p -> anchor(p.entry())).toList();
     }
 
     private Uni<Task> requireTask(String taskId) {

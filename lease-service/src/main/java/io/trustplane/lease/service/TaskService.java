@@ -1,7 +1,8 @@
 package io.trustplane.lease.service;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.events.EventPublisher;
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.Outbox;
 import io.trustplane.common.problem.FieldViolation;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.lease.config.LeaseConfig;
@@ -12,6 +13,7 @@ import io.trustplane.lease.repository.TaskRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,29 +35,26 @@ public class TaskService {
     private final LeaseRepository leases;
     private final LedgerRepository ledger;
     private final AttestationRepository attestations;
-    private final LedgerService ledgers;
     private final LeaseService leaseService;
     private final AttestationService attestationService;
     private final EvidenceGate gate;
     private final WorkflowMetrics metrics;
-    private final EventPublisher events;
+    private final Outbox outbox;
     private final LeaseConfig config;
 
     public TaskService(Pool pool, TaskRepository tasks, LeaseRepository leases, LedgerRepository ledger,
-            AttestationRepository attestations, LedgerService ledgers, LeaseService leaseService,
-            AttestationService attestationService, EvidenceGate gate, WorkflowMetrics metrics, EventPublisher events,
-            LeaseConfig config) {
+            AttestationRepository attestations, LeaseService leaseService, AttestationService attestationService,
+            EvidenceGate gate, WorkflowMetrics metrics, Outbox outbox, LeaseConfig config) {
         this.pool = pool;
         this.tasks = tasks;
         this.leases = leases;
         this.ledger = ledger;
         this.attestations = attestations;
-        this.ledgers = ledgers;
         this.leaseService = leaseService;
         this.attestationService = attestationService;
         this.gate = gate;
         this.metrics = metrics;
-        this.events = events;
+        this.outbox = outbox;
         this.config = config;
     }
 
@@ -74,13 +73,15 @@ public class TaskService {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("title", title);
             data.put("phase", Phase.STRATEGIZE.name());
-            return ledger.append(conn, taskId, LedgerRepository.GENESIS, actor.id(), data)
-                    .map(entry -> Map.entry(task, entry));
-        })).map(pair -> {
-            ledgers.anchor(pair.getValue());
-            events.fire("task.created", actor.id(), Map.of("taskId", taskId));
-            return pair.getKey();
-        });
+            return ledger.tail(conn, taskId).chain(tail -> {
+                List<LedgerRepository.Prepared> entries = ledger.prepare(tail, LedgerRepository.GENESIS, actor.id(),
+                        data);
+                List<Outbox.Pending> events = new ArrayList<>(LedgerService.anchors(entries));
+                events.add(Outbox.event(actor.id(), new DomainEvent.TaskCreated(taskId)));
+                return Uni.combine().all().unis(ledger.write(conn, entries), outbox.write(conn, events))
+                        .with((entry, written) -> task);
+            });
+        })).invoke(task -> outbox.committed());
     }
 
     public Uni<Task> get(String taskId) {
@@ -134,7 +135,6 @@ public class TaskService {
                                             .with("holder", outcome.holder().holder())
                                             .with("expiresInMs", outcome.holder().expiresInMs());
                                 }
-                                leaseService.expired(outcome.expired());
                                 Lease granted = outcome.granted();
                                 AttestationResult att = step.getItem4().map(b -> AttestationRepository.judge(taskId,
                                         to, bound.specHash(), b)).orElse(null);
@@ -150,14 +150,21 @@ public class TaskService {
                                 if (att != null) {
                                     data.put("attestation", attestationData(att));
                                 }
-                                Uni<LedgerEntry> appended = ledger.append(conn, step.getItem5(), "TRANSITION",
+                                List<LedgerRepository.Prepared> entries = ledger.prepare(step.getItem5(), "TRANSITION",
                                         actor.id(), data);
+                                LedgerEntry entry = entries.get(entries.size() - 1).entry();
+                                // the ledger entry and every event of the move go out in the same pipelined step
+                                // (one INSERT into the outbox), and commit or vanish with the move
+                                List<Outbox.Pending> events = transitionEvents(actor, taskId, from, to, kind, lease,
+                                        granted, outcome.expired(), entries);
+                                Uni<LedgerEntry> appended = Uni.combine().all().unis(ledger.write(conn, entries),
+                                        outbox.write(conn, events)).with((written, sent) -> entry);
                                 if (att != null) {
                                     appended = Uni.combine().all().unis(attestations.record(conn, actor.id(), att),
-                                            appended).with((recorded, entry) -> entry);
+                                            appended).with((recorded, e) -> e);
                                 }
-                                return appended.map(entry -> new TransitionResult(step.getItem3(), from, kind, granted,
-                                        lease, entry, att));
+                                return appended.map(e -> new TransitionResult(step.getItem3(), from, kind, granted,
+                                        lease, e, att, outcome.expired()));
                             });
                 })).invoke(r -> committed(actor, r));
     }
@@ -215,25 +222,33 @@ public class TaskService {
         }
     }
 
+    /** The events of one committed move, in the order consumers see them. */
+    private static List<Outbox.Pending> transitionEvents(Actor actor, String taskId, Phase from, Phase to,
+            TransitionKind kind, Lease handedOff, Lease granted, Lease expired,
+            List<LedgerRepository.Prepared> entries) {
+        List<Outbox.Pending> events = new ArrayList<>(entries.size() + 5);
+        events.addAll(LedgerService.anchors(entries));
+        if (expired != null) {
+            events.add(LeaseService.expiredEvent(expired));
+        }
+        events.add(Outbox.event(actor.id(), new DomainEvent.PhaseTransitioned(taskId, from.name(), to.name(),
+                kind.name(), granted.fencingToken(), entries.get(entries.size() - 1).entry().seq())));
+        if (kind == TransitionKind.BACKTRACK) {
+            events.add(WorkflowMetrics.backtrack(actor.id(), taskId, from, to));
+        }
+        // the phase's lease ended by hand-off: released as far as anyone counting live leases is concerned
+        events.add(LeaseService.released(actor.id(), handedOff, "handed off to " + to.name(), null));
+        events.add(LeaseService.acquiredEvent(actor.id(), granted));
+        return events;
+    }
+
     private void committed(Actor actor, TransitionResult r) {
-        ledgers.anchor(r.ledgerEntry());
+        outbox.committed();
+        leaseService.expiredNotice(r.expired());
         if (r.kind() == TransitionKind.BACKTRACK) {
-            metrics.backtracked(actor.id(), r.task().taskId(), r.from(), r.task().phase());
+            metrics.backtracked(r.from(), r.task().phase());
         }
         attestationService.reported(actor, r.attestation());
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("taskId", r.task().taskId());
-        data.put("from", r.from().name());
-        data.put("to", r.task().phase().name());
-        data.put("kind", r.kind().name());
-        data.put("fencingToken", r.lease().fencingToken());
-        data.put("ledgerSeq", r.ledgerEntry().seq());
-        events.fire("phase.transitioned", actor.id(), data);
-        // the phase's lease ended by hand-off: released as far as anyone counting live leases is concerned
-        Map<String, Object> handedOff = LeaseService.leaseData(r.handedOff());
-        handedOff.put("reason", "handed off to " + r.task().phase().name());
-        events.fire("lease.released", actor.id(), handedOff);
-        events.fire("lease.acquired", actor.id(), LeaseService.leaseData(r.lease()));
     }
 
     private static Map<String, Object> attestationData(AttestationResult a) {

@@ -1,23 +1,25 @@
 package io.trustplane.lease.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.trustplane.common.events.EventPublisher;
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * The anti-drift counters of seed 001, each counted in Micrometer (bounded labels: phases, reasons, severities,
- * never agent ids) and emitted as an event on tp:events with the details.
+ * never agent ids) and emitted as an event with the details. The refusals (skips, failed validations, evidence,
+ * contention) belong to no committed transaction: their events are written to the outbox in a statement of their
+ * own, off the request's path, so a Redis outage delays them and does not lose them.
  */
 @ApplicationScoped
 public class WorkflowMetrics {
 
     private final MeterRegistry registry;
-    private final EventPublisher events;
+    private final Outbox events;
 
-    public WorkflowMetrics(MeterRegistry registry, EventPublisher events) {
+    public WorkflowMetrics(MeterRegistry registry, Outbox events) {
         this.registry = registry;
         this.events = events;
     }
@@ -26,13 +28,17 @@ public class WorkflowMetrics {
         registry.counter("phase_skips_attempted", "from", from, "to", to.name()).increment();
         validationFailed(agentId, taskId, "skip", from, to);
         boolean strategize = "NONE".equals(from);
-        events.fire(strategize ? "phase.strategize_skipped" : "phase.skip_attempted", agentId,
-                data("taskId", taskId, "from", from, "to", to.name()));
+        events.writeNow(agentId, strategize ? new DomainEvent.PhaseStrategizeSkipped(taskId, from, to.name())
+                : new DomainEvent.PhaseSkipAttempted(taskId, from, to.name()));
     }
 
-    public void backtracked(String agentId, String taskId, Phase from, Phase to) {
+    /** Counts a committed backtrack; its event was written in the transition's transaction ({@link #backtrack}). */
+    public void backtracked(Phase from, Phase to) {
         registry.counter("phase_backtracks", "from", from.name(), "to", to.name()).increment();
-        events.fire("phase.backtracked", agentId, data("taskId", taskId, "from", from.name(), "to", to.name()));
+    }
+
+    public static Outbox.Pending backtrack(String agentId, String taskId, Phase from, Phase to) {
+        return Outbox.event(agentId, new DomainEvent.PhaseBacktracked(taskId, from.name(), to.name()));
     }
 
     /** Every transition validated: with {@code phase_validations_failed}, seed 001's "> 2 % over 10 min" rule. */
@@ -45,38 +51,26 @@ public class WorkflowMetrics {
         registry.counter("evidence_gate_checked", "phase", from.name()).increment();
     }
 
-    public void evidenceGateFailed(String agentId, String taskId, Phase from, Phase to, Object missing) {
+    public void evidenceGateFailed(String agentId, String taskId, Phase from, Phase to, List<String> missing) {
         registry.counter("evidence_gate_failed", "phase", from.name()).increment();
         validationFailed(agentId, taskId, "evidence", from.name(), to);
-        events.fire("evidence_gate.failed", agentId,
-                data("taskId", taskId, "from", from.name(), "to", to.name(), "missing", missing));
+        events.writeNow(agentId, new DomainEvent.EvidenceGateFailed(taskId, from.name(), to.name(), missing));
     }
 
     public void validationFailed(String agentId, String taskId, String reason, String from, Phase to) {
         registry.counter("phase_validations_failed", "reason", reason).increment();
-        events.fire("phase.validation_failed", agentId,
-                data("taskId", taskId, "reason", reason, "from", from, "to", to == null ? null : to.name()));
+        events.writeNow(agentId, new DomainEvent.PhaseValidationFailed(taskId, reason, from,
+                to == null ? null : to.name()));
     }
 
     public void leaseContention(String agentId, String taskId, Phase phase, String holder) {
         registry.counter("phase_lease_contention", "phase", phase.name()).increment();
-        events.fire("lease.contended", agentId, data("taskId", taskId, "phase", phase.name(), "holder", holder));
+        events.writeNow(agentId, new DomainEvent.LeaseContended(taskId, phase.name(), holder));
     }
 
     public void driftDetected(String agentId, AttestationResult r) {
         registry.counter("prompt_drift_detected", "severity", r.severity().label()).increment();
-        events.fire("prompt.drift_detected", agentId, data("taskId", r.taskId(), "phase", r.phase().name(),
-                "severity", r.severity().label(), "specHash", r.specHash(), "baselineHash", r.baselineHash(),
-                "baselineVersion", r.baselineVersion()));
-    }
-
-    static Map<String, Object> data(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            if (kv[i + 1] != null) {
-                m.put((String) kv[i], kv[i + 1]);
-            }
-        }
-        return m;
+        events.writeNow(agentId, new DomainEvent.PromptDriftDetected(r.taskId(), r.phase().name(),
+                r.severity().label(), r.specHash(), r.baselineHash(), r.baselineVersion()));
     }
 }

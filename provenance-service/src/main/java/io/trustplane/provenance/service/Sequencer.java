@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventPublisher;
 import io.trustplane.provenance.config.LogKey;
 import io.trustplane.provenance.config.ProvenanceConfig;
@@ -141,17 +142,13 @@ public class Sequencer {
         batches.increment();
         batchSizes.record(batch.records().size());
         LOG.debugf("integrated %d records, tree size %d", batch.records().size(), batch.treeSize());
+        // droppable (docs/events.md): the log itself is the record, and each checkpoint supersedes the one before
         for (LogRecord r : batch.records()) {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("id", r.id().toString());
-            data.put("leafIndex", r.leafIndex());
-            data.put("creationType", r.creationType().name());
-            data.put("leafHash", Base64.getEncoder().encodeToString(r.leafHash()));
-            data.put("treeSize", batch.treeSize());
-            events.fire("provenance.created", r.agentId(), data);
+            events.fire(r.agentId(), new DomainEvent.ProvenanceCreated(r.id().toString(), r.leafIndex(),
+                    r.creationType().name(), Base64.getEncoder().encodeToString(r.leafHash()), batch.treeSize()));
         }
-        events.fire("checkpoint.published", origin, Map.of("origin", origin, "treeSize", batch.treeSize(),
-                "rootHash", Base64.getEncoder().encodeToString(batch.root()), "checkpoint", batch.checkpoint()));
+        events.fire(origin, new DomainEvent.CheckpointPublished(origin, batch.treeSize(),
+                Base64.getEncoder().encodeToString(batch.root()), batch.checkpoint()));
     }
 
     /** Completes waiters whose records another replica integrated (called on NOTIFY and by the poll). */

@@ -1,6 +1,10 @@
 package io.trustplane.telemetry.events;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.EventCodec;
+import io.trustplane.common.events.EventPublisher;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.StreamConsumer;
@@ -16,6 +20,7 @@ import io.trustplane.telemetry.service.RuleEngine;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -34,14 +39,11 @@ import java.util.Set;
 @ApplicationScoped
 public class EventIngestor {
 
-    /** Event types whose Prometheus counter carries the type as a label; anything else is "other". */
-    private static final Set<String> KNOWN_TYPES = Set.of("lease.acquired", "lease.released", "lease.expired",
-            "lease.contended", "phase.transitioned", "phase.skip_attempted", "phase.backtracked",
-            "phase.validation_failed", "evidence_gate.failed", "prompt.drift_detected", "role_gate.allowed",
-            "role_gate.denied", "role_gate.escalated", "escalation.decided", "ceiling.warning", "ceiling.breach",
-            "provenance.created", "checkpoint.published", "alert.created", "alert.updated", "alert.resolved",
-            "rollout.advanced", "rollout.rolled_back", "rollout.metrics", "gaming.signal");
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** The type label of events outside the catalogue (bounded label values: the catalogue's names and this). */
+    private static final String OTHER = "other";
+    private static final java.util.regex.Pattern PLAIN_TYPE = java.util.regex.Pattern.compile("[a-z0-9_.-]{1,100}");
+    private static final Logger LOG = Logger.getLogger(EventIngestor.class);
 
     private final Pool pool;
     private final IngestRepository ingest;
@@ -51,10 +53,13 @@ public class EventIngestor {
     private final RuleEngine rules;
     private final GamingService gaming;
     private final MeterRegistry registry;
+    private final EventCodec codec;
+    private final Counter unknown;
+    private final Counter malformed;
 
     public EventIngestor(Pool pool, IngestRepository ingest, CounterRepository counters,
             AlertRepository alertRepository, AlertService alerts, RuleEngine rules, GamingService gaming,
-            MeterRegistry registry) {
+            MeterRegistry registry, EventPublisher publisher) {
         this.pool = pool;
         this.ingest = ingest;
         this.counters = counters;
@@ -63,17 +68,43 @@ public class EventIngestor {
         this.rules = rules;
         this.gaming = gaming;
         this.registry = registry;
+        this.codec = publisher.codec();
+        this.unknown = registry.counter("telemetry_events_unknown_total");
+        this.malformed = registry.counter("telemetry_events_malformed_total");
     }
 
     /** One event with its interpreted effects, ready to apply. */
     private record Pending(String id, String type, EventEffects fx, OffsetDateTime at) {
+    }
 
-        static Pending of(String entryId, EventEnvelope event) {
-            String id = event.id() == null || event.id().isBlank() ? "stream:" + entryId : event.id();
-            String type = event.type() == null ? "unknown" : event.type();
-            return new Pending(id, type, EventInterpreter.interpret(event),
-                    event.time() == null ? null : event.time().atOffset(ZoneOffset.UTC));
+    /**
+     * Decodes an entry into its catalogue record and interprets it. A type this build does not know (a newer
+     * producer) or data that does not fit its record is counted and skipped: its id is still recorded, so it is
+     * acknowledged and never retried, and it has no effect.
+     */
+    private Pending pending(String entryId, EventEnvelope event) {
+        String id = event.id() == null || event.id().isBlank() ? "stream:" + entryId : event.id();
+        OffsetDateTime at = event.time() == null ? null : event.time().atOffset(ZoneOffset.UTC);
+        Optional<DomainEvent> decoded;
+        try {
+            decoded = codec.decode(event);
+        } catch (IllegalArgumentException e) {
+            malformed.increment();
+            LOG.warnf("event %s of type %s does not fit its record; skipped: %s", id, event.type(), e.getMessage());
+            return new Pending(id, OTHER, EventEffects.none(null), at);
         }
+        if (decoded.isEmpty()) {
+            // counted under events.<type> like every event (a plain name only), with no other effect
+            unknown.increment();
+            LOG.debugf("event %s has a type this build does not know (%s); counted and skipped", id, event.type());
+            boolean plain = event.type() != null && PLAIN_TYPE.matcher(event.type()).matches();
+            return new Pending(id, OTHER, plain ? new EventEffects(List.of(new EventEffects.Increment("events."
+                    + event.type(), 1, false)), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), null)
+                    : EventEffects.none(null), at);
+        }
+        return new Pending(id, decoded.get().eventType().wireName(), EventInterpreter.interpret(event, decoded.get()),
+                at);
     }
 
     /** Applies one event; blocks its (consumer) thread until the effect is committed. */
@@ -88,7 +119,7 @@ public class EventIngestor {
      * per other effect (score, inventory, lease, rollout, gaming alert), applied in the batch's order.
      */
     public void handleBatch(List<StreamConsumer.Delivery> batch) {
-        List<Pending> pending = batch.stream().map(d -> Pending.of(d.entryId(), d.event())).toList();
+        List<Pending> pending = batch.stream().map(d -> pending(d.entryId(), d.event())).toList();
         Applied applied = pool.withTransaction(conn -> ingest.markProcessed(conn,
                 pending.stream().map(Pending::id).toList(), pending.stream().map(Pending::type).toList())
                 .flatMap(freshIds -> {
@@ -97,7 +128,7 @@ public class EventIngestor {
                     List<Pending> fresh = pending.stream().filter(p -> unseen.remove(p.id())).toList();
                     List<CounterRow> rows = new ArrayList<>();
                     fresh.forEach(p -> rows.addAll(counterRows(p.at(), p.fx())));
-                    Uni<List<AlertRepository.Raised>> chain = counters.add(conn, rows).replaceWith(ArrayList::new);
+                    Uni<List<AlertService.Announced>> chain = counters.add(conn, rows).replaceWith(ArrayList::new);
                     for (Pending p : fresh) {
                         chain = chain.flatMap(raised -> apply(conn, p.id(), p.at(), p.fx()).map(r -> {
                             r.ifPresent(raised::add);
@@ -110,8 +141,7 @@ public class EventIngestor {
             registry.counter("telemetry_events_duplicate_total").increment(applied.duplicates());
         }
         for (Pending p : pending) {
-            registry.counter("telemetry_events_ingested_total", "type", KNOWN_TYPES.contains(p.type()) ? p.type() : "other")
-                    .increment();
+            registry.counter("telemetry_events_ingested_total", "type", p.type()).increment();
             p.fx().increments().forEach(i -> rules.touched(i.name()));
             if (p.fx().agentId() != null && (p.fx().score().isPresent()
                     || p.fx().increments().stream().anyMatch(EventEffects.Increment::perAgent))) {
@@ -122,7 +152,7 @@ public class EventIngestor {
     }
 
     /** What a committed batch did: how many of its events were seen before, and the alerts it raised. */
-    private record Applied(int duplicates, List<AlertRepository.Raised> raised) {
+    private record Applied(int duplicates, List<AlertService.Announced> raised) {
     }
 
     private static List<CounterRow> counterRows(OffsetDateTime at, EventEffects fx) {
@@ -137,7 +167,7 @@ public class EventIngestor {
     }
 
     /** The event's effects other than counters (written for the whole batch at once), one statement each. */
-    private Uni<Optional<AlertRepository.Raised>> apply(SqlConnection conn, String id, OffsetDateTime at,
+    private Uni<Optional<AlertService.Announced>> apply(SqlConnection conn, String id, OffsetDateTime at,
             EventEffects fx) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         String agent = fx.agentId();
@@ -167,9 +197,8 @@ public class EventIngestor {
         }
         if (agent != null && fx.gamingSignal().isPresent()) {
             EventEffects.GamingSignal g = fx.gamingSignal().get();
-            return chain.flatMap(v -> alertRepository.raise(conn,
-                    GamingService.signal(g.type(), agent, g.reason(), "gaming.signal"), "telemetry-service"))
-                    .map(Optional::of);
+            return chain.flatMap(v -> alerts.raise(conn, GamingService.signal(g.type(), agent, g.reason(),
+                    "gaming.signal"))).map(Optional::of);
         }
         return chain.replaceWith(Optional.empty());
     }

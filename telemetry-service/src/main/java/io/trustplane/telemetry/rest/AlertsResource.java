@@ -99,10 +99,7 @@ public class AlertsResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     public Uni<Alert> move(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id,
             @Valid @NotNull Transition body) {
-        if (body.status() == AlertStatus.ACTIVE) {
-            throw ProblemException.unprocessable("invalid_transition", "status",
-                    "an alert cannot be moved back to ACTIVE");
-        }
+        // a move back to ACTIVE is refused by the lifecycle like any other illegal move: 409 invalid_transition
         return service.transition(UUID.fromString(id), body.status(), caller.id(), body.reason());
     }
 

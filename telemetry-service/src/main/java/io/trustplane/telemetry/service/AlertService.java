@@ -2,16 +2,16 @@ package io.trustplane.telemetry.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.events.EventEnvelope;
+import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventPublisher;
-import io.trustplane.common.events.Streams;
+import io.trustplane.common.events.Outbox;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.telemetry.repository.AlertRepository;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -31,9 +31,11 @@ public class AlertService {
     private final EventPublisher publisher;
     private final NotificationService notifier;
     private final MeterRegistry registry;
+    private final Outbox outbox;
 
     public AlertService(Pool pool, AlertRepository alerts, EventPublisher publisher, NotificationService notifier,
-            MeterRegistry registry) {
+            MeterRegistry registry, Outbox outbox) {
+        this.outbox = outbox;
         this.pool = pool;
         this.alerts = alerts;
         this.publisher = publisher;
@@ -41,21 +43,37 @@ public class AlertService {
         this.registry = registry;
     }
 
-    /** Raises in its own transaction and announces a newly opened alert. */
-    public Uni<AlertRepository.Raised> raise(NewAlert alert) {
-        return alerts.raise(alert, SYSTEM_ACTOR).invoke(this::announce);
+    /** A raise and, when it opened a new alert, the alert.created event written with it. */
+    public record Announced(AlertRepository.Raised raised, Outbox.Pending event) {
     }
 
-    /** Announces a raise that was stored inside another transaction (after that transaction committed). */
-    public void announce(AlertRepository.Raised raised) {
-        if (raised.created()) {
-            Alert a = raised.alert();
-            registry.counter("telemetry_alerts_opened_total", "source", a.source(), "severity", a.severity().name())
-                    .increment();
-            LOG.infof("alert %s opened: %s (fingerprint %s, agentId %s)", a.id(), a.title(), a.fingerprint(),
-                    a.agentId());
-            emit(a, null, AlertStatus.ACTIVE, SYSTEM_ACTOR, a.title());
+    /** Raises inside {@code conn}'s transaction; a newly opened alert's event goes to the outbox in it. */
+    public Uni<Announced> raise(SqlClient conn, NewAlert alert) {
+        return alerts.raise(conn, alert, SYSTEM_ACTOR).flatMap(r -> {
+            if (!r.created()) {
+                return Uni.createFrom().item(new Announced(r, null));
+            }
+            Outbox.Pending event = event(r.alert(), null, AlertStatus.ACTIVE, SYSTEM_ACTOR, r.alert().title());
+            return outbox.write(conn, event).replaceWith(new Announced(r, event));
+        });
+    }
+
+    /** Raises in its own transaction and announces a newly opened alert. */
+    public Uni<AlertRepository.Raised> raise(NewAlert alert) {
+        return pool.withTransaction(conn -> raise(conn, alert)).invoke(this::announce).map(Announced::raised);
+    }
+
+    /** Announces a raise whose transaction committed: counts it, relays its event now, notifies subscribers. */
+    public void announce(Announced announced) {
+        if (announced.event() == null) {
+            return;
         }
+        Alert a = announced.raised().alert();
+        registry.counter("telemetry_alerts_opened_total", "source", a.source(), "severity", a.severity().name())
+                .increment();
+        LOG.infof("alert %s opened: %s (fingerprint %s, agentId %s)", a.id(), a.title(), a.fingerprint(), a.agentId());
+        outbox.committed();
+        notifier.dispatch(publisher.codec().envelope(announced.event()), a.severity());
     }
 
     /** Moves an alert; 404 if unknown, 409 if the lifecycle does not allow the move. */
@@ -69,37 +87,32 @@ public class AlertService {
             }
             return alerts.updateStatus(conn, id, to)
                     .call(() -> alerts.history(conn, id, current.status(), to, actor, reason))
-                    .map(updated -> Map.entry(current.status(), updated));
+                    .flatMap(updated -> {
+                        Outbox.Pending event = event(updated, current.status(), to, actor, reason);
+                        return outbox.write(conn, event).replaceWith(Map.entry(event, updated));
+                    });
         })).flatMap(moved -> {
             Alert updated = moved.getValue();
-            LOG.infof("alert %s moved %s -> %s by %s", id, moved.getKey(), to, actor);
-            emit(updated, moved.getKey(), to, actor, reason);
+            LOG.infof("alert %s moved to %s by %s", id, to, actor);
+            outbox.committed();
+            notifier.dispatch(publisher.codec().envelope(moved.getKey()), updated.severity());
             return alerts.findWithHistory(id).map(o -> o.orElse(updated));
         });
     }
 
-    private void emit(Alert a, AlertStatus from, AlertStatus to, String actor, String reason) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("alertId", a.id());
-        data.put("fingerprint", a.fingerprint());
-        data.put("source", a.source());
-        data.put("kind", a.kind());
-        data.put("severity", a.severity().name());
-        data.put("title", a.title());
-        if (from != null) {
-            data.put("from", from.name());
-        }
-        data.put("status", to.name());
-        data.put("actor", actor);
-        if (reason != null) {
-            data.put("reason", reason);
-        }
-        if (a.agentId() != null) {
-            data.put("agentId", a.agentId());
-        }
-        EventEnvelope envelope = publisher.envelope(to.eventType(), a.agentId(), data);
-        publisher.fire(Streams.EVENTS, envelope);
-        publisher.fire(Streams.ANCHOR, envelope);
-        notifier.dispatch(envelope, a.severity());
+    /** The event of an alert entering status {@code to} (anchored; also the webhook payload). */
+    private static Outbox.Pending event(Alert a, AlertStatus from, AlertStatus to, String actor, String reason) {
+        String id = a.id().toString();
+        String f = from == null ? null : from.name();
+        String agent = a.agentId() == null || a.agentId().isEmpty() ? null : a.agentId();
+        DomainEvent e = switch (to) {
+            case ACTIVE -> new DomainEvent.AlertCreated(id, a.fingerprint(), a.source(), a.kind(), a.severity().name(),
+                    a.title(), f, to.name(), actor, reason, agent);
+            case INVESTIGATING -> new DomainEvent.AlertUpdated(id, a.fingerprint(), a.source(), a.kind(),
+                    a.severity().name(), a.title(), f, to.name(), actor, reason, agent);
+            case RESOLVED, FALSE_POSITIVE -> new DomainEvent.AlertResolved(id, a.fingerprint(), a.source(), a.kind(),
+                    a.severity().name(), a.title(), f, to.name(), actor, reason, agent);
+        };
+        return Outbox.event(a.agentId(), e);
     }
 }

@@ -1,33 +1,28 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.common.events.DomainEvent;
+import io.trustplane.common.events.DomainEvent.*;
 import io.trustplane.common.events.EventEnvelope;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Maps the events other services put on {@code tp:events} to counters and signals. The fields read are listed
- * per type in docs (telemetry-service/README.md, "Events read"); unknown types are only counted.
+ * Maps the catalogue's events to counters and signals: one visitor method per record, so an event type added to
+ * the catalogue does not compile here until telemetry decides what it counts (docs/events.md lists the effects).
+ * The subject of the envelope is the agent the per-agent counters and scores belong to.
  */
-public final class EventInterpreter {
+public final class EventInterpreter implements DomainEvent.Visitor<EventInterpreter.Effects> {
 
     /** Phases of the work process in order (seed 001). */
     public static final List<String> PHASES = List.of("STRATEGIZE", "SPEC", "PLAN", "THINK", "IMPLEMENT", "VERIFY",
             "REVIEW", "PR", "MONITOR");
 
-    private EventInterpreter() {
-    }
-
-    public static EventEffects interpret(EventEnvelope event) {
-        Map<String, Object> data = event.data();
-        String agentId = firstNonBlank(str(data.get("agentId")), event.subject());
-        String type = event.type() == null ? "" : event.type();
-        List<EventEffects.Increment> inc = new ArrayList<>();
-        inc.add(new EventEffects.Increment("events." + type, 1, false));
+    /** What one event changes besides its {@code events.<type>} count (built by the visitor, then completed). */
+    static final class Effects {
+        final List<EventEffects.Increment> inc = new ArrayList<>();
         Optional<Double> score = Optional.empty();
         Optional<String> tier = Optional.empty();
         Optional<String> leaseAcquired = Optional.empty();
@@ -37,141 +32,270 @@ public final class EventInterpreter {
         Optional<EventEffects.RolloutChange> rollout = Optional.empty();
         Optional<EventEffects.RolloutSample> sample = Optional.empty();
 
-        switch (type) {
-            case "prompt.drift_detected" -> {
-                inc.add(global("prompt_drift_detected"));
-                Severity.parse(data.get("severity")).ifPresent(s ->
-                        inc.add(global("prompt_drift_detected." + s.name().toLowerCase(Locale.ROOT))));
+        Effects global(String... names) {
+            for (String n : names) {
+                inc.add(new EventEffects.Increment(n, 1, false));
             }
-            case "evidence_gate.failed" -> {
-                inc.add(global("evidence_gate_failed"));
-                inc.add(global("phase_transition_attempts"));
-            }
-            case "phase.transitioned" -> {
-                inc.add(global("phase_transitions"));
-                inc.add(global("phase_transition_attempts"));
-            }
-            case "phase.validation_failed" -> {
-                inc.add(global("phase_validations_failed"));
-                inc.add(global("phase_transition_attempts"));
-            }
-            case "phase.backtracked" -> inc.add(global("phase_backtracks"));
-            case "phase.skip_attempted" -> {
-                inc.add(global("phase_skips_attempted"));
-                if (skipsStrategize(data)) {
-                    inc.add(global("strategize_skipped"));
-                }
-            }
-            case "lease.contended" -> inc.add(global("phase_lease_contention"));
-            case "lease.acquired" -> {
-                inc.add(global("leases_acquired"));
-                leaseAcquired = Optional.ofNullable(str(data.get("leaseId")));
-            }
-            case "lease.released", "lease.expired" -> {
-                inc.add(global(type.equals("lease.released") ? "leases_released" : "leases_expired"));
-                leaseEnded = Optional.ofNullable(str(data.get("leaseId")));
-            }
-            case "role_gate.allowed" -> inc.add(agent("role_gate_allowed"));
-            case "role_gate.escalated" -> inc.add(agent("role_gate_escalated"));
-            case "role_gate.denied" -> {
-                inc.add(agent("role_gate_denied"));
-                inc.add(agent("boundary_probes"));
-            }
-            case "escalation.decided" -> inc.add(global("escalations_decided"));
-            case "ceiling.warning" -> {
-                inc.add(agent("ceiling_warning"));
-                inc.add(agent("boundary_probes"));
-            }
-            case "ceiling.breach" -> inc.add(agent("ceiling_breach"));
-            case "gaming.signal" -> signal = GamingType.parse(data.get("signal"))
-                    .map(t -> new EventEffects.GamingSignal(t, firstNonBlank(str(data.get("reason")),
-                            "reported by " + event.source())));
-            case "checkpoint.published" -> logSize = num(firstNonNull(data.get("treeSize"), data.get("size")))
-                    .map(Double::longValue);
-            case "rollout.advanced" -> rollout = Optional.ofNullable(str(data.get("flag")))
-                    .map(f -> new EventEffects.RolloutChange(f,
-                            num(firstNonNull(data.get("toPercent"), data.get("percent"), data.get("stage"))).map(Double::intValue).orElse(0),
-                            true));
-            case "rollout.rolled_back" -> rollout = Optional.ofNullable(str(data.get("flag")))
-                    .map(f -> new EventEffects.RolloutChange(f, 0, false));
-            case "rollout.metrics" -> {
-                String flag = str(data.get("flag"));
-                String cohort = str(data.get("cohort"));
-                if (flag != null && cohort != null) {
-                    sample = Optional.of(new EventEffects.RolloutSample(flag,
-                            cohort.equalsIgnoreCase("cohort"),
-                            num(data.get("requests")).map(Double::longValue).orElse(0L),
-                            num(data.get("errors")).map(Double::longValue).orElse(0L),
-                            num(data.get("p95LatencyMs")).orElse(0.0)));
-                }
-            }
-            default -> {
-                // counted under events.<type> only
-            }
+            return this;
         }
-        if (type.startsWith("agent.") || type.startsWith("trust.")) {
-            score = num(firstNonNull(data.get("score"), data.get("trustScore"), data.get("newScore")));
-            tier = Optional.ofNullable(str(firstNonNull(data.get("tier"), data.get("trustTier"))));
+
+        Effects agent(String... names) {
+            for (String n : names) {
+                inc.add(new EventEffects.Increment(n, 1, true));
+            }
+            return this;
         }
-        return new EventEffects(inc, score, tier, leaseAcquired, leaseEnded, logSize, signal, rollout, sample,
-                agentId);
     }
 
-    /**
-     * STRATEGIZE is skipped when the phases jumped over include it: an explicit {@code data.skipped} list that
-     * names it, or a task entering a later phase with no {@code from} phase at all.
-     */
-    static boolean skipsStrategize(Map<String, Object> data) {
-        if (data.get("skipped") instanceof Collection<?> skipped
-                && skipped.stream().anyMatch(p -> "STRATEGIZE".equalsIgnoreCase(String.valueOf(p)))) {
-            return true;
+    private final EventEnvelope envelope;
+
+    private EventInterpreter(EventEnvelope envelope) {
+        this.envelope = envelope;
+    }
+
+    /** The effects of a decoded event; {@code envelope} is the one it came in. */
+    public static EventEffects interpret(EventEnvelope envelope, DomainEvent event) {
+        Effects fx = event.accept(new EventInterpreter(envelope));
+        List<EventEffects.Increment> inc = new ArrayList<>(fx.inc.size() + 1);
+        inc.add(new EventEffects.Increment("events." + event.eventType().wireName(), 1, false));
+        inc.addAll(fx.inc);
+        String agentId = envelope.subject() == null || envelope.subject().isBlank() ? null : envelope.subject();
+        return new EventEffects(inc, fx.score, fx.tier, fx.leaseAcquired, fx.leaseEnded, fx.logSize, fx.signal,
+                fx.rollout, fx.sample, agentId);
+    }
+
+    private static Effects none() {
+        return new Effects();
+    }
+
+    private static Effects agentState(int trustScore, String tier) {
+        Effects fx = new Effects();
+        fx.score = Optional.of((double) trustScore);
+        fx.tier = Optional.ofNullable(tier);
+        return fx;
+    }
+
+    private static Effects rollout(String flag, int percent, boolean active) {
+        Effects fx = new Effects();
+        fx.rollout = Optional.ofNullable(flag).map(f -> new EventEffects.RolloutChange(f, percent, active));
+        return fx;
+    }
+
+    @Override
+    public Effects taskCreated(TaskCreated e) {
+        return none().global("tasks_created");
+    }
+
+    @Override
+    public Effects ledgerAppended(LedgerAppended e) {
+        return none(); // anchored by provenance-service (tp:anchor); telemetry only counts it if it ever sees one
+    }
+
+    @Override
+    public Effects leaseAcquired(LeaseAcquired e) {
+        Effects fx = none().global("leases_acquired");
+        fx.leaseAcquired = Optional.ofNullable(e.leaseId());
+        return fx;
+    }
+
+    @Override
+    public Effects leaseRenewed(LeaseRenewed e) {
+        return none().global("leases_renewed");
+    }
+
+    @Override
+    public Effects leaseReleased(LeaseReleased e) {
+        Effects fx = none().global("leases_released");
+        fx.leaseEnded = Optional.ofNullable(e.leaseId());
+        return fx;
+    }
+
+    @Override
+    public Effects leaseExpired(LeaseExpired e) {
+        Effects fx = none().global("leases_expired");
+        fx.leaseEnded = Optional.ofNullable(e.leaseId());
+        return fx;
+    }
+
+    @Override
+    public Effects leaseContended(LeaseContended e) {
+        return none().global("phase_lease_contention");
+    }
+
+    @Override
+    public Effects phaseTransitioned(PhaseTransitioned e) {
+        return none().global("phase_transitions", "phase_transition_attempts");
+    }
+
+    @Override
+    public Effects phaseSkipAttempted(PhaseSkipAttempted e) {
+        return none().global("phase_skips_attempted");
+    }
+
+    @Override
+    public Effects phaseStrategizeSkipped(PhaseStrategizeSkipped e) {
+        // a STRATEGIZE skip is a skip like any other (seed 001's phase_skips_attempted) and has its own rule too
+        return none().global("phase_skips_attempted", "strategize_skipped");
+    }
+
+    @Override
+    public Effects phaseBacktracked(PhaseBacktracked e) {
+        return none().global("phase_backtracks");
+    }
+
+    @Override
+    public Effects phaseValidationFailed(PhaseValidationFailed e) {
+        // every refused transition emits exactly one of these: the attempt is counted here and nowhere else
+        return none().global("phase_validations_failed", "phase_transition_attempts");
+    }
+
+    @Override
+    public Effects evidenceGateFailed(EvidenceGateFailed e) {
+        // its refusal is also a phase.validation_failed, which counts the attempt: counting it here too would put
+        // one failed transition twice into the ratio's denominator
+        return none().global("evidence_gate_failed");
+    }
+
+    @Override
+    public Effects promptDriftDetected(PromptDriftDetected e) {
+        Effects fx = none().global("prompt_drift_detected");
+        Severity.parse(e.severity()).ifPresent(s -> fx.global("prompt_drift_detected."
+                + s.name().toLowerCase(Locale.ROOT)));
+        return fx;
+    }
+
+    @Override
+    public Effects roleGateAllowed(RoleGateAllowed e) {
+        return none().agent("role_gate_allowed");
+    }
+
+    @Override
+    public Effects roleGateDenied(RoleGateDenied e) {
+        return none().agent("role_gate_denied", "boundary_probes");
+    }
+
+    @Override
+    public Effects roleGateEscalated(RoleGateEscalated e) {
+        return none().agent("role_gate_escalated");
+    }
+
+    @Override
+    public Effects toolCallDecided(DomainEvent.ToolCallDecided e) {
+        return none().agent("tool_calls_decided");
+    }
+
+    @Override
+    public Effects toolCallCompleted(DomainEvent.ToolCallCompleted e) {
+        return none().agent("tool_calls_completed");
+    }
+
+    @Override
+    public Effects gamingSignal(GamingSignal e) {
+        Effects fx = none();
+        fx.signal = GamingType.parse(e.signal()).map(t -> new EventEffects.GamingSignal(t,
+                e.reason() == null || e.reason().isBlank() ? "reported by " + envelope.source() : e.reason()));
+        return fx;
+    }
+
+    @Override
+    public Effects ceilingWarning(CeilingWarning e) {
+        return none().agent("ceiling_warning", "boundary_probes");
+    }
+
+    @Override
+    public Effects ceilingBreach(CeilingBreach e) {
+        return none().agent("ceiling_breach");
+    }
+
+    @Override
+    public Effects agentRegistered(AgentRegistered e) {
+        return agentState(e.trustScore(), e.tier());
+    }
+
+    @Override
+    public Effects agentSuspended(AgentSuspended e) {
+        return agentState(e.trustScore(), e.tier());
+    }
+
+    @Override
+    public Effects agentReinstated(AgentReinstated e) {
+        return agentState(e.trustScore(), e.tier());
+    }
+
+    @Override
+    public Effects agentScoreChanged(AgentScoreChanged e) {
+        return agentState(e.trustScore(), e.tier());
+    }
+
+    @Override
+    public Effects escalationAwaitingOperator(EscalationAwaitingOperator e) {
+        return none().global("escalations_awaiting_operator");
+    }
+
+    @Override
+    public Effects escalationDecided(EscalationDecided e) {
+        return none().global("escalations_decided");
+    }
+
+    @Override
+    public Effects rolloutCreated(RolloutCreated e) {
+        return rollout(e.flag(), e.toPercent(), true); // the first stage is watched from the start
+    }
+
+    @Override
+    public Effects rolloutAdvanced(RolloutAdvanced e) {
+        return rollout(e.flag(), e.toPercent(), true);
+    }
+
+    @Override
+    public Effects rolloutRolledBack(RolloutRolledBack e) {
+        return rollout(e.flag(), 0, false);
+    }
+
+    @Override
+    public Effects rolloutPaused(RolloutPaused e) {
+        return rollout(e.flag(), e.toPercent(), false); // not watched while paused
+    }
+
+    @Override
+    public Effects rolloutResumed(RolloutResumed e) {
+        return rollout(e.flag(), e.toPercent(), true);
+    }
+
+    @Override
+    public Effects rolloutMetrics(RolloutMetrics e) {
+        Effects fx = none();
+        if (e.flag() != null && e.cohort() != null) {
+            fx.sample = Optional.of(new EventEffects.RolloutSample(e.flag(), e.cohort().equalsIgnoreCase("cohort"),
+                    e.requests(), e.errors(), e.p95LatencyMs()));
         }
-        String from = str(data.get("from"));
-        String to = str(data.get("to"));
-        boolean noFrom = from == null || from.equalsIgnoreCase("NONE");
-        return noFrom && to != null && !to.equalsIgnoreCase("STRATEGIZE");
+        return fx;
     }
 
-    private static EventEffects.Increment global(String name) {
-        return new EventEffects.Increment(name, 1, false);
+    @Override
+    public Effects provenanceCreated(ProvenanceCreated e) {
+        return none();
     }
 
-    private static EventEffects.Increment agent(String name) {
-        return new EventEffects.Increment(name, 1, true);
+    @Override
+    public Effects checkpointPublished(CheckpointPublished e) {
+        Effects fx = none();
+        fx.logSize = Optional.of(e.treeSize());
+        return fx;
     }
 
-    static String str(Object o) {
-        if (o == null) {
-            return null;
-        }
-        String s = o.toString().trim();
-        return s.isEmpty() ? null : s;
+    @Override
+    public Effects alertCreated(AlertCreated e) {
+        return none(); // telemetry's own; anchored by provenance-service and sent to webhooks
     }
 
-    static Optional<Double> num(Object o) {
-        if (o instanceof Number n) {
-            return Optional.of(n.doubleValue());
-        }
-        if (o instanceof String s) {
-            try {
-                return Optional.of(Double.parseDouble(s.trim()));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        }
-        return Optional.empty();
+    @Override
+    public Effects alertUpdated(AlertUpdated e) {
+        return none();
     }
 
-    private static Object firstNonNull(Object... values) {
-        for (Object v : values) {
-            if (v != null) {
-                return v;
-            }
-        }
-        return null;
-    }
-
-    private static String firstNonBlank(String a, String b) {
-        return a != null ? a : (b == null || b.isBlank() ? null : b);
+    @Override
+    public Effects alertResolved(AlertResolved e) {
+        return none();
     }
 }

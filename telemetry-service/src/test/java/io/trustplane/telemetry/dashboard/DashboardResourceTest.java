@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.EventPublisher;
 import io.trustplane.testing.TestKeys;
@@ -194,7 +195,8 @@ class DashboardResourceTest {
     void seriesSumTheGlobalCountersPerStep() {
         List<EventEnvelope> sent = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            sent.add(publish(publisher, "role_gate.allowed", "dash-agent", Map.of("role", "OBSERVER")));
+            sent.add(publish(publisher, "dash-agent", new DomainEvent.RoleGateAllowed("ev-" + i, "OBSERVER", "ALLOW",
+                    "BASIS", "allowed", null, 1, null, "BASIC", null, null, null, null)));
         }
         awaitProcessed(pool, sent);
         String operator = TestKeys.tokens().operator();
@@ -224,11 +226,12 @@ class DashboardResourceTest {
     @Test
     void rolloutsShowCohortAgainstControlAndWhetherTheGuardWouldFire() {
         List<EventEnvelope> sent = new ArrayList<>();
-        sent.add(publish(publisher, "rollout.advanced", "dash-flag", Map.of("flag", "dash-flag", "toPercent", 15)));
-        sent.add(publish(publisher, "rollout.metrics", "dash-flag", Map.of("flag", "dash-flag", "cohort", "COHORT",
-                "requests", 400, "errors", 40, "p95LatencyMs", 120.0)));
-        sent.add(publish(publisher, "rollout.metrics", "dash-flag", Map.of("flag", "dash-flag", "cohort", "CONTROL",
-                "requests", 1000, "errors", 10, "p95LatencyMs", 100.0)));
+        sent.add(publish(publisher, "dash-flag",
+                new DomainEvent.RolloutAdvanced("dash-flag", 5, 15, "ACTIVE", 1, "admin", null)));
+        sent.add(publish(publisher, "dash-flag",
+                new DomainEvent.RolloutMetrics("dash-flag", "COHORT", 400, 40, 120.0)));
+        sent.add(publish(publisher, "dash-flag",
+                new DomainEvent.RolloutMetrics("dash-flag", "CONTROL", 1000, 10, 100.0)));
         awaitProcessed(pool, sent);
         given().auth().oauth2(TestKeys.tokens().operator()).get("/v1/dashboard/rollouts").then().statusCode(200)
                 .body("minRequests", equalTo(100)).body("windowSeconds", equalTo(600))

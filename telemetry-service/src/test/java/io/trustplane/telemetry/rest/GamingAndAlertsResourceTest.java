@@ -4,6 +4,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.junit.QuarkusTest;
+import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.EventPublisher;
 import io.trustplane.common.events.Streams;
@@ -67,37 +68,36 @@ class GamingAndAlertsResourceTest {
 
     @Test
     void boundaryTestingFromDenialsAndFromGateSignals() {
-        List<EventEnvelope> sent = new ArrayList<>(publishMany(publisher, 3, "role_gate.denied", "g-bound-quiet",
-                Map.of("role", "ADMIN")));
-        sent.add(publish(publisher, "ceiling.warning", "g-bound-quiet", Map.of("resourceType", "API_CALLS")));
+        List<EventEnvelope> sent = new ArrayList<>(publishMany(publisher, 3, "g-bound-quiet", denied()));
+        sent.add(publish(publisher, "g-bound-quiet", warning()));
         awaitProcessed(pool, sent); // 4 probes: below 5
         assertThat(gaming.evaluate("g-bound-quiet")).doesNotContain(GamingType.BOUNDARY_TESTING);
 
-        awaitProcessed(pool, publishMany(publisher, 5, "role_gate.denied", "g-bound", Map.of("role", "ADMIN")));
+        awaitProcessed(pool, publishMany(publisher, 5, "g-bound", denied()));
         assertThat(gaming.evaluate("g-bound")).contains(GamingType.BOUNDARY_TESTING);
 
-        awaitProcessed(pool, List.of(publish(publisher, "gaming.signal", "g-bound-signal",
-                Map.of("signal", "BOUNDARY_TESTING", "reason", "claimed tier above registered"))));
+        awaitProcessed(pool, List.of(publish(publisher, "g-bound-signal", new DomainEvent.GamingSignal(
+                "BOUNDARY_TESTING", "claimed tier above registered", "ev-2", "TRUSTED", "BASIC", null))));
         Alert fromGate = open(GamingType.BOUNDARY_TESTING, "g-bound-signal").orElseThrow();
         assertThat(fromGate.details()).containsEntry("origin", "gaming.signal");
     }
 
     @Test
     void ceilingBreachOnABreachNotOnWarnings() {
-        awaitProcessed(pool, publishMany(publisher, 2, "ceiling.warning", "g-ceil-quiet", Map.of()));
+        awaitProcessed(pool, publishMany(publisher, 2, "g-ceil-quiet", warning()));
         assertThat(gaming.evaluate("g-ceil-quiet")).doesNotContain(GamingType.CEILING_BREACH);
-        awaitProcessed(pool, List.of(publish(publisher, "ceiling.breach", "g-ceil",
-                Map.of("resourceType", "API_CALLS", "used", 1001, "limit", 1000))));
+        awaitProcessed(pool, List.of(publish(publisher, "g-ceil",
+                new DomainEvent.CeilingBreach("API_CALLS", 2, 1001, 1000, "BASIC"))));
         assertThat(gaming.evaluate("g-ceil")).contains(GamingType.CEILING_BREACH);
     }
 
     @Test
     void lifecycleWithHistoryRefusedMovesDedupAndAnchoring() {
         String agent = "life-1";
-        awaitProcessed(pool, List.of(publish(publisher, "gaming.signal", agent, Map.of("signal", "CEILING_BREACH"))));
+        awaitProcessed(pool, List.of(publish(publisher, agent, signal("CEILING_BREACH"))));
         Alert alert = open(GamingType.CEILING_BREACH, agent).orElseThrow();
         // a recurrence while open is the same alert, counted
-        awaitProcessed(pool, List.of(publish(publisher, "gaming.signal", agent, Map.of("signal", "CEILING_BREACH"))));
+        awaitProcessed(pool, List.of(publish(publisher, agent, signal("CEILING_BREACH"))));
         Alert again = open(GamingType.CEILING_BREACH, agent).orElseThrow();
         assertThat(again.id()).isEqualTo(alert.id());
         assertThat(again.occurrences()).isEqualTo(2);
@@ -116,6 +116,11 @@ class GamingAndAlertsResourceTest {
                 .contentType("application/problem+json");
         given().auth().oauth2(operator).get("/v1/alerts/0190a2b4-0000-7000-8000-000000000000").then().statusCode(404);
 
+        // back to ACTIVE is an illegal move like any other: 409 invalid_transition, never 422
+        given().auth().oauth2(operator).contentType("application/json")
+                .body("{\"status\":\"ACTIVE\",\"reason\":\"reopen\"}")
+                .patch(path).then().statusCode(409).contentType("application/problem+json")
+                .body("code", equalTo("invalid_transition")).body("currentStatus", equalTo("ACTIVE"));
         given().auth().oauth2(operator).contentType("application/json")
                 .body("{\"status\":\"INVESTIGATING\",\"reason\":\"looking at the agent's quota\"}")
                 .patch(path).then().statusCode(200).body("status", equalTo("INVESTIGATING"));
@@ -150,15 +155,14 @@ class GamingAndAlertsResourceTest {
         });
 
         // a recurrence after resolution opens a new alert
-        awaitProcessed(pool, List.of(publish(publisher, "gaming.signal", agent, Map.of("signal", "CEILING_BREACH"))));
+        awaitProcessed(pool, List.of(publish(publisher, agent, signal("CEILING_BREACH"))));
         assertThat(open(GamingType.CEILING_BREACH, agent).orElseThrow().id()).isNotEqualTo(alert.id());
     }
 
     @Test
     void listingFiltersAndPagesByCursor() {
         for (int i = 0; i < 3; i++) {
-            awaitProcessed(pool, List.of(publish(publisher, "gaming.signal", "page-agent",
-                    Map.of("signal", GamingType.values()[i].name()))));
+            awaitProcessed(pool, List.of(publish(publisher, "page-agent", signal(GamingType.values()[i].name()))));
         }
         String operator = TestKeys.tokens().operator();
         String first = given().auth().oauth2(operator).queryParam("agentId", "page-agent").queryParam("limit", 2)
@@ -182,10 +186,10 @@ class GamingAndAlertsResourceTest {
                 .get("/v1/alerts").then().statusCode(403);
     }
 
-    private void scores(String agent, double... values) {
+    private void scores(String agent, int... values) {
         List<EventEnvelope> sent = new ArrayList<>();
-        for (double v : values) {
-            sent.add(publish(publisher, "agent.score_changed", agent, Map.of("score", v, "tier", "VERIFIED")));
+        for (int v : values) {
+            sent.add(publish(publisher, agent, new DomainEvent.AgentScoreChanged(v, v, "VERIFIED", false)));
         }
         awaitProcessed(pool, sent);
     }
@@ -193,5 +197,19 @@ class GamingAndAlertsResourceTest {
     private Optional<Alert> open(GamingType type, String agent) {
         return alerts.findByFingerprint(type.fingerprint(agent)).await().atMost(Duration.ofSeconds(5))
                 .filter(a -> a.status().isOpen());
+    }
+
+    private static DomainEvent denied() {
+        return new DomainEvent.RoleGateDenied("ev-1", "ADMIN", "DENY", "KERNEL", "role needs a higher tier",
+                "kernel-tier", 1, null, "BASIC", null, null, null, null);
+    }
+
+    private static DomainEvent warning() {
+        return new DomainEvent.CeilingWarning("API_CALLS", 10, 850, 1000, "BASIC");
+    }
+
+    private static DomainEvent signal(String type) {
+        // gate-service leaves the reason empty only in tests; the consumer then names the producer
+        return new DomainEvent.GamingSignal(type, null, null, null, null, null);
     }
 }

@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static io.restassured.RestAssured.given;
 import static io.trustplane.telemetry.TestSupport.awaitProcessed;
-import static io.trustplane.telemetry.TestSupport.publish;
+import static io.trustplane.telemetry.TestSupport.publishUnknown;
 import static io.trustplane.telemetry.TestSupport.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -58,7 +58,7 @@ class IngestResourceTest {
         List<EventEnvelope> sent = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
-                sent.add(publish(publisher, "test.claimed", "claim-agent", Map.of("n", i)));
+                sent.add(publishUnknown(publisher, "test.claimed", "claim-agent", Map.of("n", i)));
             }
             // the same event delivered twice (a producer retry) must count once
             publisher.publish(Streams.EVENTS, sent.get(0)).await().atMost(Duration.ofSeconds(5));

@@ -1,5 +1,6 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.events.DomainEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
@@ -83,7 +84,8 @@ class NotificationsResourceTest {
         assertSignedWith(SECRET, received.get(0));
 
         // a real alert reaches the webhook too, signed
-        publish(publisher, "gaming.signal", "notify-agent", Map.of("signal", "CEILING_BREACH"));
+        publish(publisher, "notify-agent",
+                new DomainEvent.GamingSignal("CEILING_BREACH", null, null, null, null, null));
         await().atMost(Duration.ofSeconds(15)).until(() -> received.stream().anyMatch(r -> r.body().contains("alert.created")));
         Received alert = received.stream().filter(r -> r.body().contains("alert.created")).findFirst().orElseThrow();
         assertSignedWith(SECRET, alert);

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.EventPublisher;
 import io.trustplane.telemetry.service.RolloutGuard;
@@ -107,13 +108,15 @@ class RemoteServicesResourceTest {
     @Test
     void statsCombineRemoteLogSizeWithFiguresDerivedFromEvents() {
         List<EventEnvelope> sent = new ArrayList<>();
-        sent.add(publish(publisher, "agent.registered", "stats-a1", Map.of("trustScore", 300, "tier", "BASIC")));
-        sent.add(publish(publisher, "agent.registered", "stats-a2", Map.of("trustScore", 720, "tier", "TRUSTED")));
-        sent.add(publish(publisher, "lease.acquired", "stats-a1", Map.of("leaseId", "L-1")));
-        sent.add(publish(publisher, "lease.acquired", "stats-a1", Map.of("leaseId", "L-2")));
-        sent.add(publish(publisher, "lease.released", "stats-a1", Map.of("leaseId", "L-1")));
-        sent.add(publish(publisher, "role_gate.denied", "stats-a1", Map.of("role", "ADMIN")));
-        sent.add(publish(publisher, "ceiling.breach", "stats-a2", Map.of("resourceType", "API_CALLS")));
+        sent.add(publish(publisher, "stats-a1", new DomainEvent.AgentRegistered(300, 300, "BASIC", false)));
+        sent.add(publish(publisher, "stats-a2", new DomainEvent.AgentRegistered(720, 720, "TRUSTED", false)));
+        sent.add(publish(publisher, "stats-a1", new DomainEvent.LeaseAcquired("L-1", "T-1", "SPEC", "stats-a1", 1)));
+        sent.add(publish(publisher, "stats-a1", new DomainEvent.LeaseAcquired("L-2", "T-2", "SPEC", "stats-a1", 1)));
+        sent.add(publish(publisher, "stats-a1",
+                new DomainEvent.LeaseReleased("L-1", "T-1", "SPEC", "stats-a1", 1, null, null)));
+        sent.add(publish(publisher, "stats-a1", new DomainEvent.RoleGateDenied("ev-1", "ADMIN", "DENY", "KERNEL",
+                "role needs a higher tier", "kernel-tier", 1, null, "BASIC", null, null, null, null)));
+        sent.add(publish(publisher, "stats-a2", new DomainEvent.CeilingBreach("API_CALLS", 5, 1001, 1000, "TRUSTED")));
         awaitProcessed(pool, sent);
         String operator = TestKeys.tokens().operator();
         String generatedAt = given().auth().oauth2(operator).get("/v1/stats").then().statusCode(200)
@@ -131,8 +134,10 @@ class RemoteServicesResourceTest {
     @Test
     void rolloutGuardRollsBackABadCohortThroughGateServiceOnly() {
         List<EventEnvelope> sent = new ArrayList<>();
-        sent.add(publish(publisher, "rollout.advanced", "bad-ui", Map.of("flag", "bad-ui", "toPercent", 5)));
-        sent.add(publish(publisher, "rollout.advanced", "fine-ui", Map.of("flag", "fine-ui", "toPercent", 5)));
+        sent.add(publish(publisher, "bad-ui",
+                new DomainEvent.RolloutCreated("bad-ui", 0, 5, "ACTIVE", 0, "admin", null)));
+        sent.add(publish(publisher, "fine-ui",
+                new DomainEvent.RolloutCreated("fine-ui", 0, 5, "ACTIVE", 0, "admin", null)));
         sent.add(metrics("bad-ui", "COHORT", 200, 20, 100));
         sent.add(metrics("bad-ui", "CONTROL", 1000, 10, 100));
         sent.add(metrics("fine-ui", "COHORT", 200, 2, 100));
@@ -148,8 +153,7 @@ class RemoteServicesResourceTest {
     }
 
     private EventEnvelope metrics(String flag, String cohort, long requests, long errors, double p95) {
-        return publish(publisher, "rollout.metrics", flag, Map.of("flag", flag, "cohort", cohort, "requests", requests,
-                "errors", errors, "p95LatencyMs", p95));
+        return publish(publisher, flag, new DomainEvent.RolloutMetrics(flag, cohort, requests, errors, p95));
     }
 
     private static void respond(com.sun.net.httpserver.HttpExchange ex, int status, String body) throws IOException {

@@ -1,6 +1,7 @@
 package io.trustplane.telemetry.rest;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.EventPublisher;
 import io.trustplane.telemetry.repository.AlertRepository;
@@ -56,49 +57,52 @@ class SeedRulesResourceTest {
 
     @Test
     void highSeverityPromptDriftFiresMediumDoesNot() {
-        settle(publishMany(publisher, 3, "prompt.drift_detected", "agent-1", Map.of("severity", "medium", "phase", "IMPLEMENT")));
+        settle(publishMany(publisher, 3, "agent-1", drift("medium", "IMPLEMENT")));
         assertQuiet("prompt-drift-high");
-        settle(List.of(publish(publisher, "prompt.drift_detected", "agent-1", Map.of("severity", "high", "phase", "VERIFY"))));
+        settle(List.of(publish(publisher, "agent-1", drift("high", "VERIFY"))));
         assertFired("prompt-drift-high");
     }
 
     @Test
     void evidenceGateFailureRateAboveOnePercentOverAnHour() {
-        List<EventEnvelope> sent = new ArrayList<>(publishMany(publisher, 99, "phase.transitioned", "agent-2",
-                Map.of("from", "SPEC", "to", "PLAN")));
-        sent.add(publish(publisher, "evidence_gate.failed", "agent-2", Map.of("phase", "PLAN")));
+        List<EventEnvelope> sent = new ArrayList<>(publishMany(publisher, 99, "agent-2",
+                new DomainEvent.PhaseTransitioned("T-2", "SPEC", "PLAN", "FORWARD", 2, 2)));
+        // a refused forward move is what lease-service emits for it: a validation failure and the gate failure
+        sent.addAll(evidenceRefused("agent-2"));
         settle(sent); // 1 of 100 attempts = 1 %: not above
         assertQuiet("evidence-gate-failure-rate");
-        settle(List.of(publish(publisher, "evidence_gate.failed", "agent-2", Map.of("phase", "PLAN")))); // 2 of 101
+        settle(evidenceRefused("agent-2")); // 2 of 101
         Alert a = assertFired("evidence-gate-failure-rate");
         assertThat(a.details()).containsEntry("value", 2).containsEntry("denominatorValue", 101);
     }
 
     @Test
     void leaseContentionAboveTenPerMinute() {
-        settle(publishMany(publisher, 10, "lease.contended", "agent-3", Map.of("taskId", "T-1", "phase", "PLAN")));
+        settle(publishMany(publisher, 10, "agent-3", new DomainEvent.LeaseContended("T-1", "PLAN", "agent-x")));
         assertQuiet("lease-contention");
-        settle(List.of(publish(publisher, "lease.contended", "agent-3", Map.of("taskId", "T-1", "phase", "PLAN"))));
+        settle(List.of(publish(publisher, "agent-3", new DomainEvent.LeaseContended("T-1", "PLAN", "agent-x"))));
         assertFired("lease-contention");
     }
 
     @Test
     void validationFailuresAboveTwoPercentOverTenMinutes() {
-        List<EventEnvelope> sent = new ArrayList<>(publishMany(publisher, 98, "phase.transitioned", "agent-4",
-                Map.of("from", "THINK", "to", "IMPLEMENT")));
-        sent.addAll(publishMany(publisher, 2, "phase.validation_failed", "agent-4", Map.of("phase", "VERIFY")));
+        List<EventEnvelope> sent = new ArrayList<>(publishMany(publisher, 98, "agent-4",
+                new DomainEvent.PhaseTransitioned("T-4", "THINK", "IMPLEMENT", "FORWARD", 4, 4)));
+        sent.addAll(publishMany(publisher, 2, "agent-4",
+                new DomainEvent.PhaseValidationFailed("T-4", "stale_fencing_token", "VERIFY", "REVIEW")));
         settle(sent); // 2 of 100 = 2 %: not above
         assertQuiet("validation-failure-rate");
-        settle(List.of(publish(publisher, "phase.validation_failed", "agent-4", Map.of("phase", "VERIFY"))));
+        settle(List.of(publish(publisher, "agent-4",
+                new DomainEvent.PhaseValidationFailed("T-4", "stale_fencing_token", "VERIFY", "REVIEW"))));
         assertFired("validation-failure-rate");
     }
 
     @Test
     void skippingStrategizeFiresOtherSkipsDoNot() {
-        settle(List.of(publish(publisher, "phase.skip_attempted", "agent-5", Map.of("taskId", "T-5", "from", "SPEC",
-                "to", "IMPLEMENT"))));
+        settle(List.of(publish(publisher, "agent-5", new DomainEvent.PhaseSkipAttempted("T-5", "SPEC", "IMPLEMENT"))));
         assertQuiet("strategize-skipped");
-        settle(List.of(publish(publisher, "phase.skip_attempted", "agent-5", Map.of("taskId", "T-6", "to", "IMPLEMENT"))));
+        // what lease-service emits for a task created past STRATEGIZE
+        settle(List.of(publish(publisher, "agent-5", new DomainEvent.PhaseStrategizeSkipped("T-6", "NONE", "IMPLEMENT"))));
         assertFired("strategize-skipped");
     }
 
@@ -132,5 +136,14 @@ class SeedRulesResourceTest {
     private Optional<Alert> open(String ruleId) {
         return alerts.findByFingerprint("rule:" + ruleId).await().atMost(Duration.ofSeconds(5))
                 .filter(a -> a.status().isOpen());
+    }
+
+    private static DomainEvent drift(String severity, String phase) {
+        return new DomainEvent.PromptDriftDetected("T-1", phase, severity, "sha256:spec", "sha256:baseline", 1);
+    }
+
+    private List<EventEnvelope> evidenceRefused(String agent) {
+        return List.of(publish(publisher, agent, new DomainEvent.PhaseValidationFailed("T-2", "evidence", "PLAN", "THINK")),
+                publish(publisher, agent, new DomainEvent.EvidenceGateFailed("T-2", "PLAN", "THINK", List.of("plan"))));
     }
 }

@@ -1,5 +1,6 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventEnvelope;
 import org.junit.jupiter.api.Test;
 
@@ -33,26 +34,43 @@ class DomainTest {
         assertThat(AlertStatus.INVESTIGATING.canMoveTo(AlertStatus.ACTIVE)).isFalse();
     }
 
+    private static EventEffects interpret(String subject, DomainEvent event) {
+        return EventInterpreter.interpret(new EventEnvelope("id-1", event.eventType().wireName(), "producer", subject,
+                null, Map.of()), event);
+    }
+
     @Test
     void interpreterMapsSeedEventsToCounters() {
-        EventEffects drift = EventInterpreter.interpret(EventEnvelope.of("prompt.drift_detected", "lease-service",
-                "agent-1", Map.of("severity", "high", "phase", "VERIFY")));
+        EventEffects drift = interpret("agent-1", new DomainEvent.PromptDriftDetected("T-1", "VERIFY", "high",
+                "sha256:a", "sha256:b", 1));
         assertThat(drift.increments()).extracting(EventEffects.Increment::name)
                 .contains("prompt_drift_detected", "prompt_drift_detected.high");
-        EventEffects skip = EventInterpreter.interpret(EventEnvelope.of("phase.skip_attempted", "lease-service",
-                "agent-1", Map.of("to", "IMPLEMENT")));
-        assertThat(skip.increments()).extracting(EventEffects.Increment::name).contains("strategize_skipped");
-        EventEffects laterSkip = EventInterpreter.interpret(EventEnvelope.of("phase.skip_attempted", "lease-service",
-                "agent-1", Map.of("from", "SPEC", "to", "IMPLEMENT")));
+        EventEffects strategize = interpret("agent-1", new DomainEvent.PhaseStrategizeSkipped("T-1", "NONE",
+                "IMPLEMENT"));
+        assertThat(strategize.increments()).extracting(EventEffects.Increment::name)
+                .contains("strategize_skipped", "phase_skips_attempted");
+        EventEffects laterSkip = interpret("agent-1", new DomainEvent.PhaseSkipAttempted("T-1", "SPEC", "IMPLEMENT"));
         assertThat(laterSkip.increments()).extracting(EventEffects.Increment::name)
                 .contains("phase_skips_attempted").doesNotContain("strategize_skipped");
-        EventEffects score = EventInterpreter.interpret(EventEnvelope.of("agent.score_changed", "gate-service",
-                "agent-1", Map.of("score", 640, "tier", "TRUSTED")));
+        EventEffects score = interpret("agent-1", new DomainEvent.AgentScoreChanged(640, 640, "TRUSTED", false));
         assertThat(score.score()).contains(640.0);
         assertThat(score.tier()).contains("TRUSTED");
-        EventEffects signal = EventInterpreter.interpret(EventEnvelope.of("gaming.signal", "gate-service",
-                "agent-1", Map.of("signal", "BOUNDARY_TESTING")));
+        assertThat(score.agentId()).isEqualTo("agent-1");
+        EventEffects signal = interpret("agent-1", new DomainEvent.GamingSignal("BOUNDARY_TESTING", null, null, null,
+                null, null));
         assertThat(signal.gamingSignal()).hasValueSatisfying(g -> assertThat(g.type()).isEqualTo(GamingType.BOUNDARY_TESTING));
+    }
+
+    @Test
+    void oneFailedTransitionCountsOnceInTheAttemptsDenominator() {
+        // what lease-service emits for a forward move refused by the evidence gate: both events, one attempt
+        List<String> names = new java.util.ArrayList<>();
+        names.addAll(interpret("a", new DomainEvent.PhaseValidationFailed("T", "evidence", "SPEC", "PLAN"))
+                .increments().stream().map(EventEffects.Increment::name).toList());
+        names.addAll(interpret("a", new DomainEvent.EvidenceGateFailed("T", "SPEC", "PLAN", List.of("spec")))
+                .increments().stream().map(EventEffects.Increment::name).toList());
+        assertThat(names.stream().filter("phase_transition_attempts"::equals)).hasSize(1);
+        assertThat(names).contains("evidence_gate_failed", "phase_validations_failed");
     }
 
     @Test

@@ -1,0 +1,86 @@
+package io.trustplane.common.events;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes durable events into the producer's {@code event_outbox} table (see {@link OutboxRelay}). Inside a
+ * transaction the write is one INSERT for all the transaction's events, sent with the transaction's other
+ * statements so it commits or rolls back with the state change it describes; an anchored event becomes two rows
+ * (tp:events and tp:anchor) carrying the same envelope and id.
+ */
+public final class Outbox {
+
+    private static final Logger LOG = Logger.getLogger(Outbox.class);
+
+    static final String INSERT = "INSERT INTO event_outbox (stream, payload) "
+            + "SELECT s, p FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(s, p, n) ORDER BY n";
+
+    /** One event to write: its envelope's id, time and subject, and the record. */
+    public record Pending(String id, Instant time, String subject, DomainEvent event) {
+    }
+
+    private final EventCodec codec;
+    private final Pool pool;
+    private final Runnable wake;
+
+    public Outbox(EventCodec codec, Pool pool, Runnable wake) {
+        this.codec = codec;
+        this.pool = pool;
+        this.wake = wake;
+    }
+
+    /** An event with a fresh id (UUIDv7) stamped now. */
+    public static Pending event(String subject, DomainEvent event) {
+        return new Pending(UuidV7.next().toString(), Instant.now().truncatedTo(ChronoUnit.MICROS), subject, event);
+    }
+
+    /** Writes the events inside {@code conn}'s transaction (one statement); call {@link #committed()} after commit. */
+    public Uni<Void> write(SqlClient conn, List<Pending> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> streams = new ArrayList<>(events.size() + 2);
+        List<String> payloads = new ArrayList<>(events.size() + 2);
+        for (Pending p : events) {
+            String json = codec.toJson(codec.outgoing(p));
+            for (String stream : p.event().eventType().streams()) {
+                streams.add(stream);
+                payloads.add(json);
+            }
+        }
+        return conn.preparedQuery(INSERT)
+                .execute(Tuple.of(streams.toArray(String[]::new), payloads.toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> write(SqlClient conn, Pending... events) {
+        return write(conn, List.of(events));
+    }
+
+    /** Tells this replica's relay that rows were committed, so they leave now rather than at the next poll. */
+    public void committed() {
+        wake.run();
+    }
+
+    /**
+     * Writes events that belong to no transaction (a refused request records its refusal) in their own statement,
+     * without making the caller wait; a failure (PostgreSQL unreachable) is logged.
+     */
+    public void writeNow(List<Pending> events) {
+        write(pool, events).subscribe().with(x -> committed(), failure -> LOG.warnf(
+                "could not write %d events to the outbox: %s", events.size(), failure.toString()));
+    }
+
+    public void writeNow(String subject, DomainEvent event) {
+        writeNow(List.of(event(subject, event)));
+    }
+}
