@@ -35,10 +35,11 @@ public class CosignatureRepository {
 
     /** The latest checkpoint cosigned by at least {@code quorum} of the witnesses named, with those cosignatures. */
     public Uni<Optional<String>> latestFinal(String[] witnesses, int quorum) {
-        return pool.preparedQuery("SELECT k.note, string_agg(c.line, '' ORDER BY c.witness) AS lines"
-                        + " FROM checkpoint_cosignature c JOIN checkpoint k ON k.tree_size = c.tree_size"
-                        + " WHERE c.witness = ANY($1) GROUP BY c.tree_size, k.note HAVING count(*) >= $2"
-                        + " ORDER BY c.tree_size DESC LIMIT 1")
+        // grouped by the primary key's leading column, newest first: the scan stops at the first final checkpoint
+        return pool.preparedQuery("SELECT k.note, x.lines FROM (SELECT tree_size,"
+                        + " string_agg(line, '' ORDER BY witness) AS lines FROM checkpoint_cosignature"
+                        + " WHERE witness = ANY($1) GROUP BY tree_size HAVING count(*) >= $2"
+                        + " ORDER BY tree_size DESC LIMIT 1) x JOIN checkpoint k ON k.tree_size = x.tree_size")
                 .execute(Tuple.of(witnesses, quorum)).map(CosignatureRepository::note);
     }
 
