@@ -16,6 +16,15 @@ public interface ProvenanceConfig {
 
     Witness witness();
 
+    Tiles tiles();
+
+    /** The tlog-tiles routes. */
+    interface Tiles {
+        /** Full hash tiles (8 KiB each, immutable) kept in memory per replica; 0 turns the cache off. */
+        @WithDefault("4096")
+        int cacheSize();
+    }
+
     /** Group commit of pending records into the tree. */
     interface Sequencer {
         /** Most records integrated (one tree update, one signature) per batch. */

@@ -3,9 +3,9 @@ package io.trustplane.provenance.rest;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Roles;
-import io.trustplane.provenance.repository.TileRepository;
 import io.trustplane.provenance.service.ProvenanceService;
 import io.trustplane.provenance.service.TilePath;
+import io.trustplane.provenance.service.TileService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -33,10 +33,10 @@ public class TileResource {
     static final String PRIVATE_PARTIAL = "private, max-age=10";
     static final String CHECKPOINT = "no-cache";
 
-    private final TileRepository tiles;
+    private final TileService tiles;
     private final ProvenanceService service;
 
-    public TileResource(TileRepository tiles, ProvenanceService service) {
+    public TileResource(TileService tiles, ProvenanceService service) {
         this.tiles = tiles;
         this.service = service;
     }
@@ -61,8 +61,7 @@ public class TileResource {
         if (tile.level() * 8L > Short.MAX_VALUE) {
             throw ProblemException.notFound("tile", path);
         }
-        return tiles.hashes(tile.level() * 8, tile.index() * TilePath.WIDTH, tile.width())
-                .map(bytes -> respond(bytes, tile, path, IMMUTABLE, PARTIAL));
+        return tiles.tile(tile).map(bytes -> respond(bytes, tile, path, IMMUTABLE, PARTIAL));
     }
 
     @GET
@@ -72,8 +71,7 @@ public class TileResource {
     @Operation(summary = "An entry bundle: up to 256 RFC 8785 leaves, each after its big-endian uint16 length")
     public Uni<Response> entryBundle(@PathParam("path") String path) {
         TilePath tile = parse("entries/" + path);
-        return tiles.entries(tile.index() * TilePath.WIDTH, tile.width())
-                .map(bytes -> respond(bytes, tile, path, PRIVATE_IMMUTABLE, PRIVATE_PARTIAL));
+        return tiles.tile(tile).map(bytes -> respond(bytes, tile, path, PRIVATE_IMMUTABLE, PRIVATE_PARTIAL));
     }
 
     private static TilePath parse(String path) {
