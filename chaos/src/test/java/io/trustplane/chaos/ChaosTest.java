@@ -464,8 +464,9 @@ class ChaosTest {
                     v.lost(), v.duplicates());
             v.samples().forEach(s -> log("  %s", s));
             if (w instanceof ProvenanceWork pw) {
-                log("  provenance: final tree size %d, %d inclusion proofs and %d checkpoints verified",
-                        pw.finalTreeSize, pw.inclusionProofs, pw.consistencyProofs);
+                log("  provenance: final tree size %d, %d inclusion proofs and %d checkpoints verified, %d tiles unchanged",
+                        pw.finalTreeSize, pw.inclusionProofs, pw.consistencyProofs, pw.tilesChecked);
+                details.merge("provenanceTilesUnchanged", pw.tilesChecked, (x, y) -> (Long) x + (Long) y);
                 details.merge("provenanceInclusionProofsVerified", pw.inclusionProofs, (x, y) -> (Long) x + (Long) y);
                 details.merge("provenanceCheckpointsVerified", pw.consistencyProofs, (x, y) -> (Long) x + (Long) y);
                 details.put("provenanceFinalTreeSize", pw.finalTreeSize);

@@ -77,6 +77,23 @@ final class Http {
         return join(getAsync(url, token));
     }
 
+    /** The body's bytes of a 200 answer (tiles are binary), or null for any other outcome. */
+    byte[] getBytes(String url, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<byte[]> res = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return res.statusCode() == 200 ? res.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     Reply post(String url, String token, Object body) {
         return join(sendAsync("POST", url, token, body));
     }

@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * checkpoint that includes it; afterwards each acknowledged record must have an inclusion proof in the final
  * checkpoint, and every checkpoint any client ever saw must be signed and consistent with the final one
  * (tree sizes only grow, one root per size: no fork). A 503 {@code not_yet_integrated} names a queued record,
- * which must show up later.
+ * which must show up later. Meanwhile worker 0 reads the C2SP tiles of the tree sizes it is told (full and partial,
+ * from whichever replica it targets); at the end every tile is read again and must be the same bytes: no tile ever
+ * changes once served, across the kill -9 of the sequencer.
  */
 final class ProvenanceWork extends Workload {
 
@@ -40,6 +42,8 @@ final class ProvenanceWork extends Workload {
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     private final Map<Long, Seen> checkpoints = new ConcurrentHashMap<>();
+    /** Every tile path read during the run and the bytes first served for it. */
+    private final Map<String, byte[]> tiles = new ConcurrentHashMap<>();
 
     ProvenanceWork(Cluster cluster, String tag, Suite.Running... instances) {
         super(cluster, tag, instances);
@@ -75,6 +79,47 @@ final class ProvenanceWork extends Workload {
         acks.add(new Ack(j.get("id").asText(), j.get("leafIndex").asLong(), leafHash, j.get("treeSize").asLong()));
         saw(j.get("treeSize").asLong(), j.get("checkpoint").asText());
         acknowledged(1);
+        if (worker == 0 && n % 4 == 0) {
+            readTiles(baseUrl(worker), j.get("treeSize").asLong());
+        }
+    }
+
+    /** Reads the tiles a tiles client needs at {@code treeSize}; a tile served twice with other bytes is a fork. */
+    private void readTiles(String baseUrl, long treeSize) {
+        long full = treeSize / 256;
+        int rest = (int) (treeSize % 256);
+        List<String> paths = new ArrayList<>();
+        if (full > 0) {
+            paths.add("0/" + tileIndex(full - 1));
+            paths.add("entries/" + tileIndex(full - 1));
+            if (full < 256) {
+                paths.add("1/000.p/" + full);
+            }
+        }
+        if (rest > 0) {
+            paths.add("0/" + tileIndex(full) + ".p/" + rest);
+        }
+        for (String path : paths) {
+            byte[] bytes = cluster.http.getBytes(baseUrl + "/v1/log/tiles/tile/" + path, cluster.operator());
+            if (bytes != null) {
+                byte[] before = tiles.putIfAbsent(path, bytes);
+                if (before != null && !Arrays.equals(before, bytes)) {
+                    cluster.tally.violation(service(), "tile " + path + " changed after it was served");
+                }
+            }
+        }
+    }
+
+    /** A tile index as C2SP tlog-tiles writes it: 3-digit groups, all but the last prefixed with x. */
+    static String tileIndex(long n) {
+        String digits = Long.toString(n);
+        digits = "0".repeat((3 - digits.length() % 3) % 3) + digits;
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < digits.length(); i += 3) {
+            out.append(i + 3 < digits.length() ? "x" : "").append(digits, i, i + 3)
+                    .append(i + 3 < digits.length() ? "/" : "");
+        }
+        return out.toString();
     }
 
     /** Remembers a checkpoint; a second, different note for the same size is a fork. */
@@ -108,6 +153,7 @@ final class ProvenanceWork extends Workload {
     long inclusionProofs;
     long consistencyProofs;
     long finalTreeSize;
+    long tilesChecked;
 
     @Override
     Verification verify() throws Exception {
@@ -177,6 +223,14 @@ final class ProvenanceWork extends Workload {
                     }).whenComplete((x, e) -> inFlight.release()));
         }
         CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new)).join();
+        for (Map.Entry<String, byte[]> tile : tiles.entrySet()) {
+            byte[] now = cluster.http.getBytes(base + "/v1/log/tiles/tile/" + tile.getKey(), token);
+            if (!Arrays.equals(now, tile.getValue())) {
+                forks.incrementAndGet();
+                sample(samples, "tile " + tile.getKey() + " is not the bytes it was first served as");
+            }
+        }
+        tilesChecked = tiles.size();
         acksChecked = all.size() + queued.size();
         inclusionProofs = all.size();
         consistencyProofs = seen.size();

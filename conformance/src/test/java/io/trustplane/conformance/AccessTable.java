@@ -83,6 +83,11 @@ final class AccessTable {
         provenance("GET /v1/log/checkpoint", ALL, f -> get("/v1/log/checkpoint"), "the log is public to callers");
         provenance("GET /v1/log/key", ALL, f -> get("/v1/log/key"), "");
         provenance("GET /v1/log/consistency", ALL, f -> get("/v1/log/consistency?from=1&to=" + f.get("log.size")), "");
+        provenance("GET /v1/log/tiles/checkpoint", ALL, f -> get("/v1/log/tiles/checkpoint"), "C2SP tlog-tiles: hashes only");
+        provenance("GET /v1/log/tiles/tile/{path}", ALL, f -> get("/v1/log/tiles/tile/0/000.p/1"),
+                "hash tiles reveal only hashes");
+        provenance("GET /v1/log/tiles/tile/entries/{path}", READERS, f -> get("/v1/log/tiles/tile/entries/000.p/1"),
+                "entry bundles carry agents' metadata: never for agents");
         provenance("POST /v1/provenance", SELF_OR_PRIVILEGED, f -> post("/v1/provenance", "{\"agentId\":\"" + SELF
                 + "\",\"creationType\":\"FRESH\",\"metadata\":{\"matrix\":true}}"), "records name their agent");
         provenance("GET /v1/provenance", SELF_OR_PRIVILEGED, f -> get("/v1/provenance?agentId=" + SELF), "");

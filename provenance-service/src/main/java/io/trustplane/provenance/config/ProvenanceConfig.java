@@ -14,6 +14,17 @@ public interface ProvenanceConfig {
 
     Anchor anchor();
 
+    Witness witness();
+
+    Tiles tiles();
+
+    /** The tlog-tiles routes. */
+    interface Tiles {
+        /** Full hash tiles (8 KiB each, immutable) kept in memory per replica; 0 turns the cache off. */
+        @WithDefault("4096")
+        int cacheSize();
+    }
+
     /** Group commit of pending records into the tree. */
     interface Sequencer {
         /** Most records integrated (one tree update, one signature) per batch. */
@@ -74,5 +85,28 @@ public interface ProvenanceConfig {
 
         @WithDefault("30s")
         Duration claimIdle();
+    }
+
+    /** Witnesses (C2SP tlog-witness) the sequencer asks to cosign each new checkpoint, and the finality policy. */
+    interface Witness {
+        /** Witnesses by id: each an add-checkpoint URL and its cosignature/v1 verifier key. None by default. */
+        java.util.Map<String, Endpoint> endpoints();
+
+        /** How many of the configured witnesses must have cosigned a checkpoint for it to count as final. */
+        @WithDefault("0")
+        int quorum();
+
+        /** Longest a witness request may take; a witness that does not answer in time is tried at the next round. */
+        @WithDefault("5s")
+        Duration timeout();
+
+        /** One witness. */
+        interface Endpoint {
+            /** The witness's add-checkpoint URL, e.g. https://witness.example/add-checkpoint */
+            String url();
+
+            /** The witness's cosignature/v1 verifier key {@code <name>+<key id>+<base64(0x04 || key)>}. */
+            String key();
+        }
     }
 }

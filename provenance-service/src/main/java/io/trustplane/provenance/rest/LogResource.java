@@ -31,8 +31,8 @@ public class LogResource {
     @Path("/checkpoint")
     @Produces(MediaType.TEXT_PLAIN)
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
-    public Uni<String> checkpoint() {
-        return service.head().map(h -> h.note());
+    public Uni<String> checkpoint(@QueryParam("final") boolean finalOnly) {
+        return service.publishedCheckpoint(finalOnly);
     }
 
     @GET

@@ -5,6 +5,7 @@ import io.trustplane.common.events.UuidV7;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.provenance.config.LogKey;
 import io.trustplane.provenance.config.ProvenanceConfig;
+import io.trustplane.provenance.repository.CosignatureRepository;
 import io.trustplane.provenance.repository.LogRepository;
 import io.trustplane.provenance.repository.RecordQuery;
 import io.vertx.core.Context;
@@ -25,12 +26,17 @@ public class ProvenanceService {
     private final Sequencer sequencer;
     private final NoteSigner signer;
     private final ProvenanceConfig config;
+    private final Witnessing witnessing;
+    private final CosignatureRepository cosignatures;
 
-    public ProvenanceService(LogRepository repository, Sequencer sequencer, LogKey key, ProvenanceConfig config) {
+    public ProvenanceService(LogRepository repository, Sequencer sequencer, LogKey key, ProvenanceConfig config,
+            Witnessing witnessing, CosignatureRepository cosignatures) {
         this.repository = repository;
         this.sequencer = sequencer;
         this.signer = key.signer();
         this.config = config;
+        this.witnessing = witnessing;
+        this.cosignatures = cosignatures;
     }
 
     /** The canonical JSON of {@code metadata}, refused (400 naming the field) above the configured size. */
@@ -109,6 +115,24 @@ public class ProvenanceService {
     public Uni<LogRepository.TreeHead> head() {
         return repository.head().map(h -> h.note() != null ? h
                 : new LogRepository.TreeHead(h.size(), h.root(), sequencer.sign(h.size(), h.root())));
+    }
+
+    /**
+     * The checkpoint clients fetch: the latest one with the cosignatures witnesses have returned for it, or with
+     * {@code finalOnly} the latest one that the witness policy counts as final.
+     */
+    public Uni<String> publishedCheckpoint(boolean finalOnly) {
+        if (finalOnly && witnessing.quorum() > 0) {
+            return cosignatures.latestFinal(witnessing.names(), witnessing.quorum()).map(note -> note.orElseThrow(() ->
+                    ProblemException.notFound("final checkpoint", "cosigned by " + witnessing.quorum()
+                            + " witnesses")));
+        }
+        if (!witnessing.enabled()) {
+            return head().map(LogRepository.TreeHead::note);
+        }
+        return cosignatures.latest(witnessing.names()).chain(note -> note.isPresent()
+                ? Uni.createFrom().item(note.get())
+                : head().map(LogRepository.TreeHead::note));
     }
 
     public String verifierKey() {

@@ -39,6 +39,7 @@ public class Sequencer {
     private final String origin;
     private final ProvenanceConfig.Sequencer config;
     private final EventPublisher events;
+    private final Witnessing witnessing;
     private final Waiters waiters = new Waiters();
     private final Object monitor = new Object();
     private final Counter integrated;
@@ -49,13 +50,14 @@ public class Sequencer {
     private Thread thread;
 
     public Sequencer(SequencerRepository repository, LogRepository log, LogKey key, ProvenanceConfig config,
-            EventPublisher events, MeterRegistry registry) {
+            EventPublisher events, MeterRegistry registry, Witnessing witnessing) {
         this.repository = repository;
         this.log = log;
         this.signer = key.signer();
         this.origin = key.signer().name();
         this.config = config.sequencer();
         this.events = events;
+        this.witnessing = witnessing;
         this.integrated = registry.counter("trustplane_provenance_records_integrated_total");
         this.batches = registry.counter("trustplane_provenance_batches_total");
         this.batchSizes = DistributionSummary.builder("trustplane_provenance_batch_size").register(registry);
@@ -138,6 +140,7 @@ public class Sequencer {
 
     private void published(Batch batch) {
         waiters.complete(batch.records());
+        witnessing.offer(batch.treeSize()); // asynchronous: creates never wait for cosignatures
         integrated.increment(batch.records().size());
         batches.increment();
         batchSizes.record(batch.records().size());
