@@ -85,14 +85,104 @@ class AccessMatrixTest {
         if (vote.status() == 401 || vote.status() == 403 || vote.status() >= 500) {
             failures.add("validator-1 could not vote: " + vote.status() + " " + vote.text());
         }
+        int derived = derivedReads(suite, tokens, failures, md);
+        cells += derived;
         md.append("\n**").append(cells).append(" cells** (").append(AccessTable.ROUTES.size()).append(" routes x ")
-                .append(ORDER.size()).append(" identities, and validator-1 voting).\n");
+                .append(ORDER.size()).append(" identities, validator-1 voting, and ").append(derived)
+                .append(" derived reads across agents).\n");
         Path out = Path.of("target", "access-matrix.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, md.toString());
         System.out.println(md);
         assertThat(failures).isEmpty();
-        assertThat(cells).isEqualTo(AccessTable.ROUTES.size() * ORDER.size() + 1);
+        assertThat(cells).isEqualTo(AccessTable.ROUTES.size() * ORDER.size() + 1 + derived);
+    }
+
+    /**
+     * Reads derived from records (lineage, proofs, listings, parent links, the ledger export) where the records
+     * belong to another agent: a record of {@link Identity#OTHER}, and a record of {@link Identity#SELF} that a
+     * service derived from it. Nothing of the other agent's record may reach the agent but its id, and naming it as
+     * a parent must answer as an unknown id does. Returns how many checks ran.
+     */
+    private static int derivedReads(Conformance suite, Map<Identity, String> tokens, List<String> failures,
+            StringBuilder md) {
+        Conformance.Service provenance = suite.service("provenance");
+        String self = tokens.get(Identity.AGENT_SELF);
+        String other = tokens.get(Identity.AGENT_OTHER);
+        String operator = tokens.get(Identity.OPERATOR);
+        String theirs = ok(provenance, "POST", "/v1/provenance", other, "{\"agentId\":\"" + Identity.OTHER
+                + "\",\"creationType\":\"FRESH\",\"contentHash\":\"sha256:conf-other-secret\","
+                + "\"metadata\":{\"owner\":\"conf-other-only\"}}").get("id").asText();
+        String linked = ok(provenance, "POST", "/v1/provenance", tokens.get(Identity.SERVICE), "{\"agentId\":\""
+                + Identity.SELF + "\",\"creationType\":\"EVOLVED\",\"parentId\":\"" + theirs + "\"}").get("id").asText();
+        String unknown = UUID.nameUUIDFromBytes("no-such-record".getBytes()).toString();
+        String[] secrets = {"conf-other-only", "sha256:conf-other-secret", Identity.OTHER};
+
+        md.append("\n## Derived reads across agents (and late tokens)\n\n| check | expected | got |\n|---|---|---|\n");
+        int n = 0;
+        for (Conformance.Service service : suite.services()) {
+            // minted right before use: 30 s past exp, beyond the 5 s skew (SmallRye's default 60 s admitted it)
+            String late = suite.minter().mint(io.trustplane.testing.TokenMinter.ISSUER, Identity.SELF,
+                    java.time.Instant.now().minusSeconds(30), "agent", "operator", "admin", "service");
+            n += derived(md, failures, service.spec().shortName() + ": a token 30 s past its exp", 401,
+                    call(service, "GET", "/v1/whoami", late, null), true);
+        }
+        RawHttp.Response namedTheirs = call(provenance, "POST", "/v1/provenance", self, "{\"agentId\":\""
+                + Identity.SELF + "\",\"creationType\":\"EVOLVED\",\"parentId\":\"" + theirs + "\"}");
+        RawHttp.Response namedUnknown = call(provenance, "POST", "/v1/provenance", self, "{\"agentId\":\""
+                + Identity.SELF + "\",\"creationType\":\"EVOLVED\",\"parentId\":\"" + unknown + "\"}");
+        n += derived(md, failures, "agent names another agent's record as parent", 422, namedTheirs,
+                namedTheirs.text().contains("\"code\":\"unknown_parent\""));
+        n += derived(md, failures, "agent names an unknown id as parent: the same answer", 422, namedUnknown,
+                namedUnknown.text().replace(unknown, "ID").equals(namedTheirs.text().replace(theirs, "ID")));
+        RawHttp.Response lineage = call(provenance, "GET", "/v1/provenance/" + linked + "/lineage", self, null);
+        boolean redacted = lineage.text().contains("\"redacted\":true")
+                && java.util.Arrays.stream(secrets).noneMatch(lineage.text()::contains);
+        n += derived(md, failures, "agent reads the lineage of its record derived from another's", 200, lineage,
+                redacted);
+        RawHttp.Response full = call(provenance, "GET", "/v1/provenance/" + linked + "/lineage", operator, null);
+        n += derived(md, failures, "operator reads the same lineage in full", 200, full,
+                full.text().contains("conf-other-only") && !full.text().contains("\"redacted\""));
+        n += derived(md, failures, "the other agent reads that lineage", 403,
+                call(provenance, "GET", "/v1/provenance/" + linked + "/lineage", other, null), true);
+        n += derived(md, failures, "agent reads the lineage of another's record", 403,
+                call(provenance, "GET", "/v1/provenance/" + theirs + "/lineage", self, null), true);
+        n += derived(md, failures, "agent reads the inclusion proof of another's record", 403,
+                call(provenance, "GET", "/v1/provenance/" + theirs + "/proof", self, null), true);
+        n += derived(md, failures, "the owner reads that proof", 200,
+                call(provenance, "GET", "/v1/provenance/" + theirs + "/proof", other, null), true);
+        n += derived(md, failures, "agent lists another agent's records", 403,
+                call(provenance, "GET", "/v1/provenance?agentId=" + Identity.OTHER, self, null), true);
+        RawHttp.Response export = call(suite.service("lease"), "GET", "/v1/tasks/conf-task-main/ledger?format=jsonl",
+                other, null);
+        n += derived(md, failures, "another agent exports a task's ledger (ledgers are not private; it holds no "
+                + "provenance content)", 200, export, !export.text().contains("conf-other-only"));
+        return n;
+    }
+
+    private static int derived(StringBuilder md, List<String> failures, String check, int expected,
+            RawHttp.Response r, boolean contentOk) {
+        List<String> violations = Checks.violations(r, false);
+        boolean ok = r.status() == expected && contentOk && violations.isEmpty();
+        if (!ok) {
+            failures.add("derived read: " + check + ": expected " + expected + ", got " + r.status()
+                    + (contentOk ? "" : " (content check failed)") + " " + violations + " body: "
+                    + RawHttp.abbreviate(r.text()));
+        }
+        md.append("| ").append(check).append(" | ").append(expected).append(" | ")
+                .append(ok ? r.status() : "**" + r.status() + "**").append(" |\n");
+        return 1;
+    }
+
+    private static RawHttp.Response call(Conformance.Service service, String method, String target, String token,
+            String body) {
+        List<Header> headers = new ArrayList<>();
+        headers.add(new Header("Authorization", "Bearer " + token));
+        if (body != null) {
+            headers.add(new Header("Content-Type", "application/json"));
+        }
+        return service.http().send(new RawHttp.Request(method, target, headers,
+                body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8), true), false);
     }
 
     /** "A", "401", "403", or "FAIL: why". */
@@ -144,6 +234,11 @@ class AccessMatrixTest {
             f.put("lease." + name, l.get("leaseId").asText());
         }
         f.put("task.att", "conf-task-att");
+        // attesting a phase takes its lease (only the holder, or the privileged, may attest)
+        for (String phase : List.of("STRATEGIZE", "SPEC")) {
+            ok(lease, "POST", "/v1/leases", self, "{\"taskId\":\"conf-task-att\",\"phase\":\"" + phase
+                    + "\",\"ttlSeconds\":3600}");
+        }
         ok(lease, "POST", "/v1/attestations", self, "{\"taskId\":\"conf-task-att\",\"phase\":\"STRATEGIZE\","
                 + "\"agentType\":\"coder\",\"modelVersion\":\"m-1\"}");
 

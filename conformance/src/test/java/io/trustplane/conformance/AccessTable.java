@@ -49,9 +49,9 @@ final class AccessTable {
         // ---- lease-service
         lease("GET /v1/whoami", ALL, f -> get("/v1/whoami"), "");
         lease("GET /v1/attestations/stats", ALL, f -> get("/v1/attestations/stats"), "");
-        lease("POST /v1/attestations", ALL, f -> post("/v1/attestations", "{\"taskId\":\"" + f.get("task.att")
-                + "\",\"phase\":\"SPEC\",\"agentType\":\"coder\",\"modelVersion\":\"m-1\"}"),
-                "attestations name a task, not an agent");
+        lease("POST /v1/attestations", SELF_OR_PRIVILEGED, f -> post("/v1/attestations", "{\"taskId\":\""
+                + f.get("task.att") + "\",\"phase\":\"SPEC\",\"agentType\":\"coder\",\"modelVersion\":\"m-1\"}"),
+                "the holder of the phase's lease, or anyone privileged: nobody else sets or poisons its baseline");
         lease("POST /v1/attestations/baselines/reset", OPS, f -> post("/v1/attestations/baselines/reset",
                 "{\"taskId\":\"" + f.get("task.att") + "\",\"phase\":\"STRATEGIZE\",\"reason\":\"matrix\"}"), "");
         lease("POST /v1/fencing/check", ALL, f -> post("/v1/fencing/check", "{\"taskId\":\"" + f.get("task.main")
@@ -93,7 +93,8 @@ final class AccessTable {
         provenance("GET /v1/provenance", SELF_OR_PRIVILEGED, f -> get("/v1/provenance?agentId=" + SELF), "");
         provenance("GET /v1/provenance/{id}", SELF_OR_PRIVILEGED, f -> get("/v1/provenance/" + f.get("record")), "");
         provenance("GET /v1/provenance/{id}/lineage", SELF_OR_PRIVILEGED,
-                f -> get("/v1/provenance/" + f.get("record") + "/lineage"), "");
+                f -> get("/v1/provenance/" + f.get("record") + "/lineage"),
+                "ancestors the caller may not read are placeholders (see the derived reads below)");
         provenance("GET /v1/provenance/{id}/proof", SELF_OR_PRIVILEGED,
                 f -> get("/v1/provenance/" + f.get("record") + "/proof"), "");
 

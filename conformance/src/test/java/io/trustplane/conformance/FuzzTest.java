@@ -57,6 +57,10 @@ class FuzzTest {
                     if (!op.reads() && r.status() < 300) {
                         problems.add("accepted (" + r.status() + "): " + RawHttp.abbreviate(r.text()));
                     }
+                    if (c.expectField() != null && (!c.expectStatuses().contains(r.status())
+                            || !r.text().contains("\"field\":\"" + c.expectField() + "\""))) {
+                        problems.add("expected " + c.expectStatuses() + " naming '" + c.expectField() + "'");
+                    }
                     if (r.status() == 429) {
                         problems.add("rate limited: the input was not tested");
                     }

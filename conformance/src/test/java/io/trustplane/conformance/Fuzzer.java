@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -35,9 +36,27 @@ final class Fuzzer {
     static final long SEED = 20_261_123L;
     static final int BODY_LIMIT = 1024 * 1024;
 
-    /** One generated request. {@code codecLevel}: malformed at the HTTP level (the codec may refuse it). */
-    record Case(String family, String name, Request request, boolean codecLevel) {
+    /**
+     * One generated request. {@code codecLevel}: malformed at the HTTP level (the codec may refuse it). When
+     * {@code expectField} is set, the answer must be one of {@code expectStatuses} naming that field.
+     */
+    record Case(String family, String name, Request request, boolean codecLevel, String expectField,
+            Set<Integer> expectStatuses) {
+        Case(String family, String name, Request request, boolean codecLevel) {
+            this(family, name, request, codecLevel, null, Set.of());
+        }
     }
+
+    /** Not a number of the parameter's integer type: each must be a 400 naming the parameter. */
+    private static final List<String> NOT_AN_INTEGER = List.of("abc", "2%5E63", "9223372036854775808",
+            "-9223372036854775809", "1.5", "0x10", "%201");
+    /** Webhook URLs naming loopback, private, shared or benchmarking space in IPv6 and IPv4 spellings. */
+    static final List<String> INTERNAL_URLS = List.of("http://[::1]/h", "http://[::127.0.0.1]/h",
+            "http://[::ffff:127.0.0.1]/h", "http://[0:0:0:0:0:ffff:7f00:1]/h", "http://[64:ff9b::7f00:1]/h",
+            "http://[64:ff9b::a9fe:a9fe]/h", "http://[::ffff:a9fe:a9fe]/h", "http://[2002:7f00:1::1]/h",
+            "http://[fd00::1]/h", "http://[fe80::1]/h", "http://[fe80::1%25eth0]/h", "http://[::]/h",
+            "http://[ff02::1]/h", "http://100.64.0.1/h", "http://198.18.0.1/h", "http://192.0.0.170/h",
+            "https://[::ffff:10.0.0.1]:8443/h", "http://[64:ff9b:1::a00:1]/h");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -108,6 +127,17 @@ final class Fuzzer {
             out.accept(new Case("query", p.name() + "[]", request(path(), "?" + p.name() + "%5B%5D=1",
                     jsonHeaders(), body), false));
         }
+        if (op.reads()) {
+            for (Param p : op.queryParams()) {
+                if (p.schema() != null && api.resolve(p.schema()) != null
+                        && "integer".equals(api.resolve(p.schema()).path("type").asText())) {
+                    for (String v : NOT_AN_INTEGER) {
+                        out.accept(new Case("query", p.name() + "=" + v + " (not an integer)", request(path(),
+                                "?" + p.name() + "=" + v, jsonHeaders(), null), false, p.name(), Set.of(400)));
+                    }
+                }
+            }
+        }
         out.accept(new Case("query", "unknown parameters", request(path(), "?__proto__=x&constructor=y&"
                 + "x".repeat(100) + "=" + "z".repeat(100), jsonHeaders(), body), false));
         out.accept(new Case("query", "bare ?&=&", request(path(), "?&=&&==", jsonHeaders(), body), false));
@@ -148,6 +178,54 @@ final class Fuzzer {
                 ("[\"" + "a".repeat(BODY_LIMIT) + "\"]").getBytes(StandardCharsets.UTF_8)), false));
         if (schema != null && schema.has("properties")) {
             fieldCases(out, schema, "", baseBody());
+            duplicateKeyCases(out, schema);
+            if (schema.path("properties").has("url")) {
+                urlCases(out, schema);
+            }
+        }
+    }
+
+    /** A key named twice, at the top and inside a nested object: 400 naming the key (its path). */
+    private void duplicateKeyCases(Consumer<Case> out, JsonNode schema) {
+        if (!op.bodyTypes().contains("application/json")) {
+            return;
+        }
+        ObjectNode base = (ObjectNode) baseBody();
+        if (base.isEmpty()) {
+            return;
+        }
+        String first = base.fieldNames().next();
+        String text = base.toString();
+        String twice = text.substring(0, text.length() - 1) + ",\"" + first + "\":" + base.get(first) + "}";
+        out.accept(new Case("body", "duplicate key " + first, request(path(), "", jsonHeaders(),
+                twice.getBytes(StandardCharsets.UTF_8)), false, first, Set.of(400)));
+        out.accept(new Case("body", "duplicate key " + first + " (same value, first)", request(path(), "",
+                jsonHeaders(), ("{\"" + first + "\":" + base.get(first) + "," + text.substring(1))
+                        .getBytes(StandardCharsets.UTF_8)), false, first, Set.of(400)));
+        for (Iterator<Map.Entry<String, JsonNode>> it = base.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue() instanceof ObjectNode) { // a nested object (e.g. context, metadata): name the path
+                ObjectNode body = base.deepCopy();
+                body.putObject(e.getKey());
+                String nested = body.toString().replace("\"" + e.getKey() + "\":{}", "\"" + e.getKey()
+                        + "\":{\"k\":1,\"k\":2}");
+                out.accept(new Case("body", "duplicate key " + e.getKey() + ".k", request(path(), "", jsonHeaders(),
+                        nested.getBytes(StandardCharsets.UTF_8)), false, e.getKey() + ".k", Set.of(400)));
+                break;
+            }
+        }
+    }
+
+    /** Internal addresses in every spelling as the {@code url} of an otherwise plausible body: refused, naming url. */
+    private void urlCases(Consumer<Case> out, JsonNode schema) {
+        for (String url : INTERNAL_URLS) {
+            ObjectNode body = ((ObjectNode) baseBody()).deepCopy();
+            body.put("url", url);
+            if (schema.path("properties").has("secret")) {
+                body.put("secret", "fuzz-secret-0123456789");
+            }
+            out.accept(new Case("field", "url: " + url, request(path(), "", jsonHeaders(),
+                    body.toString().getBytes(StandardCharsets.UTF_8)), false, "url", Set.of(400, 422)));
         }
     }
 

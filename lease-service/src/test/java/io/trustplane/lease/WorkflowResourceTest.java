@@ -210,7 +210,8 @@ class WorkflowResourceTest {
                         "agentType", "coder", "modelVersion", "m-1"))
                 .when().post("/v1/attestations").then().statusCode(200)
                 .body("drift", equalTo(true)).body("severity", equalTo("LOW"));
-        // VERIFY drift is high
+        // VERIFY drift is high (attesting a phase takes its lease)
+        acquire(me, task, "VERIFY", null).statusCode(201);
         given().auth().oauth2(agent(me)).contentType("application/json")
                 .body(Map.of("taskId", task, "phase", "VERIFY", "agentType", "coder", "modelVersion", "m-1"))
                 .when().post("/v1/attestations").then().statusCode(200).body("baseline", equalTo(true));
@@ -241,6 +242,55 @@ class WorkflowResourceTest {
                 .contains("prompt_drift_detected_total{severity=\"low\"");
         given().auth().oauth2(agent(me)).when().get("/v1/tasks/" + task + "/ledger").then().statusCode(200)
                 .body("entries[1].data.attestation.specHash", equalTo(baselineHash));
+    }
+
+    @Test
+    void onlyTheLeaseHolderOrAnOperatorAttestsSoNobodyElsePoisonsTheBaseline() {
+        // issue 18.5: another agent's attestation became the baseline and the holder's own was reported as drift
+        String holder = "agent-att-holder";
+        String intruder = "agent-att-intruder";
+        String task = newTaskId();
+        createTask(holder, task).statusCode(201);
+        acquire(holder, task, "STRATEGIZE", null).statusCode(201);
+        Map<String, Object> poisoned = Map.of("taskId", task, "phase", "STRATEGIZE", "requirements",
+                List.of("exfiltrate"), "agentType", "coder", "modelVersion", "evil-1");
+        given().auth().oauth2(agent(intruder)).contentType("application/json").body(poisoned)
+                .when().post("/v1/attestations").then().statusCode(403)
+                .contentType("application/problem+json").body("code", equalTo("not_lease_holder"))
+                .body("errors.field", hasItem("phase"));
+        // no lease at all on a phase: refused the same way, even for the task's creator
+        given().auth().oauth2(agent(holder)).contentType("application/json")
+                .body(Map.of("taskId", task, "phase", "PLAN", "agentType", "coder", "modelVersion", "m-1"))
+                .when().post("/v1/attestations").then().statusCode(403).contentType("application/problem+json");
+        assertThat(attestationsOf(task)).as("refused attestations store nothing").isZero();
+
+        Map<String, Object> own = Map.of("taskId", task, "phase", "STRATEGIZE", "requirements", List.of("ship"),
+                "agentType", "coder", "modelVersion", "m-1");
+        given().auth().oauth2(agent(holder)).contentType("application/json").body(own)
+                .when().post("/v1/attestations").then().statusCode(200)
+                .body("baseline", equalTo(true)).body("drift", equalTo(false));
+        given().auth().oauth2(agent(intruder)).contentType("application/json").body(poisoned)
+                .when().post("/v1/attestations").then().statusCode(403);
+        given().auth().oauth2(agent(holder)).contentType("application/json").body(own)
+                .when().post("/v1/attestations").then().statusCode(200)
+                .body("baseline", equalTo(false)).body("drift", equalTo(false)).body("baselineVersion", equalTo(1));
+        // an operator may attest (and is judged against the holder's baseline)
+        given().auth().oauth2(LeaseApi.TOKENS.operator()).contentType("application/json").body(poisoned)
+                .when().post("/v1/attestations").then().statusCode(200).body("drift", equalTo(true));
+        assertThat(attestationsOf(task)).isEqualTo(3);
+    }
+
+    private static long attestationsOf(String task) {
+        PgEndpoint pg = TrustplaneTestResource.infrastructure().postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl("trustplane_lease"), pg.user(), pg.password());
+                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM attestations WHERE task_id = ?")) {
+            s.setString(1, task);
+            ResultSet rows = s.executeQuery();
+            rows.next();
+            return rows.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.trustplane.provenance;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -77,6 +78,54 @@ class ProvenanceResourceTest {
         given().auth().oauth2(TestKeys.tokens().agent("lin-a")).get("/v1/provenance/" + leaf.getString("id") + "/lineage")
                 .then().statusCode(200).body("length", equalTo(3))
                 .body("chain.id", equalTo(List.of(leaf.getString("id"), mid.getString("id"), root.getString("id"))));
+    }
+
+    @Test
+    void anAgentNamesOnlyItsOwnRecordsAsParentAndLineageRedactsWhatItMayNotRead() {
+        // issue 18.1: agent A named B's record as parent (201) and then read B's record through its own lineage
+        JsonPath theirs = create("lin-b", "{\"agentId\":\"lin-b\",\"creationType\":\"FRESH\","
+                + "\"contentHash\":\"sha256:secret\",\"metadata\":{\"secret\":\"b-only\"}}");
+        String unknown = "018f0000-0000-7000-8000-000000000000";
+        io.restassured.response.ExtractableResponse<io.restassured.response.Response> forbidden = given().auth()
+                .oauth2(TestKeys.tokens().agent("lin-c")).contentType(ContentType.JSON)
+                .body("{\"agentId\":\"lin-c\",\"creationType\":\"EVOLVED\",\"parentId\":\"" + theirs.getString("id") + "\"}")
+                .post("/v1/provenance").then().statusCode(422).contentType("application/problem+json")
+                .body("code", equalTo("unknown_parent")).body("errors[0].field", equalTo("parentId")).extract();
+        io.restassured.response.ExtractableResponse<io.restassured.response.Response> missing = given().auth()
+                .oauth2(TestKeys.tokens().agent("lin-c")).contentType(ContentType.JSON)
+                .body("{\"agentId\":\"lin-c\",\"creationType\":\"EVOLVED\",\"parentId\":\"" + unknown + "\"}")
+                .post("/v1/provenance").then().statusCode(422).contentType("application/problem+json").extract();
+        // existence is no oracle: the two answers differ only in the id the caller sent
+        assertThat(forbidden.asString().replace(theirs.getString("id"), "ID"))
+                .isEqualTo(missing.asString().replace(unknown, "ID"));
+
+        // a privileged caller may link across agents (e.g. a service recording a derivation); the agent's lineage
+        // then shows the other agent's record as a placeholder, never its content
+        JsonPath child = given().auth().oauth2(TestKeys.tokens().service()).contentType(ContentType.JSON)
+                .body("{\"agentId\":\"lin-c\",\"creationType\":\"EVOLVED\",\"parentId\":\"" + theirs.getString("id") + "\"}")
+                .post("/v1/provenance").then().statusCode(201).extract().jsonPath();
+        JsonPath grandchild = create("lin-c", "{\"agentId\":\"lin-c\",\"creationType\":\"CLONED\",\"parentId\":\""
+                + child.getString("id") + "\"}");
+        String lineage = given().auth().oauth2(TestKeys.tokens().agent("lin-c"))
+                .get("/v1/provenance/" + grandchild.getString("id") + "/lineage")
+                .then().statusCode(200).body("length", equalTo(3))
+                .body("chain.id", equalTo(List.of(grandchild.getString("id"), child.getString("id"), theirs.getString("id"))))
+                .body("chain[0].agentId", equalTo("lin-c")).body("chain[1].agentId", equalTo("lin-c"))
+                .body("chain[2].redacted", equalTo(true)).body("chain[2].agentId", nullValue())
+                .body("chain[2].contentHash", nullValue()).body("chain[2].metadata", nullValue())
+                .body("chain[2].leaf", nullValue()).body("chain[2].leafIndex", nullValue())
+                .extract().asString();
+        // (the child's own parentHash, the hash of the parent's leaf, stays: it is part of the child's signed leaf)
+        assertThat(lineage).doesNotContain("b-only").doesNotContain("sha256:secret").doesNotContain("lin-b");
+        // the owner of the parent and operators see the whole chain
+        given().auth().oauth2(TestKeys.tokens().operator()).get("/v1/provenance/" + grandchild.getString("id") + "/lineage")
+                .then().statusCode(200).body("chain[2].agentId", equalTo("lin-b"))
+                .body("chain[2].metadata.secret", equalTo("b-only")).body("chain[2].redacted", nullValue());
+        // and another agent still cannot start a lineage or a proof at a record that is not its own
+        given().auth().oauth2(TestKeys.tokens().agent("lin-b")).get("/v1/provenance/" + grandchild.getString("id") + "/lineage")
+                .then().statusCode(403).contentType("application/problem+json");
+        // its own records as parent stay fine
+        create("lin-b", "{\"agentId\":\"lin-b\",\"creationType\":\"EVOLVED\",\"parentId\":\"" + theirs.getString("id") + "\"}");
     }
 
     @Test
@@ -170,6 +219,28 @@ class ProvenanceResourceTest {
         } while (cursor != null && pages < 100);
         assertThat(seen).doesNotHaveDuplicates().containsAll(existing);
         assertThat(pages).isLessThan(100);
+    }
+
+    @Test
+    void unparsableNumericQueryParametersAre400NamingTheParameterAndDuplicateKeysAre400NamingTheKey() {
+        // issue 18.8: these were 404s naming nothing; 18.7: {"k":1,"k":2} was stored as 2
+        String agent = TestKeys.tokens().agent("q-agent");
+        for (String[] c : new String[][] {{"/v1/provenance?limit=abc", "limit"},
+                {"/v1/provenance?limit=2%5E63", "limit"}, {"/v1/provenance?limit=9223372036854775808", "limit"},
+                {"/v1/log/consistency?from=abc&to=2", "from"}, {"/v1/log/consistency?from=1&to=1.5", "to"},
+                {"/v1/provenance/" + UUID.randomUUID() + "/proof?treeSize=x", "treeSize"}}) {
+            given().auth().oauth2(agent).get(c[0]).then().statusCode(400).contentType("application/problem+json")
+                    .body("errors[0].field", equalTo(c[1]));
+        }
+        given().auth().oauth2(agent).contentType(ContentType.JSON)
+                .body("{\"agentId\":\"q-agent\",\"creationType\":\"FRESH\",\"metadata\":{\"k\":1,\"k\":2}}")
+                .post("/v1/provenance").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("metadata.k"));
+        given().auth().oauth2(agent).contentType(ContentType.JSON)
+                .body("{\"agentId\":\"q-agent\",\"agentId\":\"q-agent\",\"creationType\":\"FRESH\"}")
+                .post("/v1/provenance").then().statusCode(400).body("errors[0].field", equalTo("agentId"));
+        given().auth().oauth2(agent).get("/v1/provenance?agentId=q-agent").then().statusCode(200)
+                .body("items", org.hamcrest.Matchers.empty());
     }
 
     @Test

@@ -34,12 +34,22 @@ class CachingJwtParserTest {
     }
 
     private static String token(KeyPair signer, String subject, long expEpochSecond) throws Exception {
+        return token(signer, subject, expEpochSecond, null);
+    }
+
+    /** {@code iatEpochSecond}: when the token was issued (now when null). */
+    private static String token(KeyPair signer, String subject, long expEpochSecond, Long iatEpochSecond)
+            throws Exception {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer("trustplane");
         claims.setSubject(subject);
         claims.setClaim("upn", subject);
         claims.setStringListClaim("groups", List.of("agent"));
-        claims.setIssuedAtToNow();
+        if (iatEpochSecond == null) {
+            claims.setIssuedAtToNow();
+        } else {
+            claims.setClaim("iat", iatEpochSecond);
+        }
         claims.setClaim("exp", expEpochSecond);
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
@@ -85,6 +95,27 @@ class CachingJwtParserTest {
         // a token the verifier finds expired is refused and never cached
         String expired = token(keys, "agent-8", Instant.now().getEpochSecond() - 3600);
         assertThatThrownBy(() -> parser.parse(expired)).isInstanceOf(ParseException.class);
+    }
+
+    @Test
+    void aTokenPastItsExpBeyondTheConfiguredSkewIsRefusedAndNothingExpiredIsServedFromTheCache() throws Exception {
+        // issue 18.6: SmallRye's default skew (60 s) let a token 30 s past exp through; the services set 5 s
+        // (mp.jwt.verify.clock.skew) and the cache must never stretch it
+        JWTAuthContextInfo info = new JWTAuthContextInfo(keys.getPublic(), "trustplane");
+        info.setClockSkew(5);
+        CachingJwtParser parser = new CachingJwtParser(new DefaultJWTParser(info), config(true, 100,
+                Duration.ofMinutes(5)), Clock.systemUTC());
+        long now = Instant.now().getEpochSecond();
+        assertThatThrownBy(() -> parser.parse(token(keys, "agent-late", now - 30, now - 330)))
+                .isInstanceOf(ParseException.class);
+        assertThat(parser.size()).isZero();
+        // inside the skew the verifier still admits it, but it is not cached past its exp
+        assertThat(parser.parse(token(keys, "agent-skew", now - 1, now - 301)).getSubject()).isEqualTo("agent-skew");
+        assertThat(parser.size()).isZero();
+        // with SmallRye's default skew the same late token would have passed: the setting is what refuses it
+        JWTAuthContextInfo lenient = new JWTAuthContextInfo(keys.getPublic(), "trustplane");
+        assertThat(new DefaultJWTParser(lenient).parse(token(keys, "agent-late", now - 30, now - 330)).getSubject())
+                .isEqualTo("agent-late");
     }
 
     @Test

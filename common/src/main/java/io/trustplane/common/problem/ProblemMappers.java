@@ -111,6 +111,9 @@ public class ProblemMappers {
             field = mie.getPath().isEmpty() ? "body" : jsonPath(mie);
             message = mie.getTargetType() == null ? "has the wrong type"
                     : "must be " + describe(mie.getTargetType());
+        } else if (StrictJson.duplicateKey(e) != null) {
+            field = StrictJson.duplicateKey(e);
+            message = StrictJson.DUPLICATE_MESSAGE;
         } else if (e instanceof JsonParseException) {
             message = "is not valid JSON";
         } else if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
@@ -140,7 +143,16 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper(priority = 1)
+    public Response invalidParameter(QueryParameters.InvalidParameterException e, UriInfo uri) {
+        return respond(new Problem(Problem.typeFor("invalid_request"), titleFor(400), 400, "invalid_request",
+                e.getMessage(), path(uri), List.of(new FieldViolation(e.parameter(), e.reason())), Map.of()));
+    }
+
+    @ServerExceptionMapper(priority = 1)
     public Response web(WebApplicationException e, UriInfo uri) {
+        if (e instanceof QueryParameters.InvalidParameterException invalid) {
+            return invalidParameter(invalid, uri);
+        }
         if (e.getCause() instanceof JsonProcessingException jpe) {
             return json(jpe, uri); // Quarkus REST wraps an unparsable body in a bare 400
         }

@@ -41,4 +41,31 @@ class StrictJsonTest {
         assertThatThrownBy(() -> mapper.readValue("{\"tags\":[\"ok\",\"\\u0000\"]}", Body.class))
                 .isInstanceOf(InvalidFormatException.class);
     }
+
+    record Outer(Body inner, List<Body> items) {
+    }
+
+    @Test
+    void aKeyNamedTwiceIsRefusedAndNamedWithItsPath() throws Exception {
+        // issue 18.7: {"k":1,"k":2} was stored as 2
+        assertThatThrownBy(() -> mapper.readValue("{\"count\":1,\"count\":2}", Body.class))
+                .isInstanceOfSatisfying(com.fasterxml.jackson.core.JsonProcessingException.class,
+                        e -> assertThat(StrictJson.duplicateKey(e)).isEqualTo("count"));
+        assertThatThrownBy(() -> mapper.readValue("{\"inner\":{\"name\":\"a\",\"name\":\"b\"}}", Outer.class))
+                .isInstanceOfSatisfying(com.fasterxml.jackson.core.JsonProcessingException.class,
+                        e -> assertThat(StrictJson.duplicateKey(e)).isEqualTo("inner.name"));
+        assertThatThrownBy(() -> mapper.readValue("{\"items\":[{},{\"tags\":[],\"tags\":[]}]}", Outer.class))
+                .isInstanceOfSatisfying(com.fasterxml.jackson.core.JsonProcessingException.class,
+                        e -> assertThat(StrictJson.duplicateKey(e)).isEqualTo("items[1].tags"));
+        // free-form maps and trees too (metadata, attributes): Jackson would keep the last value there as well
+        assertThatThrownBy(() -> mapper.readValue("{\"k\":1,\"k\":2}", java.util.Map.class))
+                .isInstanceOfSatisfying(com.fasterxml.jackson.core.JsonProcessingException.class,
+                        e -> assertThat(StrictJson.duplicateKey(e)).isEqualTo("k"));
+        assertThatThrownBy(() -> mapper.readTree("{\"a\":{\"k\":1,\"k\":1}}"))
+                .isInstanceOfSatisfying(com.fasterxml.jackson.core.JsonProcessingException.class,
+                        e -> assertThat(StrictJson.duplicateKey(e)).isEqualTo("a.k"));
+        // the same name in different objects is no duplicate
+        assertThat(mapper.readValue("{\"items\":[{\"name\":\"a\"},{\"name\":\"b\"}]}", Outer.class).items())
+                .hasSize(2);
+    }
 }

@@ -32,6 +32,17 @@ public class AttestationRepository {
     public record Baseline(boolean claimed, int version, String specHash) {
     }
 
+    /**
+     * Whether the agent holds the live lease of the (task, phase). The row is locked (share) so the lease cannot be
+     * released or handed off between this check and the attestation that relies on it.
+     */
+    public Uni<Boolean> holdsLiveLease(SqlClient conn, String taskId, Phase phase, String agentId) {
+        return conn.preparedQuery("SELECT 1 FROM leases WHERE task_id = $1 AND phase = $2 AND holder = $3 "
+                        + "AND status = 'ACTIVE' AND expires_at > clock_timestamp() FOR SHARE")
+                .execute(Tuple.of(taskId, phase.name(), agentId))
+                .map(rows -> rows.size() > 0);
+    }
+
     /** Claims the baseline (when none is active), judges drift against it and records the attestation. */
     public Uni<AttestationResult> attest(SqlClient conn, String taskId, Phase phase, String agentId, String specHash) {
         return baseline(conn, taskId, phase, specHash)

@@ -1,12 +1,14 @@
 package io.trustplane.lease.service;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.problem.FieldViolation;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.lease.repository.AttestationRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Prompt attestation (seed 001): baseline per (task, phase), drift with a phase-dependent severity. */
@@ -23,9 +25,25 @@ public class AttestationService {
         this.metrics = metrics;
     }
 
+    /**
+     * Records an attestation. Only the holder of the live lease of the attested (task, phase) may attest, or a
+     * privileged caller (operator, admin, service): the first attestation becomes the baseline every later one is
+     * judged against, so anyone else could poison it and make the holder's own attestations read as drift.
+     */
     public Uni<AttestationResult> attest(Actor actor, PromptSpec spec) {
-        return pool.withTransaction(conn -> repository.attest(conn, spec.taskId(), spec.phase(), actor.id(),
-                spec.specHash())).invoke(r -> reported(actor, r));
+        return pool.withTransaction(conn -> {
+            Uni<Boolean> allowed = actor.privileged() ? Uni.createFrom().item(true)
+                    : repository.holdsLiveLease(conn, spec.taskId(), spec.phase(), actor.id());
+            return allowed.chain(ok -> {
+                if (!ok) {
+                    throw new ProblemException(403, "not_lease_holder", "only the holder of the live lease of "
+                            + spec.taskId() + "/" + spec.phase() + " (or an operator) may attest it",
+                            List.of(new FieldViolation("phase", "the caller holds no live lease of this task and phase")),
+                            Map.of());
+                }
+                return repository.attest(conn, spec.taskId(), spec.phase(), actor.id(), spec.specHash());
+            });
+        }).invoke(r -> reported(actor, r));
     }
 
     /** Counts and announces a drift once its attestation is committed. */

@@ -46,9 +46,12 @@ public class LogRepository {
         return pool;
     }
 
-    /** Queues a record; a parent that is not an integrated record is refused atomically by the foreign key. */
-    public Uni<Void> insertPending(NewRecord record) {
-        return insertPending(pool, record);
+    /**
+     * Queues a record; a parent that is not an integrated record is refused atomically by the foreign key, and with
+     * a {@code parentOwner} one of another agent is refused by the same statement, with the same answer.
+     */
+    public Uni<Void> insertPending(NewRecord record, String parentOwner) {
+        return insertPending(pool, record, parentOwner);
     }
 
     /** Queues the record of an anchored event once per event id; false when the event was seen before. */
@@ -59,18 +62,41 @@ public class LogRepository {
                 .execute(Tuple.of(eventId, record.id()))
                 .chain(rows -> rows.rowCount() == 0
                         ? Uni.createFrom().item(false)
-                        : insertPending(conn, record).replaceWith(true)));
+                        : insertPending(conn, record, null).replaceWith(true)));
     }
 
-    private static Uni<Void> insertPending(io.vertx.mutiny.sqlclient.SqlClient client, NewRecord r) {
+    private static Uni<Void> insertPending(io.vertx.mutiny.sqlclient.SqlClient client, NewRecord r,
+            String parentOwner) {
+        if (r.parentId() == null || parentOwner == null) {
+            return client.preparedQuery("INSERT INTO pending_record (id, agent_id, creation_type, parent_id,"
+                            + " content_hash, metadata) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)")
+                    .execute(Tuple.from(java.util.Arrays.asList(r.id(), r.agentId(), r.creationType().name(),
+                            r.parentId(), r.contentHash(), r.metadataJson())))
+                    .onFailure(e -> e instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState()))
+                    .transform(e -> unknownParent(r.parentId()))
+                    .replaceWithVoid();
+        }
+        // one statement, no extra round trip: the parent's owner is checked by the primary-key lookup the foreign
+        // key makes anyway; no row inserted means the parent is unknown or someone else's, answered alike
         return client.preparedQuery("INSERT INTO pending_record (id, agent_id, creation_type, parent_id,"
-                        + " content_hash, metadata) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb)")
+                        + " content_hash, metadata) SELECT $1, $2, $3, $4, $5, $6::text::jsonb"
+                        + " WHERE EXISTS (SELECT 1 FROM provenance_record WHERE id = $4 AND agent_id = $7)")
                 .execute(Tuple.from(java.util.Arrays.asList(r.id(), r.agentId(), r.creationType().name(),
-                        r.parentId(), r.contentHash(), r.metadataJson())))
+                        r.parentId(), r.contentHash(), r.metadataJson(), parentOwner)))
                 .onFailure(e -> e instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState()))
-                .transform(e -> ProblemException.unprocessable("unknown_parent", "parentId",
-                        "parent record '" + r.parentId() + "' does not exist"))
-                .replaceWithVoid();
+                .transform(e -> unknownParent(r.parentId()))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        throw unknownParent(r.parentId());
+                    }
+                    return null;
+                });
+    }
+
+    /** The one answer for a parent that does not exist and for one the caller may not name. */
+    private static ProblemException unknownParent(UUID parentId) {
+        return ProblemException.unprocessable("unknown_parent", "parentId",
+                "no record the caller may name as parent has id '" + parentId + "'");
     }
 
     public Uni<Optional<LogRecord>> findById(UUID id) {

@@ -44,7 +44,10 @@ public class ProvenanceResource {
     public record PageView(List<RecordView> items, String nextCursor) {
     }
 
-    /** The record and its ancestors, the record itself first and the root last. */
+    /**
+     * The record and its ancestors, the record itself first and the root last; an ancestor the caller may not read
+     * is a placeholder ({@code id}, {@code redacted: true}).
+     */
     public record LineageView(UUID id, int length, List<RecordView> chain) {
     }
 
@@ -59,7 +62,9 @@ public class ProvenanceResource {
     public Uni<RestResponse<RecordView>> create(@Valid @NotNull CreateRecordRequest request) {
         caller.requireActingFor(request.agentId());
         CreationType type = type(request.creationType());
-        return service.create(request.agentId(), type, request.parentId(), request.contentHash(),
+        // an agent may name as parent only a record it may read (its own); privileged callers any record
+        String parentOwner = caller.isPrivileged() ? null : caller.id();
+        return service.create(request.agentId(), type, request.parentId(), parentOwner, request.contentHash(),
                 request.metadata()).map(r -> RestResponse.status(Response.Status.CREATED, RecordView.of(r)));
     }
 
@@ -91,7 +96,11 @@ public class ProvenanceResource {
         UUID uuid = uuid(id);
         return service.lineage(uuid).map(chain -> {
             readable(chain.get(0));
-            return new LineageView(uuid, chain.size(), chain.stream().map(RecordView::of).toList());
+            // ancestors the caller may not read (another agent's, linked by a privileged caller or before parents
+            // were checked) are placeholders: the chain keeps its length and order, not their content
+            return new LineageView(uuid, chain.size(), chain.stream()
+                    .map(r -> caller.mayActFor(r.agentId()) ? RecordView.of(r) : RecordView.redacted(r.id()))
+                    .toList());
         });
     }
 

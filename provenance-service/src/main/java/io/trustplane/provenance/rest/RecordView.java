@@ -12,12 +12,14 @@ import java.util.UUID;
 
 /**
  * A record as served: its fields, its leaf (base64 of the exact RFC 8785 bytes), leaf and parent hashes
- * (base64), and the signed checkpoint of size {@code treeSize} that first included it.
+ * (base64), and the signed checkpoint of size {@code treeSize} that first included it. In a lineage, a record the
+ * caller may not read is a placeholder holding only {@code id} and {@code redacted: true}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecordView(UUID id, String agentId, CreationType creationType, UUID parentId, String contentHash,
-        JsonNode metadata, Instant submittedAt, Instant createdAt, long leafIndex, String leaf, String leafHash,
-        String parentHash, long treeSize, @JsonSerialize(using = NoteSerializer.class) String checkpoint) {
+        JsonNode metadata, Instant submittedAt, Instant createdAt, Long leafIndex, String leaf, String leafHash,
+        String parentHash, Long treeSize, @JsonSerialize(using = NoteSerializer.class) String checkpoint,
+        Boolean redacted) {
 
     static RecordView of(LogRecord r) {
         Base64.Encoder b64 = Base64.getEncoder();
@@ -25,6 +27,14 @@ public record RecordView(UUID id, String agentId, CreationType creationType, UUI
                 LeafEncoder.tree(r.metadataJson()), r.submittedAt(), r.createdAt(), r.leafIndex(),
                 b64.encodeToString(r.leaf()), b64.encodeToString(r.leafHash()),
                 r.parentHash() == null ? null : b64.encodeToString(r.parentHash()), r.checkpointSize(),
-                r.checkpoint());
+                r.checkpoint(), null);
+    }
+
+    /**
+     * What a lineage shows in place of a record the caller may not read: its id (the caller's own record already
+     * names it as {@code parentId}, inside its signed leaf) and {@code redacted: true}, nothing else.
+     */
+    static RecordView redacted(UUID id) {
+        return new RecordView(id, null, null, null, null, null, null, null, null, null, null, null, null, null, true);
     }
 }

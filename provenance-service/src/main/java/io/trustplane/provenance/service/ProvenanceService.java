@@ -50,13 +50,17 @@ public class ProvenanceService {
         return new String(canonical, StandardCharsets.UTF_8);
     }
 
-    /** Queues the record durably, then completes once the sequencer has integrated and signed it. */
-    public Uni<LogRecord> create(String agentId, CreationType type, UUID parentId, String contentHash,
-            Map<String, Object> metadata) {
+    /**
+     * Queues the record durably, then completes once the sequencer has integrated and signed it. With a
+     * {@code parentOwner}, the parent must be a record of that agent: a parent of someone else is refused exactly as
+     * an unknown one, so the answer tells nobody whether another agent's id exists.
+     */
+    public Uni<LogRecord> create(String agentId, CreationType type, UUID parentId, String parentOwner,
+            String contentHash, Map<String, Object> metadata) {
         NewRecord record = new NewRecord(UuidV7.next(), agentId, type, parentId, contentHash, metadataJson(metadata));
         CompletableFuture<LogRecord> done = sequencer.waiters().register(record.id());
         Context context = Vertx.currentContext();
-        return repository.insertPending(record)
+        return repository.insertPending(record, parentOwner)
                 .invoke(sequencer::signal)
                 .chain(() -> Uni.createFrom().completionStage(done))
                 .ifNoItem().after(config.sequencer().awaitTimeout())

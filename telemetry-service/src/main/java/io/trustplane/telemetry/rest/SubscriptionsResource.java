@@ -14,6 +14,7 @@ import io.trustplane.telemetry.service.NotificationService;
 import io.trustplane.telemetry.service.Severity;
 import io.trustplane.telemetry.service.Subscription;
 import io.trustplane.telemetry.service.SubscriptionKind;
+import io.trustplane.telemetry.service.HostResolver;
 import io.trustplane.telemetry.service.UrlGuard;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -71,9 +72,11 @@ public class SubscriptionsResource {
     private final EventPublisher publisher;
     private final TelemetryConfig.Notifications config;
     private final Caller caller;
+    private final HostResolver resolver;
 
     public SubscriptionsResource(SubscriptionRepository subscriptions, NotificationService notifier,
-            EventPublisher publisher, TelemetryConfig config, Caller caller) {
+            EventPublisher publisher, TelemetryConfig config, Caller caller, HostResolver resolver) {
+        this.resolver = resolver;
         this.subscriptions = subscriptions;
         this.notifier = notifier;
         this.publisher = publisher;
@@ -97,7 +100,7 @@ public class SubscriptionsResource {
             throw ProblemException.badRequest("secret", body.kind() == SubscriptionKind.WEBHOOK
                     ? "a webhook needs a signing secret" : "a PagerDuty subscription needs its routing key");
         }
-        UrlGuard.check(url, config.denyPrivateAddresses(), config.allowedHosts().orElse(List.of()));
+        UrlGuard.check(url, config.denyPrivateAddresses(), config.allowedHosts().orElse(List.of()), resolver);
         List<String> types = body.eventTypes() == null || body.eventTypes().isEmpty()
                 ? List.of("alert.created", "alert.updated", "alert.resolved") : body.eventTypes();
         Subscription s = subscriptions.insert(body.name(), body.kind(), url,

@@ -6,24 +6,30 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.faulttolerance.api.Guard;
 import io.trustplane.common.events.EventEnvelope;
+import io.trustplane.common.problem.ProblemException;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.SubscriptionRepository;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,18 +61,32 @@ public class NotificationService {
     private final ObjectMapper mapper;
     private final TelemetryConfig.Notifications config;
     private final MeterRegistry registry;
+    /** The send-time guard refused the target: nothing was sent, and nothing about the target is logged. */
+    static final class TargetRefused extends IOException {
+        TargetRefused(String message) {
+            super(message);
+        }
+    }
+
     private final HttpClient http;
+    private final HostResolver resolver;
     private final ExecutorService workers;
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
 
     public NotificationService(SubscriptionRepository subscriptions, ObjectMapper mapper, TelemetryConfig config,
-            MeterRegistry registry) {
+            MeterRegistry registry, Vertx vertx, HostResolver resolver) {
         this.subscriptions = subscriptions;
         this.mapper = mapper;
         this.config = config.notifications();
         this.registry = registry;
-        this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.resolver = resolver;
+        // Vert.x rather than the JDK client: a request can name the server address to connect to (the one the guard
+        // checked) apart from the host it is for (Host header, TLS SNI and certificate check), so there is no second
+        // DNS lookup between the check and the connection. Redirects are never followed.
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) this.config.timeout().toMillis())
+                .setVerifyHost(true)
+                .setKeepAlive(false));
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(this.config.workers(), r -> {
             Thread t = new Thread(r, "notify-" + n.incrementAndGet());
@@ -96,35 +116,40 @@ public class NotificationService {
         AtomicInteger attempts = new AtomicInteger();
         AtomicReference<Integer> lastStatus = new AtomicReference<>();
         String body;
-        HttpRequest.Builder request;
         try {
-            request = HttpRequest.newBuilder(URI.create(s.url())).timeout(config.timeout())
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "trustplane-telemetry");
             body = switch (s.kind()) {
                 case WEBHOOK -> mapper.writeValueAsString(event);
                 case SLACK -> mapper.writeValueAsString(Payloads.slack(event, severity));
                 case PAGERDUTY -> mapper.writeValueAsString(Payloads.pagerDuty(event, severity, s.secret()));
             };
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+        } catch (JsonProcessingException e) {
             return record(s, event, false, 0, null, "could not build request: " + e.getMessage());
         }
         String finalBody = body;
         try {
             guard(s).call(() -> {
+                // resolved and checked at every attempt; the connection goes to the checked address
+                UrlGuard.Target target;
+                try {
+                    target = UrlGuard.check(s.url(), config.denyPrivateAddresses(),
+                            config.allowedHosts().orElse(List.of()), resolver);
+                } catch (ProblemException refused) {
+                    throw new TargetRefused(refused.getMessage());
+                }
                 attempts.incrementAndGet();
-                HttpRequest.Builder r = request.copy();
+                Map<String, String> headers = new LinkedHashMap<>();
+                headers.put("Content-Type", "application/json");
+                headers.put("User-Agent", "trustplane-telemetry");
                 if (s.kind() == SubscriptionKind.WEBHOOK) {
                     // signed per attempt so the timestamp is fresh for the receiver's replay window
-                    r.header(WebhookSigner.HEADER,
+                    headers.put(WebhookSigner.HEADER,
                             WebhookSigner.signature(s.secret(), Instant.now().getEpochSecond(), finalBody));
-                    r.header("X-Webhook-Id", event.id());
+                    headers.put("X-Webhook-Id", event.id());
                 }
-                HttpResponse<Void> response = http.send(r.POST(HttpRequest.BodyPublishers.ofString(finalBody)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                lastStatus.set(response.statusCode());
-                if (response.statusCode() / 100 != 2) {
-                    throw new DeliveryFailed(response.statusCode());
+                int status = send(target, headers, finalBody);
+                lastStatus.set(status);
+                if (status / 100 != 2) {
+                    throw new DeliveryFailed(status);
                 }
                 return null;
             }, Void.class);
@@ -137,8 +162,31 @@ public class NotificationService {
             registry.counter("telemetry_notifications_total", "kind", s.kind().name(), "outcome", "failed").increment();
             LOG.warnf("delivery of %s %s to subscription %s failed after %d attempt(s): %s", event.type(), event.id(),
                     s.id(), attempts.get(), e.toString());
+            if (e instanceof TargetRefused) {
+                // no status, no connection error: what the target would have said is not the admin's to learn
+                return record(s, event, false, attempts.get(), null, "refused: the URL " + UrlGuard.NOT_ALLOWED
+                        .replace("resolves", "now resolves"));
+            }
             return record(s, event, false, attempts.get(), lastStatus.get(), e.getClass().getSimpleName() + ": "
                     + e.getMessage());
+        }
+    }
+
+    /** One POST to the checked address, for the URL's host; answers the status once the response has ended. */
+    private int send(UrlGuard.Target target, Map<String, String> headers, String body) throws Exception {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
+                .setHost(target.host()).setPort(target.port()).setSsl(target.https()).setURI(target.requestUri())
+                .setFollowRedirects(false).setTimeout(config.timeout().toMillis());
+        headers.forEach(options::putHeader);
+        try {
+            return http.request(options)
+                    .compose(request -> request.send(Buffer.buffer(body)))
+                    .compose(response -> response.end().map(v -> response.statusCode()))
+                    .toCompletionStage().toCompletableFuture()
+                    .get(config.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
         }
     }
 
@@ -166,6 +214,7 @@ public class NotificationService {
                 .withDescription("notify-" + id)
                 .withRetry()
                     .maxRetries(config.maxRetries())
+                    .abortOn(TargetRefused.class)
                     .delay(config.retryDelay().toMillis(), ChronoUnit.MILLIS)
                     .jitter(0, ChronoUnit.MILLIS)
                     .maxDuration(config.timeout().multipliedBy(config.maxRetries() + 2L).toMillis(), ChronoUnit.MILLIS)
@@ -187,6 +236,7 @@ public class NotificationService {
 
     void onStop(@Observes ShutdownEvent event) {
         workers.shutdown();
+        http.close();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

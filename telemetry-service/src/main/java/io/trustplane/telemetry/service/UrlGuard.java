@@ -11,15 +11,31 @@ import java.util.Locale;
 
 /**
  * Refuses notification URLs that would make telemetry call into its own network (SSRF): only http(s), and unless
- * the host is explicitly allow-listed, no loopback, private, link-local or wildcard address. Resolves DNS, so it
- * must run off the event loop.
+ * the host is explicitly allow-listed, every address the host resolves to must be globally reachable
+ * ({@link AddressRanges}). Runs when a subscription is made and again before every send, and hands back the address
+ * it checked: the delivery connects to that address, so a name that resolves elsewhere by then (DNS rebinding) is
+ * checked again and never reached through a second lookup. Resolves DNS, so it must run off the event loop.
  */
 public final class UrlGuard {
+
+    /** A checked destination: the URL's parts and the one address to connect to. */
+    public record Target(URI uri, String host, int port, boolean https, InetAddress address) {
+
+        /** Path and query as sent on the request line. */
+        public String requestUri() {
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+        }
+    }
+
+    /** What a refused URL says; the same words at subscribe time and in the delivery log. */
+    public static final String NOT_ALLOWED = "resolves to an address that is not globally reachable (loopback, "
+            + "private, link-local, shared, reserved...) and the host is not allow-listed";
 
     private UrlGuard() {
     }
 
-    public static void check(String url, boolean denyPrivate, List<String> allowedHosts) {
+    public static Target check(String url, boolean denyPrivate, List<String> allowedHosts, HostResolver resolver) {
         URI uri;
         try {
             uri = new URI(url);
@@ -34,24 +50,27 @@ public final class UrlGuard {
         if (host == null || host.isBlank()) {
             throw ProblemException.badRequest("url", "must name a host");
         }
-        if (!denyPrivate || allowedHosts.stream().anyMatch(h -> h.equalsIgnoreCase(host))) {
-            return;
-        }
+        String name = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        boolean https = scheme.equals("https");
+        int port = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
+        boolean exempt = !denyPrivate || allowedHosts.stream().anyMatch(h -> h.equalsIgnoreCase(host)
+                || h.equalsIgnoreCase(name));
+        List<InetAddress> addresses;
         try {
-            for (InetAddress a : InetAddress.getAllByName(host)) {
-                if (a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
-                        || a.isMulticastAddress() || isUniqueLocalV6(a)) {
-                    throw ProblemException.unprocessable("url_not_allowed", "url",
-                            "resolves to a loopback, private or link-local address and the host is not allow-listed");
-                }
-            }
+            addresses = resolver.resolve(name);
         } catch (UnknownHostException e) {
             throw ProblemException.unprocessable("url_not_allowed", "url", "the host does not resolve");
         }
-    }
-
-    private static boolean isUniqueLocalV6(InetAddress a) {
-        byte[] b = a.getAddress();
-        return b.length == 16 && (b[0] & 0xFE) == 0xFC;
+        if (addresses.isEmpty()) {
+            throw ProblemException.unprocessable("url_not_allowed", "url", "the host does not resolve");
+        }
+        if (!exempt) {
+            for (InetAddress a : addresses) {
+                if (!AddressRanges.isPublic(a)) {
+                    throw ProblemException.unprocessable("url_not_allowed", "url", NOT_ALLOWED);
+                }
+            }
+        }
+        return new Target(uri, name, port, https, addresses.get(0));
     }
 }

@@ -46,9 +46,12 @@ class NotificationsResourceTest {
     Pool pool;
     @Inject
     ObjectMapper mapper;
+    @Inject
+    io.trustplane.telemetry.ProgrammableResolver dns;
 
     HttpServer server;
     final List<Received> received = new CopyOnWriteArrayList<>();
+    final List<String> hostHeaders = new CopyOnWriteArrayList<>();
     final AtomicInteger status = new AtomicInteger(200);
     String base;
 
@@ -60,6 +63,7 @@ class NotificationsResourceTest {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst(WebhookSigner.HEADER),
                     body));
+            hostHeaders.add(ex.getRequestHeaders().getFirst("Host"));
             ex.sendResponseHeaders(status.get(), -1);
             ex.close();
         });
@@ -93,6 +97,61 @@ class NotificationsResourceTest {
                 .isEqualTo("gaming:CEILING_BREACH:notify-agent");
         // a wrong secret does not verify
         assertThat(verifies("not-the-secret", alert)).isFalse();
+    }
+
+    @Test
+    void aNameThatRebindsToLoopbackAfterSubscribingIsCheckedAgainAtEverySendAndReceivesNothing() {
+        // issue 18.2: the URL was checked only when subscribing; a name that then resolved to 127.0.0.1 got three
+        // POSTs delivered to a loopback receiver, and the delivery log showed what that receiver answered
+        status.set(418); // what a probed internal port would say: must not reach the log
+        int port = server.getAddress().getPort();
+        dns.answer("rebind.test", "93.184.215.14");
+        String admin = TestKeys.tokens().admin();
+        try {
+            String id = subscribe("{\"name\":\"rebind\",\"kind\":\"WEBHOOK\",\"url\":\"http://rebind.test:" + port
+                    + "/rebind\",\"secret\":\"" + SECRET + "\",\"eventTypes\":[\"notification.test\"]}");
+            dns.answer("rebind.test", "127.0.0.1");
+            String answer = given().auth().oauth2(admin).post("/v1/subscriptions/" + id + "/test").then()
+                    .statusCode(200).body("outcome", equalTo("FAILED")).body("attempts", equalTo(0))
+                    .body("httpStatus", org.hamcrest.Matchers.nullValue()).extract().asString();
+            assertThat(answer).contains("not globally reachable").doesNotContain("418")
+                    .doesNotContain("Connection refused");
+            // and again: the answer may change on every lookup, every send checks it
+            dns.answer("rebind.test", "93.184.215.14", "10.0.0.1");
+            given().auth().oauth2(admin).post("/v1/subscriptions/" + id + "/test").then().statusCode(200)
+                    .body("outcome", equalTo("FAILED")).body("attempts", equalTo(0));
+            assertThat(received).as("nothing reached the loopback receiver").isEmpty();
+            String log = given().auth().oauth2(admin).get("/v1/subscriptions/" + id + "/deliveries").then()
+                    .statusCode(200).body("items", hasSize(2)).extract().asString();
+            assertThat(log).doesNotContain("418").doesNotContain("httpStatus\":4");
+            // a literal IPv4-compatible, IPv4-mapped or NAT64 spelling of loopback is refused when subscribing
+            for (String host : List.of("[::127.0.0.1]", "[::ffff:127.0.0.1]", "[64:ff9b::7f00:1]", "100.64.0.1",
+                    "198.18.0.1")) {
+                post("{\"name\":\"x\",\"kind\":\"SLACK\",\"url\":\"http://" + host + ":" + port + "/x\"}", 422, "url");
+            }
+        } finally {
+            dns.forget("rebind.test");
+        }
+    }
+
+    @Test
+    void theDeliveryConnectsToTheAddressTheGuardCheckedAndSendsTheUrlsHost() {
+        // pinned.test is allow-listed for tests and known only to the test resolver: a second lookup through the
+        // system's DNS would fail, so a delivery proves the connection went to the checked address
+        int port = server.getAddress().getPort();
+        dns.answer("pinned.test", "127.0.0.1");
+        try {
+            String id = subscribe("{\"name\":\"pinned\",\"kind\":\"WEBHOOK\",\"url\":\"http://pinned.test:" + port
+                    + "/pinned?x=1\",\"secret\":\"" + SECRET + "\",\"eventTypes\":[\"notification.test\"]}");
+            given().auth().oauth2(TestKeys.tokens().admin()).post("/v1/subscriptions/" + id + "/test").then()
+                    .statusCode(200).body("outcome", equalTo("DELIVERED")).body("httpStatus", equalTo(200));
+            assertThat(received).hasSize(1);
+            assertThat(received.get(0).path()).isEqualTo("/pinned");
+            assertThat(hostHeaders).containsExactly("pinned.test:" + port);
+            assertSignedWith(SECRET, received.get(0));
+        } finally {
+            dns.forget("pinned.test");
+        }
     }
 
     @Test
