@@ -24,8 +24,8 @@ import java.util.Properties;
  * The real PostgreSQL and Redis that tests and {@code ./trustplane up} run against: embedded servers on
  * random free ports (zonky's PostgreSQL binaries, codemonstur's Redis), or existing servers when
  * {@code TRUSTPLANE_PG_URL} / {@code TRUSTPLANE_REDIS_URL} are set. Each service gets its own database.
- * The embedded Redis keeps an append-only file ({@code appendfsync everysec}) in {@code redisdata} next to the
- * PostgreSQL data directory (a scratch directory for tests), so a restart keeps ceilings and rate windows.
+ * The embedded Redis keeps an append-only file in {@code redisdata} next to the PostgreSQL data directory (a
+ * scratch directory for tests), so a restart keeps ceilings and rate-limit budgets.
  */
 public final class Infrastructure implements AutoCloseable {
 
@@ -121,15 +121,17 @@ public final class Infrastructure implements AutoCloseable {
                 int port = options.redisPort() > 0 ? options.redisPort() : freePort();
                 redisData = options.dataDirectory() == null ? Files.createTempDirectory("trustplane-redis-")
                         : Files.createDirectories(options.dataDirectory().resolveSibling("redisdata"));
-                // AOF, fsync once a second: a killed redis-server loses nothing it acknowledged (each write reaches
-                // the kernel before the reply); a host crash can lose the last second or two
+                // AOF: a killed redis-server loses nothing it acknowledged (each write reaches the kernel before the
+                // reply). `up` fsyncs once a second (a host crash can lose the last second or two); tests leave
+                // flushing to the OS, as their PostgreSQL runs without fsync: on a busy disk an fsync taking over
+                // 2 s makes Redis hold writes, and the tests' clients time out
                 redis = RedisServer.newRedisServer()
                         .port(port)
                         .bind("127.0.0.1")
                         .setting("dir \"" + redisData.toAbsolutePath() + "\"")
                         .setting("save \"\"")
                         .setting("appendonly yes")
-                        .setting("appendfsync everysec")
+                        .setting("appendfsync " + (options.durable() ? "everysec" : "no"))
                         .setting("maxclients 10000")
                         .onShutdownForceStop(true)
                         .build();

@@ -8,7 +8,6 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.redis.RedisDeadline;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -26,16 +25,14 @@ public class EventPublisher {
     private static final Logger LOG = Logger.getLogger(EventPublisher.class);
 
     private final ReactiveStreamCommands<String, String, String> streams;
-    private final RedisDeadline deadline;
     private final ObjectMapper mapper;
     private final EventsConfig config;
     private final Counter published;
     private final Counter failed;
 
-    public EventPublisher(ReactiveRedisDataSource redis, RedisDeadline deadline, ObjectMapper mapper,
-            EventsConfig config, MeterRegistry registry) {
+    public EventPublisher(ReactiveRedisDataSource redis, ObjectMapper mapper, EventsConfig config,
+            MeterRegistry registry) {
         this.streams = redis.stream(String.class);
-        this.deadline = deadline;
         this.mapper = mapper;
         this.config = config;
         this.published = registry.counter("trustplane_events_published_total");
@@ -49,8 +46,8 @@ public class EventPublisher {
 
     /** Appends the event and completes with its stream entry id. */
     public Uni<String> publish(String stream, EventEnvelope event) {
-        return deadline.bound(streams.xadd(stream, new XAddArgs().maxlen(config.maxLen()).nearlyExactTrimming(),
-                        Map.of(Streams.FIELD, toJson(event))))
+        return streams.xadd(stream, new XAddArgs().maxlen(config.maxLen()).nearlyExactTrimming(),
+                        Map.of(Streams.FIELD, toJson(event)))
                 .invoke(id -> published.increment());
     }
 

@@ -165,7 +165,7 @@ public class IdempotencyFilters {
     }
 
     private static Uni<Void> release(Claim claim) {
-        return claim.store().release(claim.key()).onFailure().recoverWithItem(f -> {
+        return claim.store().release(claim.key(), claim.fingerprint()).onFailure().recoverWithItem(f -> {
             LOG.debugf("could not free an idempotency key: %s", f.toString());
             return null;
         });

@@ -15,7 +15,7 @@ interface IdempotencyStore {
     Uni<Void> complete(String key, Held answer);
 
     /** Frees the key of a refused or failed first attempt, so a retry runs. */
-    Uni<Void> release(String key);
+    Uni<Void> release(String key, String fingerprint);
 
     /** What a key holds: a running first attempt ({@code status} 0) or its answer. */
     record Held(String fingerprint, int status, String type, String location, String body) {

@@ -31,8 +31,11 @@ final class PostgresIdempotencyStore implements IdempotencyStore {
     private static final String READ = "SELECT fingerprint, status, content_type, location, body FROM idempotency_keys "
             + "WHERE key = $1";
     private static final String COMPLETE = "UPDATE idempotency_keys SET status = $2, content_type = $3, location = $4, "
-            + "body = $5, expires_at = now() + $6 * interval '1 millisecond' WHERE key = $1 AND status IS NULL";
-    private static final String RELEASE = "DELETE FROM idempotency_keys WHERE key = $1 AND status IS NULL";
+            + "body = $5, expires_at = now() + $6 * interval '1 millisecond' WHERE key = $1 AND status IS NULL "
+            + "AND fingerprint = $7";
+    // the fingerprint too: a claim that outlived pending-ttl may have been taken over by a retry since
+    private static final String RELEASE = "DELETE FROM idempotency_keys WHERE key = $1 AND status IS NULL "
+            + "AND fingerprint = $2";
     private static final String SWEEP = "DELETE FROM idempotency_keys WHERE key IN (SELECT key FROM idempotency_keys "
             + "WHERE expires_at < now() LIMIT 1000)";
 
@@ -73,13 +76,13 @@ final class PostgresIdempotencyStore implements IdempotencyStore {
 
     @Override
     public Uni<Void> complete(String key, Held answer) {
-        return pool.preparedQuery(COMPLETE).execute(Tuple.of(key, answer.status(), answer.type(), answer.location(),
-                answer.body(), ttlMillis)).replaceWithVoid();
+        return pool.preparedQuery(COMPLETE).execute(Tuple.of(key, answer.status(), answer.type(),
+                answer.location(), answer.body(), ttlMillis).addValue(answer.fingerprint())).replaceWithVoid();
     }
 
     @Override
-    public Uni<Void> release(String key) {
-        return pool.preparedQuery(RELEASE).execute(Tuple.of(key)).replaceWithVoid();
+    public Uni<Void> release(String key, String fingerprint) {
+        return pool.preparedQuery(RELEASE).execute(Tuple.of(key, fingerprint)).replaceWithVoid();
     }
 
     private void sweepIfDue() {

@@ -71,7 +71,7 @@ final class RedisIdempotencyStore implements IdempotencyStore {
     }
 
     @Override
-    public Uni<Void> release(String key) {
+    public Uni<Void> release(String key, String fingerprint) {
         return deadline.bound(values.getdel(namespace + key)).replaceWithVoid();
     }
 
