@@ -152,6 +152,52 @@ class CeilingResourceTest extends GateTestSupport {
     }
 
     @Test
+    void aCeilingSurvivesARedisRestart() {
+        String id = unique("restart");
+        register(id, 500);
+        String token = agent(id);
+        check(token, body(id, "QUOTA50", 50, null)).statusCode(200).body("allowed", equalTo(true))
+                .body("used", equalTo(50));
+        check(token, body(id, "QUOTA50", 1, null)).statusCode(200).body("status", equalTo("VIOLATION"));
+        Infrastructure infra = TrustplaneTestResource.infrastructure();
+        // the same server, data directory and port: what it kept is its append-only file
+        infra.stopRedis();
+        infra.startRedis();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                check(token, body(id, "QUOTA50", 1, null)).statusCode(200).body("allowed", equalTo(false))
+                        .body("status", equalTo("VIOLATION")).body("used", equalTo(50)));
+    }
+
+    @Test
+    void aFrozenRedisAnswers503WithRetryAfterAndTheServiceRecovers() throws Exception {
+        String id = unique("frozen");
+        register(id, 500);
+        String token = agent(id);
+        check(token, body(id, "API_CALLS", 1, null)).statusCode(200).body("allowed", equalTo(true));
+        Infrastructure infra = TrustplaneTestResource.infrastructure();
+        String json = "{\"agentId\":\"" + id + "\",\"resourceType\":\"API_CALLS\",\"requestedAmount\":1}";
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> answer;
+        infra.freezeRedis();
+        try {
+            // generous: the deadline (quarkus.redis.timeout, 2 s) must end the call, not this client; an unbounded
+            // call waits for the socket and fails this request with HttpTimeoutException
+            answer = client.send(HttpRequest.newBuilder(URI.create(checkUrl.toString()))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } finally {
+            infra.thawRedis();
+        }
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(answer.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(answer.body()).contains("\"code\":\"ceiling_store_unavailable\"");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                check(token, body(id, "API_CALLS", 1, null)).statusCode(200).body("allowed", equalTo(true)));
+    }
+
+    @Test
     void badInputAndOtherAgentsIds() {
         String id = unique("cbad");
         register(id, 500);

@@ -3,6 +3,8 @@ package io.trustplane.provenance;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.trustplane.provenance.service.Sequencer;
+import io.trustplane.testing.Infrastructure;
+import io.trustplane.testing.TrustplaneTestResource;
 import io.trustplane.testing.TestKeys;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,7 +26,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 /**
  * {@code Idempotency-Key} on {@code POST /v1/provenance}: a retry while the first attempt still waits for the
- * sequencer is a 409, a retry after it returns the same record (one leaf, not two), a reused key is a 409.
+ * sequencer is a 409, a retry after it returns the same record (one leaf, not two), a reused key is a 409, and a
+ * Redis restart between a request and its retry still replays (the keys live in PostgreSQL).
  */
 @QuarkusTest
 class IdempotencyResourceTest {
@@ -76,5 +79,25 @@ class IdempotencyResourceTest {
         HttpResponse<String> reused = create(agent, key, body.replace("\"n\":1", "\"n\":2")).join();
         assertThat(reused.statusCode()).isEqualTo(409);
         assertThat(JsonPath.from(reused.body()).getString("code")).isEqualTo("idempotency_key_reused");
+    }
+
+    @Test
+    void aRetryAfterARedisRestartReplaysTheSameRecord() {
+        String agent = "idem-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = UUID.randomUUID().toString();
+        String body = "{\"agentId\":\"" + agent + "\",\"creationType\":\"FRESH\",\"metadata\":{\"n\":1}}";
+        HttpResponse<String> first = create(agent, key, body).join();
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+
+        Infrastructure infra = TrustplaneTestResource.infrastructure();
+        infra.stopRedis();
+        infra.startRedis();
+
+        HttpResponse<String> replay = create(agent, key, body).join();
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(201);
+        assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(JsonPath.from(replay.body()).getString("id")).isEqualTo(JsonPath.from(first.body()).getString("id"));
+        given().auth().oauth2(TestKeys.tokens().operator()).get("/v1/provenance?agentId=" + agent).then()
+                .statusCode(200).body("items.size()", equalTo(1));
     }
 }

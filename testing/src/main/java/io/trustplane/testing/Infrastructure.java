@@ -24,6 +24,8 @@ import java.util.Properties;
  * The real PostgreSQL and Redis that tests and {@code ./trustplane up} run against: embedded servers on
  * random free ports (zonky's PostgreSQL binaries, codemonstur's Redis), or existing servers when
  * {@code TRUSTPLANE_PG_URL} / {@code TRUSTPLANE_REDIS_URL} are set. Each service gets its own database.
+ * The embedded Redis keeps an append-only file in {@code redisdata} next to the PostgreSQL data directory (a
+ * scratch directory for tests), so a restart keeps ceilings and rate-limit budgets.
  */
 public final class Infrastructure implements AutoCloseable {
 
@@ -48,6 +50,8 @@ public final class Infrastructure implements AutoCloseable {
     private final Options options;
     private final Path pgData;
     private final boolean scratchData;
+    private Path redisData;
+    private boolean scratchRedisData;
 
     private Infrastructure(EmbeddedPostgres postgres, RedisServer redis, PgEndpoint pg, String redisUrl,
             Options options, Path pgData, boolean scratchData) {
@@ -98,6 +102,7 @@ public final class Infrastructure implements AutoCloseable {
         EmbeddedPostgres postgres = null;
         RedisServer redis = null;
         Path pgData = null;
+        Path redisData = null;
         boolean scratch = false;
         try {
             PgEndpoint pg;
@@ -114,11 +119,19 @@ public final class Infrastructure implements AutoCloseable {
             String redisUrl = env.get(REDIS_URL_ENV);
             if (redisUrl == null || redisUrl.isBlank()) {
                 int port = options.redisPort() > 0 ? options.redisPort() : freePort();
+                redisData = options.dataDirectory() == null ? Files.createTempDirectory("trustplane-redis-")
+                        : Files.createDirectories(options.dataDirectory().resolveSibling("redisdata"));
+                // AOF: a killed redis-server loses nothing it acknowledged (each write reaches the kernel before the
+                // reply). `up` fsyncs once a second (a host crash can lose the last second or two); tests leave
+                // flushing to the OS, as their PostgreSQL runs without fsync: on a busy disk an fsync taking over
+                // 2 s makes Redis hold writes, and the tests' clients time out
                 redis = RedisServer.newRedisServer()
                         .port(port)
                         .bind("127.0.0.1")
+                        .setting("dir \"" + redisData.toAbsolutePath() + "\"")
                         .setting("save \"\"")
-                        .setting("appendonly no")
+                        .setting("appendonly yes")
+                        .setting("appendfsync " + (options.durable() ? "everysec" : "no"))
                         .setting("maxclients 10000")
                         .onShutdownForceStop(true)
                         .build();
@@ -126,7 +139,9 @@ public final class Infrastructure implements AutoCloseable {
                 redisUrl = "redis://127.0.0.1:" + port;
             }
             Infrastructure infra = new Infrastructure(postgres, redis, pg, redisUrl, options, pgData, scratch);
-            if (scratch) {
+            infra.redisData = redisData;
+            infra.scratchRedisData = redisData != null && options.dataDirectory() == null;
+            if (scratch || infra.scratchRedisData) {
                 Runtime.getRuntime().addShutdownHook(new Thread(infra::close, "trustplane-pg-scratch-cleanup"));
             }
             return infra;
@@ -134,6 +149,9 @@ public final class Infrastructure implements AutoCloseable {
             stopQuietly(postgres, redis);
             if (scratch) {
                 deleteQuietly(pgData);
+            }
+            if (options.dataDirectory() == null) {
+                deleteQuietly(redisData);
             }
             throw new IllegalStateException("could not start PostgreSQL/Redis: " + e.getMessage(), e);
         }
@@ -265,6 +283,65 @@ public final class Infrastructure implements AutoCloseable {
         return redis != null;
     }
 
+    /** The embedded Redis' directory (its append-only file); null when Redis is external. */
+    public Path redisDataDirectory() {
+        return redisData;
+    }
+
+    /**
+     * Freezes the embedded Redis with SIGSTOP: it keeps its connections and accepts new ones, but answers
+     * nothing, as a stalled host would. {@link #thawRedis()} (SIGCONT) lets it carry on where it stopped.
+     */
+    public void freezeRedis() {
+        signalRedis("-STOP");
+    }
+
+    public void thawRedis() {
+        signalRedis("-CONT");
+    }
+
+    private void signalRedis(String signal) {
+        requireEmbedded(redis, "Redis");
+        if (signal.equals("-STOP")) {
+            redisPid = redisProcessId();
+        }
+        if (redisPid <= 0) {
+            throw new IllegalStateException("the embedded Redis was not frozen here");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(redisPid)).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + redisPid + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private volatile long redisPid;
+
+    /** Asks the running Redis for its process id ({@code INFO server}, {@code process_id:}). */
+    private long redisProcessId() {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", redisPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("INFO server\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith("process_id:")) {
+                    return Long.parseLong(line.substring("process_id:".length()).trim());
+                }
+            }
+            throw new IllegalStateException("Redis' INFO server named no process_id");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static void requireEmbedded(Object server, String what) {
         if (server == null) {
             throw new IllegalStateException(what + " is external (set by environment); it cannot be stopped here");
@@ -276,6 +353,9 @@ public final class Infrastructure implements AutoCloseable {
         stopQuietly(postgres, redis);
         if (scratchData) {
             deleteQuietly(pgData);
+        }
+        if (scratchRedisData) {
+            deleteQuietly(redisData);
         }
     }
 

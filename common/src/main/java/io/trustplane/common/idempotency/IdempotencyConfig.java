@@ -1,6 +1,7 @@
 package io.trustplane.common.idempotency;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 
@@ -13,4 +14,8 @@ public interface IdempotencyConfig {
 
     /** How long a first attempt holds its key while it runs (a crashed attempt frees the key after this). */
     Duration pendingTtl();
+
+    /** How often a replica deletes expired keys from its service's {@code idempotency_keys} (1000 at a time). */
+    @WithDefault("1m")
+    Duration sweepInterval();
 }

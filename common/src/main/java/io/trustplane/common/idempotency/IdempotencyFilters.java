@@ -1,19 +1,18 @@
 package io.trustplane.common.idempotency;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.redis.datasource.value.ReactiveValueCommands;
-import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.runtime.BlockingOperationControl;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.problem.FieldViolation;
 import io.trustplane.common.problem.ProblemException;
+import io.trustplane.common.redis.RedisDeadline;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -27,21 +26,24 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code Idempotency-Key} on the routes marked {@link Idempotent}. The first attempt holds the key (scoped by the
- * verified caller) in Redis while it runs; its successful (2xx) answer is kept for {@code trustplane.idempotency.ttl}
+ * verified caller) while it runs; its successful (2xx) answer is kept for {@code trustplane.idempotency.ttl}
  * together with a fingerprint of the request (method, path, SHA-256 of the body). A retry with the same key and the
  * same request gets that answer back unchanged, with {@code Idempotent-Replayed: true}, without running again.
  * The same key with a different request, or while the first attempt still runs, is a 409; a malformed key is a 400.
- * A refused or failed first attempt keeps nothing, so its retry runs.
+ * A refused or failed first attempt keeps nothing, so its retry runs. Creating routes keep their keys in the
+ * service's PostgreSQL ({@code idempotency_keys}), so Redis and service restarts keep them; hot decision routes
+ * marked {@code @Idempotent(REDIS)} keep them in Redis.
  */
 public class IdempotencyFilters {
 
@@ -54,34 +56,32 @@ public class IdempotencyFilters {
     private static final Uni<Response> CONTINUE = Uni.createFrom().nullItem();
     private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
-    private final ReactiveRedisDataSource redis;
-    private final ReactiveValueCommands<String, String> values;
     private final CurrentIdentityAssociation identity;
     private final ObjectMapper mapper;
-    private final String namespace;
-    private final Duration ttl;
-    private final Duration pendingTtl;
+    private final IdempotencyStore postgres;
+    private final IdempotencyStore redis;
+    private final Map<Method, IdempotencyStore> storeByRoute = new ConcurrentHashMap<>();
 
-    public IdempotencyFilters(ReactiveRedisDataSource redis, CurrentIdentityAssociation identity, ObjectMapper mapper,
-            IdempotencyConfig config, @ConfigProperty(name = "quarkus.application.name") String service) {
-        this.redis = redis;
-        this.values = redis.value(String.class);
+    public IdempotencyFilters(ReactiveRedisDataSource redis, RedisDeadline deadline, Pool pool,
+            CurrentIdentityAssociation identity, ObjectMapper mapper, IdempotencyConfig config,
+            @ConfigProperty(name = "quarkus.application.name") String service) {
         this.identity = identity;
         this.mapper = mapper;
-        this.namespace = "tp:idempotency:" + service + ":";
-        this.ttl = config.ttl();
-        this.pendingTtl = config.pendingTtl();
+        this.postgres = new PostgresIdempotencyStore(pool, config.ttl(), config.pendingTtl(), config.sweepInterval(),
+                System::nanoTime);
+        this.redis = new RedisIdempotencyStore(redis, deadline, mapper, "tp:idempotency:" + service + ":",
+                config.ttl(), config.pendingTtl());
     }
 
     /** Where the key is held: what a request may replay depends on who sent it, never only on the key. */
-    private record Claim(String redisKey, String fingerprint) {
+    private record Claim(IdempotencyStore store, String key, String fingerprint) {
     }
 
     // @WithFormRead: run once the body has been read (any body, not only forms), as the fingerprint needs it
     @Idempotent
     @WithFormRead
     @ServerRequestFilter
-    public Uni<Response> claim(ContainerRequestContext request) {
+    public Uni<Response> claim(ContainerRequestContext request, ResourceInfo route) {
         String key = request.getHeaderString(HEADER);
         if (key == null) {
             return CONTINUE;
@@ -91,42 +91,48 @@ public class IdempotencyFilters {
                     "must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters"));
         }
         String fingerprint = fingerprint(request);
+        IdempotencyStore store = storeFor(route);
         return identity.getDeferredIdentity().flatMap(who -> {
             String caller = who.isAnonymous() ? "anonymous" : who.getPrincipal().getName();
-            Claim claim = new Claim(namespace + sha256((caller + '\n' + key).getBytes(StandardCharsets.UTF_8)),
-                    fingerprint);
-            return hold(request, claim);
+            Claim claim = new Claim(store, sha256((caller + '\n' + key).getBytes(StandardCharsets.UTF_8)), fingerprint);
+            return store.claim(claim.key(), fingerprint).map(held -> {
+                if (held == null) {
+                    request.setProperty(PROPERTY, claim);
+                    return null;
+                }
+                return answer(held, claim);
+            });
         });
     }
 
-    private Uni<Response> hold(ContainerRequestContext request, Claim claim) {
-        String pending = mapper.createObjectNode().put("fingerprint", claim.fingerprint()).toString();
-        // SET NX, then GET when taken: Redis 6.2 cannot combine NX with GET in one command
-        return redis.execute("SET", claim.redisKey(), pending, "NX", "PX", Long.toString(pendingTtl.toMillis()))
-                .flatMap(set -> {
-                    if (set != null && "OK".equals(set.toString())) {
-                        request.setProperty(PROPERTY, claim);
-                        return CONTINUE;
-                    }
-                    return values.get(claim.redisKey()).map(previous -> answer(previous, claim));
-                });
+    private IdempotencyStore storeFor(ResourceInfo route) {
+        Method method = route.getResourceMethod();
+        if (method == null) {
+            return postgres;
+        }
+        return storeByRoute.computeIfAbsent(method, m -> {
+            Idempotent marked = m.getAnnotation(Idempotent.class);
+            if (marked == null) {
+                marked = route.getResourceClass().getAnnotation(Idempotent.class);
+            }
+            return marked != null && marked.value() == Idempotent.Store.REDIS ? redis : postgres;
+        });
     }
 
-    private Response answer(String previous, Claim claim) {
-        JsonNode stored = previous == null ? null : parse(previous);
-        if (stored != null && !stored.path("fingerprint").asText().equals(claim.fingerprint())) {
+    private static Response answer(IdempotencyStore.Held stored, Claim claim) {
+        if (stored.fingerprint() != null && !stored.fingerprint().equals(claim.fingerprint())) {
             throw conflict("idempotency_key_reused",
                     "was already used for a different request (method, path or body); use a new key");
         }
-        if (stored == null || !stored.has("status")) {
+        if (!stored.finished()) {
             throw conflict("idempotency_in_progress", "a request with this key is still being processed; retry shortly");
         }
-        Response.ResponseBuilder replay = Response.status(stored.get("status").asInt()).header(REPLAYED, "true");
-        if (stored.hasNonNull("location")) {
-            replay.header(HttpHeaders.LOCATION, stored.get("location").asText());
+        Response.ResponseBuilder replay = Response.status(stored.status()).header(REPLAYED, "true");
+        if (stored.location() != null) {
+            replay.header(HttpHeaders.LOCATION, stored.location());
         }
-        if (stored.hasNonNull("body")) {
-            replay.type(stored.path("type").asText(MediaType.APPLICATION_JSON)).entity(stored.get("body").asText());
+        if (stored.body() != null) {
+            replay.type(stored.type() == null ? MediaType.APPLICATION_JSON : stored.type()).entity(stored.body());
         }
         return replay.build();
     }
@@ -138,10 +144,7 @@ public class IdempotencyFilters {
             return DONE;
         }
         if (response.getStatus() / 100 != 2) {
-            return values.getdel(claim.redisKey()).replaceWithVoid().onFailure().recoverWithItem(f -> {
-                LOG.debugf("could not free an idempotency key: %s", f.toString());
-                return null;
-            });
+            return release(claim);
         }
         String body;
         try {
@@ -149,22 +152,23 @@ public class IdempotencyFilters {
             body = entity == null ? null : entity instanceof String s ? s : mapper.writeValueAsString(entity);
         } catch (JsonProcessingException e) {
             LOG.warnf("could not keep an idempotent answer: %s", e.toString());
-            return values.getdel(claim.redisKey()).replaceWithVoid().onFailure().recoverWithNull();
+            return release(claim);
         }
-        ObjectNode done = mapper.createObjectNode();
-        done.put("fingerprint", claim.fingerprint());
-        done.put("status", response.getStatus());
-        done.put("type", response.getMediaType() == null ? MediaType.APPLICATION_JSON : response.getMediaType().toString());
         Object location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
-        if (location != null) {
-            done.put("location", location.toString());
-        }
-        done.put("body", body);
-        return values.set(claim.redisKey(), done.toString(), new SetArgs().px(ttl))
-                .onFailure().recoverWithItem(f -> {
-                    LOG.warnf("could not keep an idempotent answer: %s", f.toString());
-                    return null;
-                });
+        IdempotencyStore.Held done = new IdempotencyStore.Held(claim.fingerprint(), response.getStatus(),
+                response.getMediaType() == null ? MediaType.APPLICATION_JSON : response.getMediaType().toString(),
+                location == null ? null : location.toString(), body);
+        return claim.store().complete(claim.key(), done).onFailure().recoverWithItem(f -> {
+            LOG.warnf("could not keep an idempotent answer: %s", f.toString());
+            return null;
+        });
+    }
+
+    private static Uni<Void> release(Claim claim) {
+        return claim.store().release(claim.key(), claim.fingerprint()).onFailure().recoverWithItem(f -> {
+            LOG.debugf("could not free an idempotency key: %s", f.toString());
+            return null;
+        });
     }
 
     static boolean isValidKey(String key) {
@@ -178,14 +182,6 @@ public class IdempotencyFilters {
             }
         }
         return true;
-    }
-
-    private JsonNode parse(String json) {
-        try {
-            return mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            return null;
-        }
     }
 
     private static ProblemException conflict(String code, String message) {

@@ -9,10 +9,22 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a mutating route that honours {@code Idempotency-Key} (see {@link IdempotencyFilters}); routes without
- * it ignore the header and pay nothing for it.
+ * it ignore the header and pay nothing for it. A route that creates durable rows keeps its keys in the service's
+ * PostgreSQL ({@link Store#POSTGRESQL}, the default); a hot decision route whose outcome lives in Redis anyway
+ * (ceiling checks, evaluations) keeps them in Redis.
  */
 @NameBinding
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
 public @interface Idempotent {
+
+    Store value() default Store.POSTGRESQL;
+
+    /** Where the keys of a route are kept. */
+    enum Store {
+        /** The service's {@code idempotency_keys} table: survives Redis and service restarts. */
+        POSTGRESQL,
+        /** Redis (append-only file): for hot routes that already depend on Redis for their answer. */
+        REDIS
+    }
 }

@@ -3,6 +3,7 @@ package io.trustplane.common.ratelimit;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,6 +30,19 @@ public interface RateLimitConfig {
     /** Callers tracked at once by a replica before idle buckets are dropped. */
     @WithDefault("100000")
     int maxCallers();
+
+    /** The limits held across a service's replicas (see {@link SharedBudgets}). */
+    Shared shared();
+
+    /** Off: each replica limits on its own, and N replicas admit up to N times the rates. */
+    interface Shared {
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How often a replica reports what it admitted and takes its new share (no Redis call per request). */
+        @WithDefault("100ms")
+        Duration syncInterval();
+    }
 
     /** A sustained rate and the burst a caller may spend at once. */
     interface Rate {

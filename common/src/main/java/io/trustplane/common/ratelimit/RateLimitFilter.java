@@ -6,19 +6,28 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
 import io.trustplane.common.problem.Problem;
+import io.trustplane.common.redis.RedisDeadline;
 import io.trustplane.common.ratelimit.TokenBucket.Decision;
 import io.trustplane.common.ratelimit.TokenBucket.Limit;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 
 /**
@@ -26,7 +35,10 @@ import java.util.function.BiConsumer;
  * the bearer token is verified: a verified caller is limited by its subject and roles, anything else by its
  * client address, so a forged token naming someone cannot spend that someone's budget. Allowed answers carry
  * {@code X-RateLimit-Limit} (the burst), {@code X-RateLimit-Remaining} and {@code X-RateLimit-Reset} (seconds
- * until the bucket is full); a refused one is a 429 problem+json with {@code Retry-After}. In process, per replica.
+ * until the bucket is full); a refused one is a 429 problem+json with {@code Retry-After}. Each replica keeps its
+ * own buckets and, unless {@code trustplane.rate-limit.shared.enabled=false}, also draws on a budget shared with the
+ * service's other replicas through Redis ({@link SharedBudgets}, synchronised every {@code sync-interval}, never on
+ * the request path), so the rates hold for the service as a whole.
  */
 @ApplicationScoped
 public class RateLimitFilter {
@@ -37,6 +49,10 @@ public class RateLimitFilter {
     static final String LIMIT = "X-RateLimit-Limit";
     static final String REMAINING = "X-RateLimit-Remaining";
     static final String RESET = "X-RateLimit-Reset";
+    /** Retry-After when the shared budget refuses: shares are renewed every sync, well within a second. */
+    static final int SHARED_RETRY_SECONDS = 1;
+
+    private static final Logger LOG = Logger.getLogger(RateLimitFilter.class);
 
     /** Swallows the authentication failure while this filter looks at the identity: JAX-RS answers it later. */
     private static final BiConsumer<RoutingContext, Throwable> IGNORE_FAILURE = (ctx, failure) -> {
@@ -50,10 +66,21 @@ public class RateLimitFilter {
     private final Limit[] roleLimits;
     private final Limit anonymous;
     private final ObjectMapper mapper;
+    private final SharedBudgets shared;
+    private final Duration syncInterval;
+    private final Vertx vertx;
+    private volatile long syncTimer = -1;
 
-    public RateLimitFilter(RateLimitConfig config, ObjectMapper mapper) {
+    public RateLimitFilter(RateLimitConfig config, ObjectMapper mapper, ReactiveRedisDataSource redis,
+            RedisDeadline deadline, Vertx vertx, @ConfigProperty(name = "quarkus.application.name") String service) {
         this.enabled = config.enabled();
         this.mapper = mapper;
+        this.vertx = vertx;
+        this.syncInterval = config.shared().syncInterval();
+        this.shared = config.enabled() && config.shared().enabled()
+                ? new SharedBudgets(redis.getRedis(), "tp:ratelimit:" + service + ":", UUID.randomUUID().toString(),
+                        syncInterval, config.maxCallers(), RateLimitFilter::wallClockMicros, deadline.timeout())
+                : null;
         this.callers = new RateLimiter(config.maxCallers(), System::nanoTime);
         this.addresses = new RateLimiter(config.maxCallers(), System::nanoTime);
         this.exempt = config.exemptRoles().toArray(String[]::new);
@@ -71,6 +98,22 @@ public class RateLimitFilter {
         if (enabled) {
             filters.register(this::handle, PRIORITY);
         }
+        if (shared != null) {
+            syncTimer = vertx.setPeriodic(syncInterval.toMillis(), id -> shared.sync().subscribe().with(ok -> {
+            }, failure -> LOG.debugf("could not share rate-limit budgets: %s", failure.toString())));
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (syncTimer >= 0) {
+            vertx.cancelTimer(syncTimer);
+            syncTimer = -1;
+        }
+    }
+
+    private static long wallClockMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     void handle(RoutingContext ctx) {
@@ -126,11 +169,20 @@ public class RateLimitFilter {
                 }
             }
         }
+        String key;
         if (limit != null) {
-            decision = callers.take(identity.getPrincipal().getName(), limit);
+            key = identity.getPrincipal().getName();
+            decision = callers.take(key, limit);
+            key = "c:" + key;
         } else {
             limit = anonymous;
-            decision = addresses.take(clientAddress(ctx), limit);
+            key = clientAddress(ctx);
+            decision = addresses.take(key, limit);
+            key = "a:" + key;
+        }
+        if (shared != null && Decision.isAllowed(decision) && !shared.admit(key, limit)) {
+            // this replica's share of the service-wide budget is spent until its next sync
+            decision = Decision.refused(SHARED_RETRY_SECONDS);
         }
         HttpServerResponse response = ctx.response();
         response.putHeader(LIMIT, limit.burstHeader());

@@ -51,7 +51,7 @@ public class CeilingResource {
             Instant resetAt, Tier tier, String reason) {
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.REDIS)
     @POST
     @Path("/check")
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})

@@ -53,7 +53,7 @@ public class RoleGateResource {
             Tier registeredTier, String escalationId) {
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.REDIS)
     @POST
     @Path("/evaluate")
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})

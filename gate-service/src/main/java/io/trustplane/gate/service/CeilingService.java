@@ -9,6 +9,7 @@ import io.trustplane.common.events.Outbox;
 import io.trustplane.gate.events.BatchedEvents;
 import io.trustplane.common.events.UuidV7;
 import io.trustplane.common.problem.ProblemException;
+import io.trustplane.common.redis.RedisDeadline;
 import io.trustplane.gate.config.GateConfig;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +40,7 @@ public class CeilingService {
     private static final Logger LOG = Logger.getLogger(CeilingService.class);
 
     private final ReactiveRedisDataSource redis;
+    private final RedisDeadline deadline;
     private final GateCaches caches;
     private final GateConfig.Ceiling config;
     private final BatchedEvents events;
@@ -49,9 +51,10 @@ public class CeilingService {
     private final Map<CeilingStatus, Counter> checks = new HashMap<>();
     private final Counter unavailable;
 
-    public CeilingService(ReactiveRedisDataSource redis, GateCaches caches, GateConfig config, BatchedEvents events,
-            Outbox outbox, MeterRegistry registry) {
+    public CeilingService(ReactiveRedisDataSource redis, RedisDeadline deadline, GateCaches caches, GateConfig config,
+            BatchedEvents events, Outbox outbox, MeterRegistry registry) {
         this.redis = redis;
+        this.deadline = deadline;
         this.caches = caches;
         this.config = config.ceiling();
         this.events = events;
@@ -106,13 +109,14 @@ public class CeilingService {
         String key = "tp:{" + agentId + "}:ceiling:" + resourceType;
         String[] args = {sha, "2", key, key + ":sum", Long.toString(window.toMillis()), Long.toString(amount),
                 Long.toString(limit), UuidV7.next().toString()};
-        return redis.execute("EVALSHA", args)
+        // bounded: a frozen Redis fails the check (closed or open as configured) instead of holding it
+        return deadline.bound(redis.execute("EVALSHA", args))
                 .onFailure(f -> f.getMessage() != null && f.getMessage().startsWith("NOSCRIPT"))
                 .recoverWithUni(() -> {
                     // the script cache is empty after a Redis restart: send the script itself, still one call
                     String[] withScript = args.clone();
                     withScript[0] = script;
-                    return redis.execute("EVAL", withScript);
+                    return deadline.bound(redis.execute("EVAL", withScript));
                 })
                 .onFailure(f -> !(f instanceof ProblemException)).transform(f -> {
                     unavailable.increment();

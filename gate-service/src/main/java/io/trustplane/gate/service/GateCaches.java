@@ -1,6 +1,7 @@
 package io.trustplane.gate.service;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.trustplane.common.redis.RedisDeadline;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -30,12 +31,14 @@ public class GateCaches {
     private final PolicyCache policies;
     private final AgentCache agents;
     private final ReactiveRedisDataSource redis;
+    private final RedisDeadline deadline;
     private final String channel;
     private final InvalidationSubscriber subscriber;
 
     public GateCaches(PolicyRepository policyRepository, AgentRepository agentRepository,
-            ReactiveRedisDataSource redis, GateConfig config) {
+            ReactiveRedisDataSource redis, RedisDeadline deadline, GateConfig config) {
         this.policies = new PolicyCache(policyRepository);
+        this.deadline = deadline;
         this.agents = new AgentCache(agentRepository, config.cache().maxAgents());
         this.redis = redis;
         this.channel = config.cache().channel();
@@ -114,7 +117,7 @@ public class GateCaches {
     }
 
     private void publish(String message) {
-        redis.pubsub(String.class).publish(channel, message).subscribe().with(x -> {
+        deadline.bound(redis.pubsub(String.class).publish(channel, message)).subscribe().with(x -> {
         }, f -> LOG.warnf("could not publish invalidation %s: %s", message, f.toString()));
     }
 }

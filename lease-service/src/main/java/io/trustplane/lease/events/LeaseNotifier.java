@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.pubsub.ReactivePubSubCommands;
+import io.trustplane.common.redis.RedisDeadline;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -29,6 +30,7 @@ public class LeaseNotifier {
     private static final int RECENT_IDS = 10_000;
 
     private final ReactivePubSubCommands<String> pubsub;
+    private final RedisDeadline deadline;
     private final ObjectMapper mapper;
     private final String channel;
     private final BroadcastProcessor<LeaseNotice> local = BroadcastProcessor.create();
@@ -43,8 +45,10 @@ public class LeaseNotifier {
         }
     };
 
-    public LeaseNotifier(ReactiveRedisDataSource redis, ObjectMapper mapper, LeaseConfig config) {
+    public LeaseNotifier(ReactiveRedisDataSource redis, RedisDeadline deadline, ObjectMapper mapper,
+            LeaseConfig config) {
         this.pubsub = redis.pubsub(String.class);
+        this.deadline = deadline;
         this.mapper = mapper;
         this.channel = config.noticeChannel();
     }
@@ -57,7 +61,8 @@ public class LeaseNotifier {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        pubsub.publish(channel, json).subscribe().with(x -> {
+        // bounded: with Redis frozen the notice still reaches this replica's subscribers, after the deadline
+        deadline.bound(pubsub.publish(channel, json)).subscribe().with(x -> {
             if (!subscribed.get()) {
                 deliver(notice);
             }
