@@ -48,10 +48,10 @@ class SeedRulesResourceTest {
     }
 
     @Test
-    void allFiveSeedRulesAreBuiltIn() {
+    void allFiveSeedRulesAndTheStrategizeRuleAreBuiltIn() {
         given().auth().oauth2(TestKeys.tokens().operator()).get("/v1/alert-rules").then().statusCode(200)
                 .body("id", hasItems("prompt-drift-high", "evidence-gate-failure-rate", "lease-contention",
-                        "validation-failure-rate", "strategize-skipped"));
+                        "validation-failure-rate", "strategize-skipped", "phase-skips-attempted"));
     }
 
     @Test
@@ -65,11 +65,15 @@ class SeedRulesResourceTest {
     @Test
     void evidenceGateFailureRateAboveOnePercentOverAnHour() {
         List<EventEnvelope> sent = new ArrayList<>(publishMany(publisher, 99, "phase.transitioned", "agent-2",
-                Map.of("from", "SPEC", "to", "PLAN")));
-        sent.add(publish(publisher, "evidence_gate.failed", "agent-2", Map.of("phase", "PLAN")));
-        settle(sent); // 1 of 100 attempts = 1 %: not above
+                Map.of("from", "SPEC", "to", "PLAN", "kind", "FORWARD")));
+        sent.addAll(publishMany(publisher, 50, "phase.transitioned", "agent-2",
+                Map.of("from", "PLAN", "to", "SPEC", "kind", "BACKTRACK"))); // no evidence gate checked
+        sent.add(publish(publisher, "evidence_gate.failed", "agent-2", Map.of("from", "PLAN", "to", "THINK")));
+        sent.add(publish(publisher, "phase.validation_failed", "agent-2", Map.of("reason", "evidence")));
+        settle(sent); // 1 of 100 gate checks = 1 %: not above
         assertQuiet("evidence-gate-failure-rate");
-        settle(List.of(publish(publisher, "evidence_gate.failed", "agent-2", Map.of("phase", "PLAN")))); // 2 of 101
+        settle(List.of(publish(publisher, "evidence_gate.failed", "agent-2", Map.of("from", "PLAN", "to", "THINK")),
+                publish(publisher, "phase.validation_failed", "agent-2", Map.of("reason", "evidence")))); // 2 of 101
         Alert a = assertFired("evidence-gate-failure-rate");
         assertThat(a.details()).containsEntry("value", 2).containsEntry("denominatorValue", 101);
     }
@@ -103,13 +107,48 @@ class SeedRulesResourceTest {
     }
 
     @Test
-    void agentsOwnJsonlCounterLinesFeedTheSameRule() {
-        String line = "{\"name\":\"prompt_drift_detected\",\"value\":1,\"timestamp\":\"" + java.time.OffsetDateTime.now()
-                + "\",\"tags\":{\"taskId\":\"TEST\",\"phase\":\"VERIFY\",\"severity\":\"high\"}}\n";
-        given().auth().oauth2(TestKeys.tokens().agent("agent-6")).contentType("application/x-ndjson").body(line.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+    void anyPhaseSkipFiresAndLeaseServicesStrategizeEventFeedsBothSkipRules() {
+        settle(List.of(publish(publisher, "phase.skip_attempted", "agent-7", Map.of("taskId", "T-7", "from", "SPEC",
+                "to", "IMPLEMENT"))));
+        assertFired("phase-skips-attempted");
+        assertQuiet("strategize-skipped");
+        // what lease-service's WorkflowMetrics.skipAttempted emits for a task created past STRATEGIZE
+        settle(List.of(publish(publisher, "phase.strategize_skipped", "agent-7", Map.of("taskId", "T-8", "from", "NONE",
+                "to", "PLAN"))));
+        assertFired("strategize-skipped");
+        assertThat(given().auth().oauth2(TestKeys.tokens().operator()).get("/v1/counters/phase_skips_attempted")
+                .then().statusCode(200).extract().jsonPath().getLong("value")).isEqualTo(2);
+    }
+
+    @Test
+    void anAgentsOwnJsonlCounterLinesStayInItsSeriesAndMoveNoGlobalRule() {
+        String drift = line("prompt_drift_detected", 1, "\"severity\":\"high\"");
+        String skip = line("strategize_skipped", 1, "\"taskId\":\"TEST\"");
+        String attempts = line("phase_transition_attempts", 1_000_000, "\"taskId\":\"TEST\"");
+        given().auth().oauth2(TestKeys.tokens().agent("agent-6")).contentType("application/x-ndjson")
+                .body((drift + skip + attempts).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/v1/events").then().statusCode(202);
-        engine.evaluateAll();
+        assertQuiet("prompt-drift-high");
+        assertQuiet("strategize-skipped");
+        assertThat(given().auth().oauth2(TestKeys.tokens().operator()).get("/v1/counters/phase_transition_attempts")
+                .then().statusCode(200).extract().jsonPath().getLong("value")).isZero();
+        // ... but the agent's own series has them
+        assertThat(given().auth().oauth2(TestKeys.tokens().agent("agent-6")).get("/v1/counters/phase_transition_attempts")
+                .then().statusCode(200).extract().jsonPath().getLong("value")).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void aPipelinesJsonlCounterLinesWithTheServiceRoleFeedTheGlobalRule() {
+        given().auth().oauth2(TestKeys.tokens().service()).contentType("application/x-ndjson")
+                .queryParam("agentId", "agent-6")
+                .body(line("prompt_drift_detected", 1, "\"severity\":\"high\"").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/v1/events").then().statusCode(202);
         assertFired("prompt-drift-high");
+    }
+
+    private static String line(String name, long value, String tags) {
+        return "{\"name\":\"" + name + "\",\"value\":" + value + ",\"timestamp\":\"" + java.time.OffsetDateTime.now()
+                + "\",\"tags\":{" + tags + "}}\n";
     }
 
     private void settle(List<EventEnvelope> events) {
