@@ -44,18 +44,27 @@ public final class EventInterpreter {
                         inc.add(global("prompt_drift_detected." + s.name().toLowerCase(Locale.ROOT))));
             }
             case "evidence_gate.failed" -> {
+                // the failed transition is one attempt, counted from its phase.validation_failed (not twice)
                 inc.add(global("evidence_gate_failed"));
-                inc.add(global("phase_transition_attempts"));
+                inc.add(global("evidence_gate_checked"));
             }
             case "phase.transitioned" -> {
                 inc.add(global("phase_transitions"));
                 inc.add(global("phase_transition_attempts"));
+                if ("FORWARD".equals(str(data.get("kind")))) {
+                    inc.add(global("evidence_gate_checked")); // every forward move passed its evidence gate
+                }
             }
             case "phase.validation_failed" -> {
                 inc.add(global("phase_validations_failed"));
                 inc.add(global("phase_transition_attempts"));
             }
             case "phase.backtracked" -> inc.add(global("phase_backtracks"));
+            case "phase.strategize_skipped" -> {
+                // lease-service's event for a task created past STRATEGIZE: a phase skip like any other
+                inc.add(global("phase_skips_attempted"));
+                inc.add(global("strategize_skipped"));
+            }
             case "phase.skip_attempted" -> {
                 inc.add(global("phase_skips_attempted"));
                 if (skipsStrategize(data)) {
@@ -88,7 +97,8 @@ public final class EventInterpreter {
                             "reported by " + event.source())));
             case "checkpoint.published" -> logSize = num(firstNonNull(data.get("treeSize"), data.get("size")))
                     .map(Double::longValue);
-            case "rollout.advanced" -> rollout = Optional.ofNullable(str(data.get("flag")))
+            // watched from the first stage: rollout.created puts the flag at its 5 % stage
+            case "rollout.created", "rollout.advanced" -> rollout = Optional.ofNullable(str(data.get("flag")))
                     .map(f -> new EventEffects.RolloutChange(f,
                             num(firstNonNull(data.get("toPercent"), data.get("percent"), data.get("stage"))).map(Double::intValue).orElse(0),
                             true));
