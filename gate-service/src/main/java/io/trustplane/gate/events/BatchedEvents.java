@@ -75,7 +75,8 @@ public class BatchedEvents {
             dropped.increment();
             return;
         }
-        queue.offer(new String[] {stream, publisher.toJson(envelope)});
+        EventEnvelope sent = Streams.ANCHOR.equals(stream) ? publisher.authenticated(envelope) : envelope;
+        queue.offer(new String[] {stream, publisher.toJson(sent)});
         flush();
     }
 

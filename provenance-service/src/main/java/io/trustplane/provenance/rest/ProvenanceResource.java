@@ -6,6 +6,7 @@ import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
+import io.trustplane.provenance.service.AnchorClaims;
 import io.trustplane.provenance.service.CreationType;
 import io.trustplane.provenance.service.LogRecord;
 import io.trustplane.provenance.service.ProvenanceService;
@@ -59,8 +60,10 @@ public class ProvenanceResource {
     public Uni<RestResponse<RecordView>> create(@Valid @NotNull CreateRecordRequest request) {
         caller.requireActingFor(request.agentId());
         CreationType type = type(request.creationType());
+        Map<String, Object> metadata = AnchorClaims.check(caller.id(), caller.has(Roles.SERVICE), type,
+                request.metadata());
         return service.create(request.agentId(), type, request.parentId(), request.contentHash(),
-                request.metadata()).map(r -> RestResponse.status(Response.Status.CREATED, RecordView.of(r)));
+                metadata).map(r -> RestResponse.status(Response.Status.CREATED, RecordView.of(r)));
     }
 
     @GET
