@@ -40,7 +40,7 @@ public class EventIngestor {
             "phase.validation_failed", "evidence_gate.failed", "prompt.drift_detected", "role_gate.allowed",
             "role_gate.denied", "role_gate.escalated", "escalation.decided", "ceiling.warning", "ceiling.breach",
             "provenance.created", "checkpoint.published", "alert.created", "alert.updated", "alert.resolved",
-            "rollout.advanced", "rollout.rolled_back", "rollout.metrics", "gaming.signal");
+            "rollout.created", "rollout.advanced", "rollout.rolled_back", "rollout.metrics", "gaming.signal");
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final Pool pool;
