@@ -68,7 +68,7 @@ class AnchorsTest {
         List<Map<String, Object>> entries = ledger(task);
         assertThat(entries).hasSizeGreaterThanOrEqualTo(2);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> anchorLeaves(agent).stream()
+        await().atMost(Duration.ofSeconds(60)).until(() -> anchorLeaves(agent).stream()
                 .filter(r -> task.equals(r.at("/metadata/event/data/taskId").asText())).count() >= entries.size());
         String verifierKey = suite.as("provenance", suite.operator()).get("/v1/log/key").then().statusCode(200)
                 .extract().asString().trim();
@@ -113,7 +113,7 @@ class AnchorsTest {
         long token = startTask(suite, agent, task);
         toSpec(suite, agent, task, token);
         int entries = ledger(task).size();
-        await().atMost(Duration.ofSeconds(30)).until(() -> verify(task).getList("anchors.status").stream()
+        await().atMost(Duration.ofSeconds(60)).until(() -> verify(task).getList("anchors.status").stream()
                 .filter("ANCHORED"::equals).count() == entries);
         JsonPath ok = verify(task);
         assertThat(ok.getBoolean("valid")).isTrue();
@@ -164,7 +164,7 @@ class AnchorsTest {
         assertThat(suite.redis("XADD", "tp:anchor", "*", "event", genuine)).startsWith("$");
 
         // one consumer handles the stream in order: once the genuine entry is a leaf, the forged ones were handled
-        await().atMost(Duration.ofSeconds(30)).until(() -> !anchorLeaves(agent).isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> !anchorLeaves(agent).isEmpty());
         List<JsonNode> leaves = anchorLeaves(agent);
         assertThat(leaves).hasSize(1);
         assertThat(leaves.get(0).at("/metadata/event/id").asText()).isEqualTo(id);

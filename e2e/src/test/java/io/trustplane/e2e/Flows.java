@@ -13,8 +13,11 @@ import static org.awaitility.Awaitility.await;
 /** What the scenarios do through the real APIs: tasks and phases in lease-service, alerts in telemetry-service. */
 final class Flows {
 
-    /** Alerts must appear within seconds: the rule engine evaluates touched counters every second. */
-    static final Duration ALERT_WAIT = Duration.ofSeconds(30);
+    /**
+     * A bound, not a measurement: the rule engine evaluates touched counters every second and an alert usually
+     * appears within 1-4 s, but the first scenario after start-up meets cold JVMs on a loaded 2-core runner.
+     */
+    static final Duration ALERT_WAIT = Duration.ofSeconds(60);
     private static final AtomicLong SEQ = new AtomicLong(System.nanoTime() % 1_000_000);
 
     private Flows() {

@@ -40,7 +40,7 @@ class RolloutGuardTest {
 
     /** The guard's verdict on the flag now, from the same limits it acts on; the rollout must be watched. */
     private Map<String, Object> guardView(String flag) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> view(flag) != null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> view(flag) != null);
         return view(flag);
     }
 
@@ -67,7 +67,7 @@ class RolloutGuardTest {
         assertThat(status(flag)).isEqualTo("ACTIVE");
 
         sample(flag, "COHORT", 300, 0, 108.0); // request-weighted p95 106: +6 %
-        await().atMost(Duration.ofSeconds(30)).until(() -> "ROLLED_BACK".equals(status(flag)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ROLLED_BACK".equals(status(flag)));
     }
 
     @Test
@@ -78,13 +78,13 @@ class RolloutGuardTest {
                 .body("percent", equalTo(15));
         sample(flag, "CONTROL", 300, 0, 100.0);
         sample(flag, "COHORT", 300, 0, 106.0); // +6 %: would roll back at 5 %, not at 15 %
-        await().atMost(Duration.ofSeconds(20)).until(() -> view(flag) != null
+        await().atMost(Duration.ofSeconds(60)).until(() -> view(flag) != null
                 && ((Number) view(flag).get("percent")).intValue() == 15);
         assertThat(view(flag).get("trigger")).isNull();
         assertThat(status(flag)).isEqualTo("ACTIVE");
 
         sample(flag, "COHORT", 300, 0, 110.0); // weighted 108: +8 %
-        await().atMost(Duration.ofSeconds(30)).until(() -> "ROLLED_BACK".equals(status(flag)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ROLLED_BACK".equals(status(flag)));
     }
 
     @Test

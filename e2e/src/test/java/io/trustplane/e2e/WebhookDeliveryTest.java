@@ -78,7 +78,7 @@ class WebhookDeliveryTest {
             suite.as("gate", suite.agent(agent)).body(body).post("/v1/role-gates/evaluate").then().statusCode(200)
                     .body("decision", equalTo("DENY"));
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().anyMatch(r -> r.body().contains(agent)));
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.stream().anyMatch(r -> r.body().contains(agent)));
             Received delivery = received.stream().filter(r -> r.body().contains(agent)).findFirst().orElseThrow();
             assertThat(delivery.signature()).matches("t=\\d+,v1=[0-9a-f]{64}");
             assertThat(verifies(secret, delivery)).isTrue();
