@@ -47,8 +47,11 @@ public class RolloutGuard {
         }
     }
 
-    /** One pass; returns the flags whose trigger fired. */
-    public List<String> checkNow() {
+    /**
+     * One pass; returns the flags whose trigger fired. Passes never overlap (the scheduled one and a manual one
+     * would both see a flag still active and roll it back twice).
+     */
+    public synchronized List<String> checkNow() {
         RolloutTriggers.Limits limits = config.limits();
         return rollouts.compare(config.window()).await().atMost(Duration.ofSeconds(10)).stream()
                 .filter(c -> RolloutTriggers.evaluate(c.percent(), c.cohort(), c.control(), limits).map(reason -> {
