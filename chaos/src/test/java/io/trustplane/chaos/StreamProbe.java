@@ -56,6 +56,30 @@ final class StreamProbe {
         return Http.write(e);
     }
 
+    /**
+     * An anchor probe as lease-service would put it on tp:anchor: provenance appends only entries tagged with the
+     * named producer's key (HMAC-SHA256 over the envelope's RFC 8785 form: keys sorted, no whitespace).
+     */
+    private String anchor(String id, String tag) {
+        Map<String, Object> e = new java.util.TreeMap<>();
+        e.put("id", id);
+        e.put("type", "chaos.anchor." + tag);
+        e.put("source", "lease-service");
+        e.put("subject", "chaos-probe");
+        e.put("time", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        e.put("data", Map.of("tag", tag));
+        String canonical = Http.write(e);
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(cluster.suite.keys().anchorKey("lease-service"), "HmacSHA256"));
+            String auth = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    mac.doFinal(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return canonical.substring(0, canonical.length() - 1) + ",\"auth\":\"" + auth + "\"}";
+        } catch (java.security.GeneralSecurityException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     /** Appends {@code n} probes to each stream; with {@code twice}, every probe is appended a second time. */
     void publish(int n, boolean twice) {
         for (int i = 0; i < n; i++) {
@@ -63,7 +87,7 @@ final class StreamProbe {
             String anchor = UUID.randomUUID().toString();
             for (int copy = 0; copy < (twice ? 2 : 1); copy++) {
                 cluster.redis.xadd(EVENTS, event(id, type(), tag));
-                cluster.redis.xadd(ANCHOR, event(anchor, "chaos.anchor." + tag, tag));
+                cluster.redis.xadd(ANCHOR, anchor(anchor, tag));
                 appended += 2;
             }
             eventIds.add(id);
@@ -79,7 +103,7 @@ final class StreamProbe {
             String id = UUID.randomUUID().toString();
             String anchor = UUID.randomUUID().toString();
             events.add(event(id, type(), tag));
-            anchors.add(event(anchor, "chaos.anchor." + tag, tag));
+            anchors.add(anchor(anchor, tag));
             eventIds.add(id);
             anchorIds.add(anchor);
         }

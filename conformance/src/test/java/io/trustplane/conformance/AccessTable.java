@@ -91,6 +91,8 @@ final class AccessTable {
         provenance("POST /v1/provenance", SELF_OR_PRIVILEGED, f -> post("/v1/provenance", "{\"agentId\":\"" + SELF
                 + "\",\"creationType\":\"FRESH\",\"metadata\":{\"matrix\":true}}"), "records name their agent");
         provenance("GET /v1/provenance", SELF_OR_PRIVILEGED, f -> get("/v1/provenance?agentId=" + SELF), "");
+        provenance("GET /v1/anchors/ledger/{taskId}", READERS, f -> get("/v1/anchors/ledger/" + f.get("task.main")),
+                "anchors are the suite's record of every agent's ledger, not an agent's own");
         provenance("GET /v1/provenance/{id}", SELF_OR_PRIVILEGED, f -> get("/v1/provenance/" + f.get("record")), "");
         provenance("GET /v1/provenance/{id}/lineage", SELF_OR_PRIVILEGED,
                 f -> get("/v1/provenance/" + f.get("record") + "/lineage"),
@@ -156,6 +158,9 @@ final class AccessTable {
                 "agents post their own counters; services and admins any agent's; operators only read");
         telemetry("GET /v1/stats", READERS, f -> get("/v1/stats"), "");
         telemetry("GET /v1/dashboard/series", READERS, f -> get("/v1/dashboard/series?name=role_gate_allowed"), "");
+        telemetry("POST /v1/rollouts/{flag}/samples", EnumSet.of(ADMIN, SERVICE), f -> post("/v1/rollouts/conf-flag/samples",
+                "{\"arm\":\"CONTROL\",\"requests\":1,\"errors\":0,\"p95LatencyMs\":1.0}"),
+                "rollout samples come from reporters with the service role, never from agents about themselves");
         telemetry("GET /v1/dashboard/rollouts", READERS, f -> get("/v1/dashboard/rollouts"), "");
         telemetry("GET /v1/dashboard/proxy/{service}/{path}", OPS, f -> get("/v1/dashboard/proxy/gate/v1/flags"),
                 "the dashboard's pass-through: operators and admins, forwarding their own token");

@@ -305,18 +305,19 @@ class ChartTest {
     }
 
     @Test
-    void prometheusRuleCarriesTheFiveSeedAlerts() {
+    void prometheusRuleCarriesTheFiveSeedAlertsAndTheStrategizeAlert() {
         for (Rendered r : both()) {
             List<JsonNode> rules = r.ofKind("PrometheusRule");
             assertThat(rules).hasSize(1);
             List<String> exprs = new ArrayList<>();
             rules.get(0).at("/spec/groups/0/rules").forEach(rule -> exprs.add(rule.path("expr").asText()));
-            assertThat(exprs).hasSize(5);
+            assertThat(exprs).hasSize(6);
             assertThat(exprs).anySatisfy(e -> assertThat(e).contains("prompt_drift_detected_total{severity=\"high\"}[5m]").contains("> 0"));
             assertThat(exprs).anySatisfy(e -> assertThat(e).contains("evidence_gate_failed_total[1h]").contains("> 0.01"));
-            assertThat(exprs).anySatisfy(e -> assertThat(e).contains("phase_lease_contention_total").contains("* 60 > 10"));
+            assertThat(exprs).anySatisfy(e -> assertThat(e).contains("phase_lease_contention_total[1m]").contains("> 10"));
             assertThat(exprs).anySatisfy(e -> assertThat(e).contains("phase_validations_failed_total[10m]").contains("> 0.02"));
             assertThat(exprs).anySatisfy(e -> assertThat(e).contains("phase_skips_attempted_total[5m]").contains("> 0"));
+            assertThat(exprs).anySatisfy(e -> assertThat(e).contains("phase_skips_attempted_total{from=\"NONE\"}[5m]"));
         }
         assertThat(production.ofKind("PrometheusRule").get(0).at("/metadata/labels/release").asText())
                 .isEqualTo("kube-prometheus-stack");

@@ -192,6 +192,7 @@ public final class Suite implements AutoCloseable {
         props.put("mp.jwt.verify.publickey.location", keys.jwtPublicKeyFile().toUri().toString());
         props.put("trustplane.log.key-file", keys.logSigningKeyFile().toString());
         props.put("trustplane.tool-calls.key-file", keys.receiptSigningKeyFile().toString());
+        props.put("trustplane.events.anchor-keys-dir", keys.directory().toString());
         props.put("trustplane.service-token", serviceToken);
         for (ServiceSpec other : ServiceSpec.ALL) {
             props.put("trustplane.services." + other.shortName(), "http://127.0.0.1:" + config.ports().get(other));

@@ -3,6 +3,9 @@ package io.trustplane.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.List;
+import java.util.Base64;
+import java.security.SecureRandom;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -24,6 +27,8 @@ public record DevKeys(Path directory, KeyPair jwt, KeyPair log, KeyPair receipt)
     public static final String LOG_PUBLIC = "log-public.pem";
     public static final String RECEIPT_PRIVATE = "receipt-signing-key.pem";
     public static final String RECEIPT_PUBLIC = "receipt-public.pem";
+    /** The services that append to tp:anchor, each with its own HMAC key {@code anchor-<service>.key}. */
+    public static final List<String> ANCHOR_PRODUCERS = List.of("lease-service", "gate-service", "telemetry-service");
 
     /** Loads the keys from {@code directory}, generating and writing any that are missing. */
     public static DevKeys loadOrCreate(Path directory) {
@@ -32,6 +37,14 @@ public record DevKeys(Path directory, KeyPair jwt, KeyPair log, KeyPair receipt)
             KeyPair jwt = loadOrGenerate(directory, JWT_PRIVATE, JWT_PUBLIC, "RSA");
             KeyPair log = loadOrGenerate(directory, LOG_PRIVATE, LOG_PUBLIC, "Ed25519");
             KeyPair receipt = loadOrGenerate(directory, RECEIPT_PRIVATE, RECEIPT_PUBLIC, "Ed25519");
+            for (String producer : ANCHOR_PRODUCERS) {
+                Path file = directory.resolve(anchorKeyName(producer));
+                if (!Files.exists(file)) {
+                    byte[] secret = new byte[32];
+                    new SecureRandom().nextBytes(secret);
+                    Pem.writeSecret(file, Base64.getEncoder().encodeToString(secret) + "\n");
+                }
+            }
             return new DevKeys(directory, jwt, log, receipt);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -50,6 +63,7 @@ public record DevKeys(Path directory, KeyPair jwt, KeyPair log, KeyPair receipt)
                 RECEIPT_PUBLIC}) {
                 dir.resolve(f).toFile().deleteOnExit();
             }
+            ANCHOR_PRODUCERS.forEach(p -> dir.resolve(anchorKeyName(p)).toFile().deleteOnExit());
             return keys;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -62,6 +76,19 @@ public record DevKeys(Path directory, KeyPair jwt, KeyPair log, KeyPair receipt)
 
     public Path jwtPrivateKeyFile() {
         return directory.resolve(JWT_PRIVATE);
+    }
+
+    static String anchorKeyName(String service) {
+        return "anchor-" + service + ".key";
+    }
+
+    /** A producing service's anchor key (base64 of 32 random bytes): what it tags its tp:anchor entries with. */
+    public byte[] anchorKey(String service) {
+        try {
+            return Base64.getDecoder().decode(Files.readString(directory.resolve(anchorKeyName(service))).trim());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path logSigningKeyFile() {

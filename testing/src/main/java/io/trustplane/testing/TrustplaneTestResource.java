@@ -39,6 +39,7 @@ public class TrustplaneTestResource implements QuarkusTestResourceLifecycleManag
         config.put("mp.jwt.verify.issuer", TokenMinter.ISSUER);
         config.put("trustplane.log.key-file", keys.logSigningKeyFile().toString());
         config.put("trustplane.tool-calls.key-file", keys.receiptSigningKeyFile().toString());
+        config.put("trustplane.events.anchor-keys-dir", keys.directory().toString());
         config.put("trustplane.test.database", database);
         // @QuarkusIntegrationTest runs the prod profile: no collector here, so no tracing (as the launcher does)
         config.put("quarkus.otel.sdk.disabled", "true");

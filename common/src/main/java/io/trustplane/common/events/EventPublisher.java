@@ -12,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,6 +35,7 @@ public class EventPublisher {
     private final EventsConfig config;
     private final Counter published;
     private final Counter failed;
+    private final byte[] anchorKey;
 
     public EventPublisher(ReactiveRedisDataSource redis, ObjectMapper mapper, EventsConfig config,
             MeterRegistry registry) {
@@ -42,6 +45,23 @@ public class EventPublisher {
         this.codec = new EventCodec(mapper, config.source());
         this.published = registry.counter("trustplane_events_published_total");
         this.failed = registry.counter("trustplane_events_publish_failed_total");
+        Path keyFile = config.anchorKeysDir().map(dir -> AnchorAuth.keyFile(dir, config.source())).orElse(null);
+        this.anchorKey = keyFile != null && Files.exists(keyFile) ? AnchorAuth.readKey(keyFile) : null;
+        if (anchorKey == null) {
+            LOG.warnf("no anchor key for %s (trustplane.events.anchor-keys-dir): provenance-service will not append"
+                    + " its tp:anchor entries", config.source());
+        }
+    }
+
+    /**
+     * The event with this service's anchor tag ({@link AnchorAuth}); unchanged when the service has no key, or
+     * when the event names another source (a service anchors only in its own name).
+     */
+    public EventEnvelope authenticated(EventEnvelope event) {
+        if (anchorKey == null || !config.source().equals(event.source())) {
+            return event;
+        }
+        return event.withAuth(AnchorAuth.tag(anchorKey, AnchorAuth.signedBytes(event, this::toJson)));
     }
 
     /** Builds an envelope with this service as its source: for payloads that are not stream events (webhook tests). */
@@ -83,8 +103,9 @@ public class EventPublisher {
 
     /** Appends the event and completes with its stream entry id. */
     public Uni<String> publish(String stream, EventEnvelope event) {
+        EventEnvelope sent = Streams.ANCHOR.equals(stream) ? authenticated(event) : event;
         return streams.xadd(stream, new XAddArgs().maxlen(config.maxLen()).nearlyExactTrimming(),
-                        Map.of(Streams.FIELD, toJson(event)))
+                        Map.of(Streams.FIELD, toJson(sent)))
                 .invoke(id -> published.increment());
     }
 

@@ -31,11 +31,22 @@ public final class Outbox {
     private final EventCodec codec;
     private final Pool pool;
     private final Runnable wake;
+    private final java.util.function.Function<Pending, String> anchorJson;
 
+    /** An outbox whose {@code tp:anchor} rows carry the same JSON as the others (no anchor tag: tests). */
     public Outbox(EventCodec codec, Pool pool, Runnable wake) {
+        this(codec, pool, wake, p -> codec.toJson(codec.outgoing(p)));
+    }
+
+    /**
+     * An outbox whose {@code tp:anchor} rows are written as {@code anchorJson} renders them: the envelope with this
+     * service's anchor tag ({@link AnchorAuth}), stored tagged so the relay needs no key and a replay is identical.
+     */
+    public Outbox(EventCodec codec, Pool pool, Runnable wake, java.util.function.Function<Pending, String> anchorJson) {
         this.codec = codec;
         this.pool = pool;
         this.wake = wake;
+        this.anchorJson = anchorJson;
     }
 
     /** An event with a fresh id (UUIDv7) stamped now. */
@@ -54,7 +65,7 @@ public final class Outbox {
             String json = codec.toJson(codec.outgoing(p));
             for (String stream : p.event().eventType().streams()) {
                 streams.add(stream);
-                payloads.add(json);
+                payloads.add(Streams.ANCHOR.equals(stream) ? anchorJson.apply(p) : json);
             }
         }
         return conn.preparedQuery(INSERT)

@@ -58,12 +58,13 @@ public class OutboxLifecycle {
 
     @Produces
     @Singleton
-    Outbox outbox(EventPublisher codec) {
-        return new Outbox(codec.codec(), pool.get(), () -> {
+    Outbox outbox(EventPublisher publisher) {
+        EventCodec codec = publisher.codec();
+        return new Outbox(codec, pool.get(), () -> {
             OutboxRelay r = relay;
             if (r != null) {
                 r.wake();
             }
-        });
+        }, p -> publisher.toJson(publisher.authenticated(codec.envelope(p))));
     }
 }

@@ -9,6 +9,7 @@ import io.trustplane.lease.rest.TaskRequests.PromptBody;
 import io.trustplane.lease.rest.TaskRequests.Transition;
 import io.trustplane.lease.service.Actor;
 import io.trustplane.lease.service.LedgerChain;
+import io.trustplane.lease.service.LedgerVerification;
 import io.trustplane.lease.service.LedgerEntry;
 import io.trustplane.lease.service.LedgerService;
 import io.trustplane.lease.service.PromptSpec;
@@ -109,7 +110,7 @@ public class TaskResource {
     @GET
     @Path("/{taskId}/ledger/verify")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    public Uni<LedgerChain.Verification> verify(
+    public Uni<LedgerVerification> verify(
             @PathParam("taskId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String taskId) {
         return ledgers.verify(taskId);
     }

@@ -4,21 +4,29 @@ import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
 import io.trustplane.common.problem.ProblemException;
+import io.trustplane.lease.client.ProvenanceClient;
 import io.trustplane.lease.repository.LedgerRepository;
 import io.trustplane.lease.repository.TaskRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Reads, verifies and anchors the per-task ledgers. */
 @ApplicationScoped
 public class LedgerService {
 
+    /** The anchors lease-service submits carry its name as the verified submitter. */
+    private static final String SUBMITTER = "lease-service";
+
     private final LedgerRepository ledger;
     private final TaskRepository tasks;
-    public LedgerService(LedgerRepository ledger, TaskRepository tasks) {
+    private final ProvenanceClient provenance;
+
+    public LedgerService(LedgerRepository ledger, TaskRepository tasks, ProvenanceClient provenance) {
         this.ledger = ledger;
         this.tasks = tasks;
+        this.provenance = provenance;
     }
 
     public Uni<List<LedgerEntry>> entries(String taskId) {
@@ -27,10 +35,25 @@ public class LedgerService {
                 : Uni.createFrom().item(stored.stream().map(s -> LedgerRepository.export(taskId, s)).toList()));
     }
 
-    public Uni<LedgerChain.Verification> verify(String taskId) {
-        return ledger.stored(taskId).chain(stored -> stored.isEmpty()
-                ? requireTask(taskId).map(t -> LedgerChain.verify(stored))
-                : Uni.createFrom().item(LedgerChain.verify(stored)));
+    /** The chain's verdict and, when provenance-service answers, whether each entry's anchor is there and genuine. */
+    public Uni<LedgerVerification> verify(String taskId) {
+        return ledger.stored(taskId).chain(stored -> (stored.isEmpty()
+                ? requireTask(taskId).replaceWith(stored) : Uni.createFrom().item(stored))
+                .chain(entries -> provenance.ledgerAnchors(taskId).map(anchors -> LedgerVerification.of(
+                        LedgerChain.verify(entries), anchors.map(a -> statuses(entries, a)).orElse(null)))));
+    }
+
+    static List<LedgerVerification.EntryAnchor> statuses(List<LedgerChain.Stored> entries,
+            List<ProvenanceClient.LedgerAnchor> anchors) {
+        List<LedgerVerification.EntryAnchor> out = new ArrayList<>(entries.size());
+        for (LedgerChain.Stored e : entries) {
+            List<ProvenanceClient.LedgerAnchor> mine = anchors.stream().filter(a -> a.seq() == e.seq()).toList();
+            LedgerVerification.AnchorStatus status = mine.isEmpty() ? LedgerVerification.AnchorStatus.MISSING
+                    : mine.stream().anyMatch(a -> SUBMITTER.equals(a.submitter()) && e.hash().equals(a.hash()))
+                    ? LedgerVerification.AnchorStatus.ANCHORED : LedgerVerification.AnchorStatus.NOT_GENUINE;
+            out.add(new LedgerVerification.EntryAnchor(e.seq(), status));
+        }
+        return out;
     }
 
     /** The event anchoring an entry in the provenance log (tp:anchor), written in the entry's own transaction. */

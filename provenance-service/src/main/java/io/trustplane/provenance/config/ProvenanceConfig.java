@@ -85,6 +85,13 @@ public interface ProvenanceConfig {
 
         @WithDefault("30s")
         Duration claimIdle();
+
+        /**
+         * The services whose tp:anchor entries are appended, each verified with its key
+         * {@code anchor-<service>.key} in {@code trustplane.events.anchor-keys-dir}; anything else is refused.
+         */
+        @WithDefault("lease-service,gate-service,telemetry-service")
+        java.util.List<String> producers();
     }
 
     /** Witnesses (C2SP tlog-witness) the sequencer asks to cosign each new checkpoint, and the finality policy. */

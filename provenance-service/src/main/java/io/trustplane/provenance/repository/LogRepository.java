@@ -99,6 +99,19 @@ public class LogRepository {
                 "no record the caller may name as parent has id '" + parentId + "'");
     }
 
+    /** The integrated anchors of a task's ledger entries (any submitter: the caller checks it from the leaf). */
+    public Uni<List<LogRecord>> ledgerAnchors(String taskId) {
+        return pool.preparedQuery("SELECT " + RECORD_COLUMNS + RECORD_FROM
+                        + " WHERE r.metadata ->> 'kind' = 'anchor' AND r.metadata -> 'event' ->> 'type' = 'ledger.appended'"
+                        + " AND (r.metadata -> 'event' -> 'data' ->> 'taskId') = $1 ORDER BY r.leaf_index LIMIT 10000")
+                .execute(Tuple.of(taskId))
+                .map(rows -> {
+                    List<LogRecord> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(map(row)));
+                    return out;
+                });
+    }
+
     public Uni<Optional<LogRecord>> findById(UUID id) {
         return pool.preparedQuery("SELECT " + RECORD_COLUMNS + RECORD_FROM + " WHERE r.id = $1")
                 .execute(Tuple.of(id))

@@ -6,6 +6,7 @@ import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
+import io.trustplane.provenance.service.AnchorClaims;
 import io.trustplane.provenance.service.CreationType;
 import io.trustplane.provenance.service.LogRecord;
 import io.trustplane.provenance.service.ProvenanceService;
@@ -62,10 +63,12 @@ public class ProvenanceResource {
     public Uni<RestResponse<RecordView>> create(@Valid @NotNull CreateRecordRequest request) {
         caller.requireActingFor(request.agentId());
         CreationType type = type(request.creationType());
+        Map<String, Object> metadata = AnchorClaims.check(caller.id(), caller.has(Roles.SERVICE), type,
+                request.metadata());
         // an agent may name as parent only a record it may read (its own); privileged callers any record
         String parentOwner = caller.isPrivileged() ? null : caller.id();
         return service.create(request.agentId(), type, request.parentId(), parentOwner, request.contentHash(),
-                request.metadata()).map(r -> RestResponse.status(Response.Status.CREATED, RecordView.of(r)));
+                metadata).map(r -> RestResponse.status(Response.Status.CREATED, RecordView.of(r)));
     }
 
     @GET

@@ -206,17 +206,40 @@ public interface TelemetryConfig {
         @WithDefault("PT10M")
         Duration window();
 
-        /** Fewer cohort requests than this in the window never trigger. */
-        @WithDefault("100")
+        /** Fewer samples (requests) than this in an arm the comparison needs never trigger (seed 004 issue: 200). */
+        @WithDefault("200")
         long minRequests();
 
-        /** Trigger when the cohort's error rate exceeds the control's by more than this (absolute). */
-        @WithDefault("0.02")
+        /** Trigger when the cohort's error rate exceeds the control's by more than this (absolute: 0.01 = 1 point). */
+        @WithDefault("0.01")
         double maxErrorRateDelta();
 
-        /** Trigger when the cohort's p95 latency exceeds the control's times this factor. */
+        /** Trigger when the cohort's p95 latency exceeds the control's times this factor, where no stage applies. */
         @WithDefault("1.5")
         double maxLatencyRatio();
+
+        /**
+         * Seed 004's response-time triggers by stage, {@code <from percent>:<max p95 increase>}: a rollout at 5 %
+         * rolls back above +5 %, from 15 % above +7 %, from 50 % above +8 %.
+         */
+        @WithDefault("5:0.05,15:0.07,50:0.08")
+        java.util.List<String> stageLatencyIncreases();
+
+        /** At 100 % (no control left): the SLA's p95 latency in ms the cohort must stay under (0: none). */
+        @WithDefault("1000")
+        double slaP95LatencyMs();
+
+        /** At 100 %: the SLA's error rate the cohort must stay under (0: none). */
+        @WithDefault("0.01")
+        double slaErrorRate();
+
+        /** The limits {@link io.trustplane.telemetry.service.RolloutTriggers} applies. */
+        default io.trustplane.telemetry.service.RolloutTriggers.Limits limits() {
+            return new io.trustplane.telemetry.service.RolloutTriggers.Limits(minRequests(), maxErrorRateDelta(),
+                    maxLatencyRatio(), stageLatencyIncreases().stream()
+                    .map(io.trustplane.telemetry.service.RolloutTriggers.Stage::parse).toList(),
+                    slaP95LatencyMs(), slaErrorRate());
+        }
 
         @WithDefault("true")
         boolean autoRollback();

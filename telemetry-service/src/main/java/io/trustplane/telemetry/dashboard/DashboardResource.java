@@ -83,12 +83,11 @@ public class DashboardResource {
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<RolloutsView> rollouts() {
-        RolloutTriggers.Limits limits = new RolloutTriggers.Limits(guard.minRequests(), guard.maxErrorRateDelta(),
-                guard.maxLatencyRatio());
+        RolloutTriggers.Limits limits = guard.limits();
         return rollouts.compare(guard.window()).map(list -> new RolloutsView(guard.window().toSeconds(),
                 guard.minRequests(), guard.maxErrorRateDelta(), guard.maxLatencyRatio(), guard.autoRollback(),
                 list.stream().map(c -> new RolloutView(c.flag(), c.percent(), SideView.of(c.cohort()),
                         SideView.of(c.control()),
-                        RolloutTriggers.evaluate(c.cohort(), c.control(), limits).orElse(null))).toList()));
+                        RolloutTriggers.evaluate(c.percent(), c.cohort(), c.control(), limits).orElse(null))).toList()));
     }
 }

@@ -34,7 +34,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code POST /v1/events}: agents' own counters, as a JSON batch or as seed 001's JSONL counter lines
+ * {@code POST /v1/events}: agents' own counters (their own series only) and, with the {@code service} role, a
+ * pipeline's counter lines (also the global series the alert rules read), as a JSON batch or as seed 001's JSONL counter lines
  * ({@code application/x-ndjson}). 202 means the lines are stored in PostgreSQL; 429 + Retry-After when the
  * ingest queue is full (nothing of that request was taken).
  */
@@ -159,6 +160,7 @@ public class EventsResource {
             }
         }
         String id = r.id() == null ? null : "counter:" + agentId + ":" + r.id();
-        return new CounterLine(id, agentId, r.name(), r.value(), ts, r.tags() == null ? Map.of() : r.tags());
+        return new CounterLine(id, agentId, r.name(), r.value(), ts, r.tags() == null ? Map.of() : r.tags(),
+                caller.has(Roles.SERVICE));
     }
 }

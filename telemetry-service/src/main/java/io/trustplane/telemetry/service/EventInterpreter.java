@@ -124,7 +124,9 @@ public final class EventInterpreter implements DomainEvent.Visitor<EventInterpre
 
     @Override
     public Effects phaseTransitioned(PhaseTransitioned e) {
-        return none().global("phase_transitions", "phase_transition_attempts");
+        Effects fx = none().global("phase_transitions", "phase_transition_attempts");
+        // every forward move passed its evidence gate: the evidence-gate ratio's denominator
+        return "FORWARD".equals(e.kind()) ? fx.global("evidence_gate_checked") : fx;
     }
 
     @Override
@@ -153,7 +155,7 @@ public final class EventInterpreter implements DomainEvent.Visitor<EventInterpre
     public Effects evidenceGateFailed(EvidenceGateFailed e) {
         // its refusal is also a phase.validation_failed, which counts the attempt: counting it here too would put
         // one failed transition twice into the ratio's denominator
-        return none().global("evidence_gate_failed");
+        return none().global("evidence_gate_failed", "evidence_gate_checked");
     }
 
     @Override

@@ -168,7 +168,9 @@ public class IngestQueue {
                 continue; // a retried line already stored, or its id repeated in this group
             }
             for (String name : l.derivedNames()) {
-                rows.add(new CounterRow(name, "", l.timestamp(), l.value()));
+                if (l.global()) {
+                    rows.add(new CounterRow(name, "", l.timestamp(), l.value()));
+                }
                 rows.add(new CounterRow(name, l.agentId(), l.timestamp(), l.value()));
             }
         }

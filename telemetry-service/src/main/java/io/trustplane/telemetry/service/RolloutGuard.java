@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Compares each active rollout's cohort with its control over the window (samples from {@code rollout.metrics}
- * events) and, when {@link RolloutTriggers} fires, asks gate-service to roll the flag back with the service token.
+ * events and from reporters with the service role, {@code POST /v1/rollouts/{flag}/samples}), from its first stage
+ * on ({@code rollout.created}), and, when {@link RolloutTriggers} fires, asks gate-service to roll the flag back with the service token.
  */
 @ApplicationScoped
 public class RolloutGuard {
@@ -46,12 +47,14 @@ public class RolloutGuard {
         }
     }
 
-    /** One pass; returns the flags whose trigger fired. */
-    public List<String> checkNow() {
-        RolloutTriggers.Limits limits = new RolloutTriggers.Limits(config.minRequests(), config.maxErrorRateDelta(),
-                config.maxLatencyRatio());
+    /**
+     * One pass; returns the flags whose trigger fired. Passes never overlap (the scheduled one and a manual one
+     * would both see a flag still active and roll it back twice).
+     */
+    public synchronized List<String> checkNow() {
+        RolloutTriggers.Limits limits = config.limits();
         return rollouts.compare(config.window()).await().atMost(Duration.ofSeconds(10)).stream()
-                .filter(c -> RolloutTriggers.evaluate(c.cohort(), c.control(), limits).map(reason -> {
+                .filter(c -> RolloutTriggers.evaluate(c.percent(), c.cohort(), c.control(), limits).map(reason -> {
                     LOG.warnf("rollout %s at %d%%: %s", c.flag(), c.percent(), reason);
                     if (config.autoRollback()) {
                         rollback(c.flag(), reason);

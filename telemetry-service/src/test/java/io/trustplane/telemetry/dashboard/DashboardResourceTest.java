@@ -234,7 +234,7 @@ class DashboardResourceTest {
                 new DomainEvent.RolloutMetrics("dash-flag", "CONTROL", 1000, 10, 100.0)));
         awaitProcessed(pool, sent);
         given().auth().oauth2(TestKeys.tokens().operator()).get("/v1/dashboard/rollouts").then().statusCode(200)
-                .body("minRequests", equalTo(100)).body("windowSeconds", equalTo(600))
+                .body("minRequests", equalTo(200)).body("windowSeconds", equalTo(600))
                 .body("items.find { it.flag == 'dash-flag' }.percent", equalTo(15))
                 .body("items.find { it.flag == 'dash-flag' }.cohort.requests", equalTo(400))
                 .body("items.find { it.flag == 'dash-flag' }.cohort.errorRate", equalTo(0.1f))

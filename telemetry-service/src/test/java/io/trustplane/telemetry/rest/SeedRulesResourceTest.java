@@ -49,10 +49,10 @@ class SeedRulesResourceTest {
     }
 
     @Test
-    void allFiveSeedRulesAreBuiltIn() {
+    void allFiveSeedRulesAndTheStrategizeRuleAreBuiltIn() {
         given().auth().oauth2(TestKeys.tokens().operator()).get("/v1/alert-rules").then().statusCode(200)
                 .body("id", hasItems("prompt-drift-high", "evidence-gate-failure-rate", "lease-contention",
-                        "validation-failure-rate", "strategize-skipped"));
+                        "validation-failure-rate", "strategize-skipped", "phase-skips-attempted"));
     }
 
     @Test
@@ -107,13 +107,46 @@ class SeedRulesResourceTest {
     }
 
     @Test
-    void agentsOwnJsonlCounterLinesFeedTheSameRule() {
-        String line = "{\"name\":\"prompt_drift_detected\",\"value\":1,\"timestamp\":\"" + java.time.OffsetDateTime.now()
-                + "\",\"tags\":{\"taskId\":\"TEST\",\"phase\":\"VERIFY\",\"severity\":\"high\"}}\n";
-        given().auth().oauth2(TestKeys.tokens().agent("agent-6")).contentType("application/x-ndjson").body(line.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+    void anyPhaseSkipFiresAndLeaseServicesStrategizeEventFeedsBothSkipRules() {
+        settle(List.of(publish(publisher, "agent-7", new DomainEvent.PhaseSkipAttempted("T-7", "SPEC", "IMPLEMENT"))));
+        assertFired("phase-skips-attempted");
+        assertQuiet("strategize-skipped");
+        // what lease-service's WorkflowMetrics.skipAttempted emits for a task created past STRATEGIZE
+        settle(List.of(publish(publisher, "agent-7", new DomainEvent.PhaseStrategizeSkipped("T-8", "NONE", "PLAN"))));
+        assertFired("strategize-skipped");
+        assertThat(given().auth().oauth2(TestKeys.tokens().operator()).get("/v1/counters/phase_skips_attempted")
+                .then().statusCode(200).extract().jsonPath().getLong("value")).isEqualTo(2);
+    }
+
+    @Test
+    void anAgentsOwnJsonlCounterLinesStayInItsSeriesAndMoveNoGlobalRule() {
+        String drift = line("prompt_drift_detected", 1, "\"severity\":\"high\"");
+        String skip = line("strategize_skipped", 1, "\"taskId\":\"TEST\"");
+        String attempts = line("phase_transition_attempts", 1_000_000, "\"taskId\":\"TEST\"");
+        given().auth().oauth2(TestKeys.tokens().agent("agent-6")).contentType("application/x-ndjson")
+                .body((drift + skip + attempts).getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/v1/events").then().statusCode(202);
-        engine.evaluateAll();
+        assertQuiet("prompt-drift-high");
+        assertQuiet("strategize-skipped");
+        assertThat(given().auth().oauth2(TestKeys.tokens().operator()).get("/v1/counters/phase_transition_attempts")
+                .then().statusCode(200).extract().jsonPath().getLong("value")).isZero();
+        // ... but the agent's own series has them
+        assertThat(given().auth().oauth2(TestKeys.tokens().agent("agent-6")).get("/v1/counters/phase_transition_attempts")
+                .then().statusCode(200).extract().jsonPath().getLong("value")).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void aPipelinesJsonlCounterLinesWithTheServiceRoleFeedTheGlobalRule() {
+        given().auth().oauth2(TestKeys.tokens().service()).contentType("application/x-ndjson")
+                .queryParam("agentId", "agent-6")
+                .body(line("prompt_drift_detected", 1, "\"severity\":\"high\"").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/v1/events").then().statusCode(202);
         assertFired("prompt-drift-high");
+    }
+
+    private static String line(String name, long value, String tags) {
+        return "{\"name\":\"" + name + "\",\"value\":" + value + ",\"timestamp\":\"" + java.time.OffsetDateTime.now()
+                + "\",\"tags\":{" + tags + "}}\n";
     }
 
     private void settle(List<EventEnvelope> events) {

@@ -78,15 +78,21 @@ class DomainTest {
         CounterLine drift = new CounterLine(null, "a", "prompt_drift_detected", 1, null, Map.of("severity", "high"));
         assertThat(drift.derivedNames()).containsExactly("prompt_drift_detected", "prompt_drift_detected.high");
         CounterLine gate = new CounterLine(null, "a", "evidence_gate_failed", 1, null, Map.of());
-        assertThat(gate.derivedNames()).containsExactly("evidence_gate_failed", "phase_transition_attempts");
+        assertThat(gate.derivedNames()).containsExactly("evidence_gate_failed", "phase_transition_attempts", "evidence_gate_checked");
+    }
+
+    @Test
+    void webhookHmacMatchesRfc4231TestCase2() {
+        // RFC 4231 section 4.3: key "Jefe", data "what do ya want for nothing?", HMAC-SHA-256
+        assertThat(WebhookSigner.hmacHex("Jefe", "what do ya want for nothing?"))
+                .isEqualTo("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     }
 
     @Test
     void webhookSignatureIsHmacOfTimestampDotBody() {
-        // RFC 4231-style known answer computed independently: HMAC-SHA256("key", "1700000000.{}")
-        String sig = WebhookSigner.signature("key", 1700000000L, "{}");
-        assertThat(sig).startsWith("t=1700000000,v1=").hasSize("t=1700000000,v1=".length() + 64);
-        assertThat(sig).endsWith(WebhookSigner.hmacHex("key", "1700000000.{}"));
+        // computed with another tool: printf '1700000000.{}' | openssl dgst -sha256 -hmac key
+        assertThat(WebhookSigner.signature("key", 1700000000L, "{}"))
+                .isEqualTo("t=1700000000,v1=9d713ed406bb7076d4123f0dc2c39d2df5c654ed4b0cd56b52c8b4c940bd63ae");
     }
 
     @Test

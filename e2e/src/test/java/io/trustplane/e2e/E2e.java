@@ -1,0 +1,187 @@
+package io.trustplane.e2e;
+
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+import io.trustplane.launcher.ServiceSpec;
+import io.trustplane.launcher.Suite;
+import io.trustplane.testing.Infrastructure;
+import io.trustplane.testing.TokenMinter;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole suite, started once for every e2e test class (JUnit extension, stopped with the root context): the four
+ * packaged services on random ports with test-friendly settings, tokens, and raw access to its Redis.
+ */
+final class E2e implements ExtensionContext.Store.CloseableResource {
+
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    /**
+     * Settings given to every service. Only intervals and the local webhook receiver change; rules, thresholds and
+     * windows are the shipped ones.
+     */
+    static final Map<String, String> PROPERTIES = Map.of(
+            // the test's webhook receiver listens on 127.0.0.1
+            "trustplane.telemetry.notifications.allowed-hosts", "127.0.0.1",
+            "trustplane.telemetry.notifications.retry-delay", "PT0.1S",
+            // the rollout guard's pass every second instead of every 15 s (triggers and windows unchanged)
+            "trustplane.telemetry.rollout.check-interval", "1s");
+
+    private final Suite suite;
+    private final Map<String, String> urls = new LinkedHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread hook = new Thread(this::stop, "e2e-suite-stop");
+
+    private E2e(Suite suite) {
+        this.suite = suite;
+        Runtime.getRuntime().addShutdownHook(hook);
+        suite.services().forEach(r -> urls.put(r.spec().shortName(), r.url()));
+    }
+
+    static E2e start() throws IOException {
+        for (ServiceSpec spec : ServiceSpec.ALL) {
+            assertThat(spec.jar(ROOT)).as("%s must be packaged first (the reactor builds it before this module)",
+                    spec.name()).isRegularFile();
+        }
+        Map<ServiceSpec, Integer> ports = new LinkedHashMap<>();
+        ServiceSpec.ALL.forEach(s -> ports.put(s, Infrastructure.freePort()));
+        Path state = Files.createTempDirectory("trustplane-e2e");
+        return new E2e(Suite.start(new Suite.Config(ROOT, state, ports, false, System.getenv(),
+                Duration.ofSeconds(240)), PROPERTIES));
+    }
+
+    TokenMinter tokens() {
+        return suite.keys().minter();
+    }
+
+    String url(String shortName) {
+        return urls.get(shortName);
+    }
+
+    /** A request to one service as {@code token}. */
+    RequestSpecification as(String service, String token) {
+        return RestAssured.given().baseUri(url(service)).auth().oauth2(token).contentType("application/json");
+    }
+
+    String operator() {
+        return tokens().operator();
+    }
+
+    String admin() {
+        return tokens().admin();
+    }
+
+    String agent(String id) {
+        return tokens().agent(id);
+    }
+
+    /** The producers' anchor key, as the suite provisioned it. */
+    byte[] anchorKey(String service) {
+        return suite.keys().anchorKey(service);
+    }
+
+    /** Runs one SQL statement in a service's database (what an attacker with database access could do). */
+    int sql(String service, String statement, Object... args) throws java.sql.SQLException {
+        var pg = suite.infrastructure().postgres();
+        String database = ServiceSpec.byName(service).database();
+        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password());
+             var ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Sends one command to the suite's Redis (RESP) and returns the first line of the reply. */
+    String redis(String... args) throws IOException {
+        URI uri = URI.create(suite.infrastructure().redisUrl());
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            StringBuilder cmd = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String a : args) {
+                byte[] b = a.getBytes(StandardCharsets.UTF_8);
+                cmd.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(cmd.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                line.append((char) c);
+            }
+            return line.toString().trim();
+        }
+    }
+
+    private void stop() {
+        if (closed.compareAndSet(false, true)) {
+            suite.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        List<Integer> ports = suite.services().stream().map(Suite.Running::port).toList();
+        List<ProcessHandle> processes = suite.services().stream().map(r -> r.process().toHandle()).toList();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        stop();
+        for (ProcessHandle p : processes) {
+            assertThat(p.isAlive()).as("service process %d stopped", p.pid()).isFalse();
+        }
+        for (int port : ports) {
+            assertThat(Suite.inUse(port)).as("port %d released", port).isFalse();
+        }
+    }
+
+    /** Starts the suite on first use and hands it to every test class that declares it as a parameter. */
+    static final class Extension implements BeforeAllCallback, ParameterResolver {
+
+        private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(E2e.class);
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            get(context);
+        }
+
+        private static E2e get(ExtensionContext context) {
+            return context.getRoot().getStore(NS).computeIfAbsent("suite", k -> {
+                try {
+                    return start();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, E2e.class);
+        }
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            return parameter.getParameter().getType() == E2e.class;
+        }
+
+        @Override
+        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            return get(context);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.trustplane.provenance.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.security.Roles;
+import io.trustplane.provenance.repository.LogRepository;
+import io.trustplane.provenance.service.LeafEncoder;
+import io.trustplane.provenance.service.LogRecord;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code GET /v1/anchors/ledger/{taskId}}: the anchors of a task's ledger entries as the signed leaves say them
+ * (submitter, seq, hash read from the leaf bytes the checkpoints cover, not from a side table), for lease-service's
+ * ledger verify.
+ */
+@Path("/v1/anchors/ledger/{taskId}")
+@Produces(MediaType.APPLICATION_JSON)
+public class AnchorsResource {
+
+    /** One anchored ledger entry. */
+    public record LedgerAnchor(long seq, String hash, String submitter, UUID recordId, long leafIndex,
+            long treeSize) {
+    }
+
+    private final LogRepository repository;
+
+    public AnchorsResource(LogRepository repository) {
+        this.repository = repository;
+    }
+
+    @GET
+    @RolesAllowed({Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
+    public Uni<List<LedgerAnchor>> ledger(@PathParam("taskId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String taskId) {
+        return repository.ledgerAnchors(taskId).map(records -> records.stream().map(AnchorsResource::of).toList());
+    }
+
+    private static LedgerAnchor of(LogRecord r) {
+        JsonNode leaf = LeafEncoder.tree(new String(r.leaf(), StandardCharsets.UTF_8));
+        JsonNode data = leaf.at("/metadata/event/data");
+        return new LedgerAnchor(data.path("seq").asLong(-1), data.path("hash").asText(null),
+                leaf.at("/metadata/submitter").asText(null), r.id(), r.leafIndex(), r.checkpointSize());
+    }
+}

@@ -1,0 +1,71 @@
+package io.trustplane.telemetry.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.events.UuidV7;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.common.security.Caller;
+import io.trustplane.common.security.Roles;
+import io.trustplane.telemetry.repository.IngestRepository;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * {@code POST /v1/rollouts/{flag}/samples}: aggregated request figures of one arm of a rollout (cohort or control)
+ * from a reporter with the {@code service} role (a service's own request metrics, a load balancer's exporter); the
+ * rollout guard compares them. Agents cannot report here: what an agent says about itself never rolls a flag back.
+ */
+@Path("/v1/rollouts/{flag}/samples")
+@Produces(MediaType.APPLICATION_JSON)
+public class RolloutSamplesResource {
+
+    /** Which side of the rollout the figures are from. */
+    public enum Arm { COHORT, CONTROL }
+
+    /** One sample: requests, errors among them, and their p95 latency, over the reporter's interval. */
+    public record Sample(@NotNull Arm arm, @NotNull @Min(1) @Max(100_000_000) Long requests,
+            @NotNull @PositiveOrZero Long errors, @NotNull @PositiveOrZero @Max(3_600_000) Double p95LatencyMs,
+            @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String id) {
+    }
+
+    /** What was stored. */
+    public record Accepted(String flag, Arm arm, String sampleId) {
+    }
+
+    private final Pool pool;
+    private final IngestRepository ingest;
+    private final Caller caller;
+
+    public RolloutSamplesResource(Pool pool, IngestRepository ingest, Caller caller) {
+        this.pool = pool;
+        this.ingest = ingest;
+        this.caller = caller;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.SERVICE, Roles.ADMIN})
+    public Uni<Response> report(@PathParam("flag") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String flag,
+            @Valid @NotNull Sample sample) {
+        if (sample.errors() > sample.requests()) {
+            throw ProblemException.badRequest("errors", "must not exceed requests");
+        }
+        // a reporter's retry with the same id is stored once
+        String sampleId = "sample:" + caller.id() + ":" + (sample.id() == null ? UuidV7.next().toString() : sample.id());
+        return ingest.rolloutSample(pool, flag, sample.arm() == Arm.COHORT, null, sample.requests(), sample.errors(),
+                        sample.p95LatencyMs(), sampleId)
+                .map(v -> Response.accepted(new Accepted(flag, sample.arm(), sampleId)).build());
+    }
+}
