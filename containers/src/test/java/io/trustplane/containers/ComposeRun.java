@@ -56,8 +56,15 @@ final class ComposeRun implements AutoCloseable {
         Files.copy(keys.jwtPublicKeyFile(), keysDir.resolve(DevKeys.JWT_PUBLIC));
         Files.copy(keys.logSigningKeyFile(), keysDir.resolve(DevKeys.LOG_PRIVATE));
         Files.copy(keys.receiptSigningKeyFile(), keysDir.resolve(DevKeys.RECEIPT_PRIVATE));
+        List<String> keyFiles = new ArrayList<>(List.of(DevKeys.JWT_PUBLIC, DevKeys.LOG_PRIVATE,
+                DevKeys.RECEIPT_PRIVATE));
+        for (String producer : DevKeys.ANCHOR_PRODUCERS) {
+            String name = DevKeys.anchorKeyName(producer);
+            Files.copy(keys.directory().resolve(name), keysDir.resolve(name));
+            keyFiles.add(name);
+        }
         Files.setPosixFilePermissions(keysDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        for (String f : List.of(DevKeys.JWT_PUBLIC, DevKeys.LOG_PRIVATE, DevKeys.RECEIPT_PRIVATE)) {
+        for (String f : keyFiles) {
             Files.setPosixFilePermissions(keysDir.resolve(f), PosixFilePermissions.fromString("rw-r--r--"));
         }
         files.add(COMPOSE.resolve("compose.yaml").toString());

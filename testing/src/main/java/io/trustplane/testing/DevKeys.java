@@ -78,7 +78,8 @@ public record DevKeys(Path directory, KeyPair jwt, KeyPair log, KeyPair receipt)
         return directory.resolve(JWT_PRIVATE);
     }
 
-    static String anchorKeyName(String service) {
+    /** The file name of a producer's tp:anchor HMAC key. */
+    public static String anchorKeyName(String service) {
         return "anchor-" + service + ".key";
     }
 
