@@ -161,6 +161,12 @@ final class AccessTable {
                 f -> post("/v1/dashboard/proxy/gate/v1/flags/conf-no-flag/rollback", "{\"reason\":\"matrix\"}"),
                 "operators pass the proxy, then gate-service refuses them the rollback (403)");
 
+        telemetry("GET /v1/silences", READERS, f -> get("/v1/silences"), "");
+        telemetry("POST /v1/silences", OPS, f -> post("/v1/silences", "{\"kind\":\"conf-rule\",\"comment\":\"matrix\","
+                + "\"endsAt\":\"2999-01-01T00:00:00Z\"}"), "");
+        telemetry("GET /v1/silences/{id}", READERS, f -> get("/v1/silences/" + f.get("silence")), "");
+        telemetry("DELETE /v1/silences/{id}", OPS, f -> delete("/v1/silences/" + f.get("silence")), "");
+
         telemetry("GET /v1/health/suite", READERS, f -> get("/v1/health/suite"), "");
         telemetry("GET /v1/subscriptions", ADMIN_ONLY, f -> get("/v1/subscriptions"), "");
         telemetry("POST /v1/subscriptions", ADMIN_ONLY, f -> post("/v1/subscriptions", "{\"name\":\"matrix\","

@@ -8,7 +8,8 @@ public enum GamingType {
     RAPID_CHANGE(Severity.HIGH),
     OSCILLATION(Severity.MEDIUM),
     BOUNDARY_TESTING(Severity.MEDIUM),
-    CEILING_BREACH(Severity.HIGH);
+    /** MEDIUM on its own; the detector raises it to HIGH when breaches repeat inside the window. */
+    CEILING_BREACH(Severity.MEDIUM);
 
     private final Severity severity;
 
