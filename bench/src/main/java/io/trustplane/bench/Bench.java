@@ -30,6 +30,10 @@ public final class Bench {
     static final Duration WARMUP = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("BENCH_WARMUP_SECONDS", "30")));
     static final int AGENTS = Integer.parseInt(System.getenv().getOrDefault("BENCH_AGENTS", "10000"));
 
+    /** Every scenario a run may be limited to; anything else on the command line is refused before a run starts. */
+    static final List<String> SCENARIOS = List.of("costs", "startup", "http-ceiling", "pg-insert", "evaluate", "ceiling",
+            "provenance-create", "provenance-query", "stats", "alerts", "lease-pairs", "transition", "ingest", "shapes");
+
     private final Path root;
     private final Tools tools;
     private final Report report = new Report();
@@ -45,6 +49,13 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("trustplane.root", ".")).toAbsolutePath().normalize();
         Set<String> selected = new LinkedHashSet<>(List.of(args));
+        // the run script checks these too; checked again here so no caller of the jar starts a run by mistake
+        for (String arg : selected) {
+            if (!SCENARIOS.contains(arg)) {
+                System.err.println("bench: unknown scenario '" + arg + "'; scenarios: " + String.join(" ", SCENARIOS));
+                System.exit(2);
+            }
+        }
         new Bench(root, selected).run();
     }
 

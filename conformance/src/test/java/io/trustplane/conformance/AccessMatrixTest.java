@@ -263,6 +263,7 @@ class AccessMatrixTest {
                 + "\"severity\":\"LOW\"}");
         f.put("alert", UUID.nameUUIDFromBytes("alert".getBytes()).toString());
         f.put("subscription", UUID.nameUUIDFromBytes("subscription".getBytes()).toString());
+        f.put("silence", UUID.nameUUIDFromBytes("silence".getBytes()).toString());
         return f;
     }
 

@@ -68,6 +68,7 @@ final class AccessTable {
                 + "/force-release", "{\"reason\":\"matrix\"}"), "");
         lease("DELETE /v1/leases/{leaseId}", EnumSet.of(AGENT_SELF), f -> delete("/v1/leases/" + f.get("lease.del")),
                 "holder only, even for operators (they force-release)");
+        lease("GET /v1/tasks", ALL, f -> get("/v1/tasks?limit=5"), "an agent lists only its own tasks");
         lease("POST /v1/tasks", ALL, f -> post("/v1/tasks", "{\"taskId\":\"conf-task-created\",\"title\":\"Matrix\"}"), "");
         lease("GET /v1/tasks/{taskId}", ALL, f -> get("/v1/tasks/" + f.get("task.main")), "tasks are not private");
         lease("GET /v1/tasks/{taskId}/ledger", ALL, f -> get("/v1/tasks/" + f.get("task.main") + "/ledger"),
@@ -102,6 +103,7 @@ final class AccessTable {
 
         // ---- gate-service
         gate("GET /v1/whoami", ALL, f -> get("/v1/whoami"), "");
+        gate("GET /v1/agents", ALL, f -> get("/v1/agents?limit=5"), "an agent's list holds itself alone");
         gate("PUT /v1/agents/{agentId}", READERS, f -> put("/v1/agents/conf-agent-target", "{\"trustScore\":500}"),
                 "agents never register or score themselves");
         gate("GET /v1/agents/{agentId}", SELF_OR_PRIVILEGED, f -> get("/v1/agents/" + SELF), "");
@@ -115,6 +117,8 @@ final class AccessTable {
                 + SELF + "\",\"role\":\"OBSERVER\",\"context\":{\"resourceId\":\"r-1\",\"action\":\"read\"}}"), "");
         gate("POST /v1/ceiling/check", SELF_OR_PRIVILEGED, f -> post("/v1/ceiling/check", "{\"agentId\":\"" + SELF
                 + "\",\"resourceType\":\"API_CALLS\",\"requestedAmount\":1,\"tier\":\"BASIC\"}"), "");
+        gate("GET /v1/escalations", ALL, f -> get("/v1/escalations?status=OPEN"),
+                "an agent lists its own escalations; validators and the privileged roles all");
         gate("GET /v1/escalations/{id}", SELF_OR_PRIVILEGED, f -> get("/v1/escalations/" + f.get("escalation")),
                 "the escalated agent, validators, or anyone privileged");
         gate("POST /v1/escalations/{id}/votes", NOBODY, f -> post("/v1/escalations/" + f.get("escalation") + "/votes",
@@ -167,6 +171,12 @@ final class AccessTable {
         telemetry("POST /v1/dashboard/proxy/{service}/{path}", ADMIN_ONLY,
                 f -> post("/v1/dashboard/proxy/gate/v1/flags/conf-no-flag/rollback", "{\"reason\":\"matrix\"}"),
                 "operators pass the proxy, then gate-service refuses them the rollback (403)");
+
+        telemetry("GET /v1/silences", READERS, f -> get("/v1/silences"), "");
+        telemetry("POST /v1/silences", OPS, f -> post("/v1/silences", "{\"kind\":\"conf-rule\",\"comment\":\"matrix\","
+                + "\"endsAt\":\"2999-01-01T00:00:00Z\"}"), "");
+        telemetry("GET /v1/silences/{id}", READERS, f -> get("/v1/silences/" + f.get("silence")), "");
+        telemetry("DELETE /v1/silences/{id}", OPS, f -> delete("/v1/silences/" + f.get("silence")), "");
 
         telemetry("GET /v1/health/suite", READERS, f -> get("/v1/health/suite"), "");
         telemetry("GET /v1/subscriptions", ADMIN_ONLY, f -> get("/v1/subscriptions"), "");

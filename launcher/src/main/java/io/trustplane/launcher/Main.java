@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code ./trustplane} command: {@code up} (start the suite in the background and wait until ready),
- * {@code down} (stop exactly what {@code up} started), {@code status}, {@code token}. {@code supervise} is
+ * {@code down} (stop exactly what {@code up} started), {@code status}, {@code token}, {@code help};
+ * {@code logs-format} is the filter behind {@code ./trustplane logs}. {@code supervise} is
  * the background process {@code up} starts: it owns PostgreSQL, Redis and the four services.
  */
 public final class Main {
@@ -46,6 +47,8 @@ public final class Main {
                 case "down" -> main.down();
                 case "status" -> main.status();
                 case "token" -> main.token(rest);
+                case "logs-format" -> formatLogs();
+                case "help", "-h", "--help" -> help();
                 default -> usage();
             };
             System.exit(code);
@@ -55,15 +58,37 @@ public final class Main {
         }
     }
 
+    /** Every command of {@code ./trustplane}; the script prints the same text. */
+    static final String USAGE = """
+            usage: ./trustplane COMMAND [ARGS]
+              up                 build if needed, start PostgreSQL, Redis and the four services; print URLs and a dev token
+              down               stop everything up started (data in .trustplane/ stays; see docs/operations.md)
+              status             health of each service
+              token --sub ID --groups ROLE[,ROLE] [--ttl 12h]
+                                 mint a bearer token signed with the dev key; roles: agent, operator, admin, service
+              logs SERVICE [--json]
+                                 follow a service's log (lease, provenance, gate, telemetry, supervisor) as readable
+                                 lines: time, level, logger, message, request id; --json prints the raw JSON lines
+              bench [SCENARIO...] run the load scenarios and rewrite docs/performance.md (bench --help for the list)
+              help               this text""";
+
+    private static int help() {
+        System.out.println(USAGE);
+        return 0;
+    }
+
     private static int usage() {
-        System.out.println("""
-                usage: ./trustplane up | down | status | token --sub ID --groups agent,operator [--ttl 12h] | logs SERVICE
-                  up      build if needed, start PostgreSQL, Redis and the four services; print URLs and a dev token
-                  down    stop everything up started
-                  status  health of each service
-                  token   mint a bearer token signed with the dev key
-                  logs    tail a service's log (lease, provenance, gate, telemetry, supervisor)""");
+        System.err.println(USAGE);
         return 2;
+    }
+
+    private static int formatLogs() {
+        try {
+            LogLines.copy(System.in, System.out);
+            return 0;
+        } catch (IOException e) {
+            throw new LaunchException("could not read the log: " + e.getMessage(), e);
+        }
     }
 
     private int up() {
@@ -263,10 +288,18 @@ public final class Main {
         return allUp ? 0 : 1;
     }
 
+    /** What a subject may look like: the services' agent-id pattern. */
+    static final java.util.regex.Pattern SUBJECT = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** The roles the services know. */
+    static final List<String> ROLES = List.of("agent", "operator", "admin", "service");
+
     private int token(String[] args) {
         String sub = null;
         String groups = null;
         Duration ttl = Duration.ofHours(12);
+        if (args.length % 2 != 0) {
+            throw new LaunchException("option " + args[args.length - 1] + " needs a value; usage: token --sub ID --groups agent,operator [--ttl 12h]");
+        }
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--sub" -> sub = args[i + 1];
@@ -278,11 +311,20 @@ public final class Main {
         if (sub == null || groups == null) {
             throw new LaunchException("usage: ./trustplane token --sub ID --groups agent,operator [--ttl 12h]");
         }
+        if (!SUBJECT.matcher(sub).matches()) {
+            throw new LaunchException("--sub '" + sub + "' is not a valid subject: 1-128 of A-Z a-z 0-9 . _ : -");
+        }
+        List<String> roles = Arrays.stream(groups.split(",", -1)).map(String::strip).toList();
+        for (String role : roles) {
+            if (!ROLES.contains(role)) {
+                throw new LaunchException("--groups: unknown role '" + role + "'; roles: " + String.join(", ", ROLES));
+            }
+        }
         Path keys = stateDir.resolve("keys");
         if (!Files.exists(keys.resolve(DevKeys.JWT_PRIVATE))) {
             throw new LaunchException("no dev key in " + keys + "; run ./trustplane up first");
         }
-        System.out.println(DevKeys.loadOrCreate(keys).minter().mint(sub, ttl, groups.split(",")));
+        System.out.println(DevKeys.loadOrCreate(keys).minter().mint(sub, ttl, roles.toArray(String[]::new)));
         return 0;
     }
 

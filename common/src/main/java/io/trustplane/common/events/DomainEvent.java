@@ -89,6 +89,10 @@ public sealed interface DomainEvent {
 
         R toolCallCompleted(ToolCallCompleted e);
 
+        R silenceCreated(SilenceCreated e);
+
+        R silenceExpired(SilenceExpired e);
+
         R provenanceCreated(ProvenanceCreated e);
 
         R checkpointPublished(CheckpointPublished e);
@@ -381,6 +385,22 @@ public sealed interface DomainEvent {
             String receiptHash, java.util.Map<String, Object> receipt) implements DomainEvent {
         public <R> R accept(Visitor<R> v) {
             return v.toolCallCompleted(this);
+        }
+    }
+
+    /** An operator silenced notifications of matching alerts (kind, agent, severity) from startsAt to endsAt. */
+    record SilenceCreated(String silenceId, String kind, String agentId, String severity, String comment,
+            String startsAt, String endsAt, String actor) implements DomainEvent {
+        public <R> R accept(Visitor<R> v) {
+            return v.silenceCreated(this);
+        }
+    }
+
+    /** A silence was ended before its end (or at it) by an operator. */
+    record SilenceExpired(String silenceId, String kind, String agentId, String severity, String comment,
+            String startsAt, String endsAt, String actor) implements DomainEvent {
+        public <R> R accept(Visitor<R> v) {
+            return v.silenceExpired(this);
         }
     }
 

@@ -97,7 +97,11 @@ public enum EventType {
     ALERT_UPDATED("alert.updated", AlertUpdated.class, Delivery.OUTBOX, true, Producer.TELEMETRY,
             "provenance-service: anchor; webhook subscribers"),
     ALERT_RESOLVED("alert.resolved", AlertResolved.class, Delivery.OUTBOX, true, Producer.TELEMETRY,
-            "provenance-service: anchor; webhook subscribers");
+            "provenance-service: anchor; webhook subscribers"),
+    SILENCE_CREATED("silence.created", SilenceCreated.class, Delivery.OUTBOX, true, Producer.TELEMETRY,
+            "provenance-service: anchor (the audit of who silenced what, and why)"),
+    SILENCE_EXPIRED("silence.expired", SilenceExpired.class, Delivery.OUTBOX, true, Producer.TELEMETRY,
+            "provenance-service: anchor (the audit of who ended a silence)");
 
     /** How an event leaves its producer. */
     public enum Delivery {

@@ -168,10 +168,37 @@ public class ProblemMappers {
             case 415 -> "unsupported_media_type";
             default -> "invalid_request";
         };
+        if (status == 415) {
+            return unsupportedMediaType(uri);
+        }
         String detail = e.getMessage() == null || e.getMessage().startsWith("HTTP ")
                 ? titleFor(status) : e.getMessage();
         return respond(new Problem(Problem.typeFor(code), titleFor(status), status, code, detail, path(uri),
                 List.of(), Map.of()));
+    }
+
+    /** Routes that accept more than JSON name their types in config: {@code trustplane.http.media-types./v1/events}. */
+    static final String MEDIA_TYPES_PREFIX = "trustplane.http.media-types.";
+
+    /**
+     * A 415 that says what to send instead: Quarkus REST's own words ("did not match the value in @Consumes") name
+     * an annotation, not a media type. Every route takes {@code application/json}; a path configured under
+     * {@value #MEDIA_TYPES_PREFIX} lists its own.
+     */
+    private Response unsupportedMediaType(UriInfo uri) {
+        String path = path(uri);
+        String accepted = "application/json";
+        try {
+            accepted = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getOptionalValue(MEDIA_TYPES_PREFIX + path, String.class).orElse(accepted);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // no config (a unit test): JSON is what every route takes
+        }
+        String message = "must be " + accepted.replace(",", " or").replaceAll("\\s+", " ");
+        return respond(new Problem(Problem.typeFor("unsupported_media_type"), titleFor(415), 415,
+                "unsupported_media_type", "Content-Type " + message, path,
+                List.of(new FieldViolation("Content-Type", message)), Map.of("accepted",
+                        java.util.Arrays.stream(accepted.split(",")).map(String::strip).toList())));
     }
 
     @ServerExceptionMapper

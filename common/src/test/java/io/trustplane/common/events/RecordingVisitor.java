@@ -166,6 +166,16 @@ final class RecordingVisitor implements DomainEvent.Visitor<Object> {
     }
 
     @Override
+    public Object silenceCreated(DomainEvent.SilenceCreated e) {
+        return e;
+    }
+
+    @Override
+    public Object silenceExpired(DomainEvent.SilenceExpired e) {
+        return e;
+    }
+
+    @Override
     public Object toolCallDecided(DomainEvent.ToolCallDecided e) {
         return e;
     }

@@ -1,6 +1,8 @@
 package io.trustplane.gate.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.gate.service.AgentListing;
+import io.trustplane.gate.service.AgentQuery;
 import io.trustplane.gate.service.AgentSnapshot;
 import io.trustplane.gate.service.RegulatoryFramework;
 import io.trustplane.gate.service.Tier;
@@ -16,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,6 +52,34 @@ public class AgentRepository {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM agents WHERE agent_id = $1")
                 .execute(Tuple.of(agentId))
                 .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
+    }
+
+    /**
+     * One page of agents in creation order after the cursor. The effective score is worked out in SQL the way
+     * {@link TierBands#effectiveScore} does (the strictest cap of the agent's frameworks), so a tier filter is a range
+     * of it.
+     */
+    public Uni<List<AgentListing>> list(AgentQuery q) {
+        List<String> names = new ArrayList<>(bands.caps().keySet());
+        Integer[] caps = names.stream().map(bands.caps()::get).toArray(Integer[]::new);
+        String effective = "LEAST(a.trust_score, COALESCE((SELECT min(c.cap) FROM unnest($1::text[], $2::int[]) "
+                + "AS c(name, cap) WHERE c.name = ANY(a.frameworks)), 1000))";
+        String sql = "SELECT " + COLUMNS.replaceAll("(^|, )", "$1a.") + ", a.created_at FROM agents a "
+                + "WHERE ($3::text IS NULL OR a.agent_id = $3) "
+                + "AND ($4::int IS NULL OR " + effective + " >= $4) AND ($5::int IS NULL OR " + effective + " <= $5) "
+                + "AND ($6::boolean IS NULL OR a.suspended = $6) "
+                + "AND ($7::int IS NULL OR a.trust_score >= $7) AND ($8::int IS NULL OR a.trust_score <= $8) "
+                + "AND ($9::timestamptz IS NULL OR (a.created_at, a.agent_id) > ($9, $10)) "
+                + "ORDER BY a.created_at, a.agent_id LIMIT $11";
+        return pool.preparedQuery(sql).execute(Tuple.from(Arrays.asList(names.toArray(String[]::new), caps,
+                        q.agentId(), q.minEffective(), q.maxEffective(), q.suspended(), q.minScore(), q.maxScore(),
+                        q.after() == null ? null : q.after().createdAt().atOffset(ZoneOffset.UTC),
+                        q.after() == null ? null : q.after().id(), q.fetch())))
+                .map(rows -> {
+                    List<AgentListing> out = new ArrayList<>(rows.size());
+                    rows.forEach(r -> out.add(new AgentListing(map(r), instant(r, "created_at"))));
+                    return out;
+                });
     }
 
     /** Creates or replaces an agent; a score change (or the first score) is written to history. */

@@ -129,6 +129,38 @@ public class EscalationRepository {
         }).call(t -> inTx.apply(conn, t)));
     }
 
+    /**
+     * One page of escalations in creation order after the keyset position, with their votes; {@code statuses} and
+     * {@code agentId} are optional filters (null = any).
+     */
+    public Uni<List<EscalationRecord>> list(List<EscalationStatus> statuses, String agentId, Instant afterCreated,
+            UUID afterId, int fetch) {
+        String votes = "FROM escalation_votes v WHERE v.escalation_id = e.id ORDER BY v.voted_at, v.validator_id";
+        String sql = "SELECT " + COLUMNS.replaceAll("(^|, )", "$1e.") + ", ARRAY(SELECT v.validator_id " + votes
+                + ") AS v_ids, ARRAY(SELECT v.approve " + votes + ") AS v_approve, ARRAY(SELECT v.reason " + votes
+                + ") AS v_reason, ARRAY(SELECT v.voted_at " + votes + ") AS v_at FROM escalations e "
+                + "WHERE ($1::text[] IS NULL OR e.status = ANY($1)) AND ($2::text IS NULL OR e.agent_id = $2) "
+                + "AND ($3::timestamptz IS NULL OR (e.created_at, e.id) > ($3, $4)) ORDER BY e.created_at, e.id LIMIT $5";
+        String[] names = statuses == null ? null : statuses.stream().map(Enum::name).toArray(String[]::new);
+        return pool.preparedQuery(sql).execute(Tuple.from(Arrays.asList(names, agentId,
+                        afterCreated == null ? null : afterCreated.atOffset(java.time.ZoneOffset.UTC), afterId, fetch)))
+                .map(rows -> {
+                    List<EscalationRecord> out = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        String[] ids = r.getArrayOfStrings("v_ids");
+                        Boolean[] approve = r.getArrayOfBooleans("v_approve");
+                        String[] reason = r.getArrayOfStrings("v_reason");
+                        java.time.OffsetDateTime[] at = r.getArrayOfOffsetDateTimes("v_at");
+                        List<Vote> list = new ArrayList<>(ids.length);
+                        for (int i = 0; i < ids.length; i++) {
+                            list.add(new Vote(ids[i], approve[i], reason[i], at[i].toInstant()));
+                        }
+                        out.add(map(r, list));
+                    }
+                    return out;
+                });
+    }
+
     /** Moves every OPEN escalation past its deadline to AWAITING_OPERATOR; each row goes to one replica only. */
     public Uni<List<EscalationRecord>> expire(InTransaction<List<EscalationRecord>> inTx) {
         return pool.withTransaction(conn -> conn.query("UPDATE escalations SET status = 'AWAITING_OPERATOR' "

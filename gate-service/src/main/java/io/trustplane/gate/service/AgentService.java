@@ -3,6 +3,7 @@ package io.trustplane.gate.service;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
+import io.trustplane.common.page.Keyset;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.config.GateConfig;
 import io.trustplane.gate.repository.InTransaction;
@@ -27,9 +28,11 @@ public class AgentService {
     private final TruthScore truth;
     private final GateConfig config;
     private final Outbox outbox;
+    private final TierBands bands;
 
     public AgentService(AgentRepository repository, GateCaches caches, TruthScore truth, GateConfig config,
-            Outbox outbox) {
+            Outbox outbox, TierBands bands) {
+        this.bands = bands;
         this.repository = repository;
         this.caches = caches;
         this.truth = truth;
@@ -46,6 +49,23 @@ public class AgentService {
 
     public Uni<AgentSnapshot> get(String agentId) {
         return repository.find(agentId).onItem().ifNull().failWith(() -> ProblemException.notFound("agent", agentId));
+    }
+
+    /**
+     * One page of agents in creation order. {@code agentId} restricts the list to one agent (what an agent caller is
+     * held to); {@code tier} is a band of the effective score; {@code minScore}/{@code maxScore} bound the trust score.
+     */
+    public Uni<Keyset.Page<AgentListing>> list(String agentId, Tier tier, Boolean suspended, Integer minScore,
+            Integer maxScore, String cursor, String limit) {
+        if (minScore != null && maxScore != null && minScore > maxScore) {
+            throw ProblemException.badRequest("maxScore", "must not be below minScore");
+        }
+        int size = Keyset.limit(limit);
+        AgentQuery q = new AgentQuery(agentId, tier == null ? null : bands.lowerBound(tier),
+                tier == null ? null : bands.upperBound(tier), suspended, minScore, maxScore, Keyset.decode(cursor),
+                size + 1);
+        return repository.list(q).map(rows -> Keyset.Page.of(rows, size,
+                a -> new Keyset(a.createdAt(), a.agent().agentId())));
     }
 
     public Uni<AgentSnapshot> suspend(String agentId, boolean suspended, String reason) {

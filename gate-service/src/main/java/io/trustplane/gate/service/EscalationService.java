@@ -4,6 +4,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
+import io.trustplane.common.page.Keyset;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.config.GateConfig;
 import io.trustplane.gate.repository.EscalationRepository;
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -52,6 +54,26 @@ public class EscalationService {
 
     public Uni<EscalationRecord> get(UUID id) {
         return repository.find(id).onItem().ifNull().failWith(() -> ProblemException.notFound("escalation", id.toString()));
+    }
+
+    /**
+     * One page of escalations in creation order, filtered by status and agent. The caller resolves who may see
+     * what: an agent passes its own id.
+     */
+    public Uni<Keyset.Page<EscalationRecord>> list(List<EscalationStatus> statuses, String agentId, String cursor,
+            String limit) {
+        int size = Keyset.limit(limit);
+        Keyset after = Keyset.decode(cursor);
+        UUID afterId = null;
+        if (after != null) {
+            try {
+                afterId = UUID.fromString(after.id());
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("cursor", "not a cursor returned by this service");
+            }
+        }
+        return repository.list(statuses, agentId, after == null ? null : after.createdAt(), afterId, size + 1)
+                .map(rows -> Keyset.Page.of(rows, size, e -> new Keyset(e.createdAt(), e.id().toString())));
     }
 
     public boolean isValidator(String callerId) {

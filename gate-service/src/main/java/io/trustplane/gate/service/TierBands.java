@@ -32,6 +32,22 @@ public record TierBands(int basic, int verified, int trusted, int privileged, Ma
         return Tier.UNKNOWN;
     }
 
+    /** The lowest effective score of {@code tier}. */
+    public int lowerBound(Tier tier) {
+        return switch (tier) {
+            case UNKNOWN -> 0;
+            case BASIC -> basic;
+            case VERIFIED -> verified;
+            case TRUSTED -> trusted;
+            case PRIVILEGED -> privileged;
+        };
+    }
+
+    /** The highest effective score of {@code tier}. */
+    public int upperBound(Tier tier) {
+        return tier == Tier.PRIVILEGED ? 1000 : lowerBound(Tier.values()[tier.ordinal() + 1]) - 1;
+    }
+
     /** The raw score capped by the strictest framework the agent is under. */
     public int effectiveScore(int score, Collection<RegulatoryFramework> frameworks) {
         int effective = score;

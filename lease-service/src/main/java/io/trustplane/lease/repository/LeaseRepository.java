@@ -14,7 +14,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -146,13 +148,27 @@ public class LeaseRepository {
                 .map(LeaseRepository::first);
     }
 
-    /** Live leases, optionally filtered by task, phase and holder (null = any). */
-    public Uni<List<Lease>> query(String taskId, Phase phase, String holder, int limit) {
+    /**
+     * Live leases in acquisition order (an immutable key: renewals move only the expiry) after the keyset position
+     * {@code (afterAcquired, afterId)}, optionally filtered by task, phase and holder (null = any).
+     */
+    public Uni<List<Lease>> query(String taskId, Phase phase, String holder, OffsetDateTime afterAcquired,
+            UUID afterId, int limit) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM leases WHERE status = 'ACTIVE' "
                         + "AND expires_at > clock_timestamp() AND ($1::text IS NULL OR task_id = $1) "
                         + "AND ($2::text IS NULL OR phase = $2) AND ($3::text IS NULL OR holder = $3) "
-                        + "ORDER BY task_id, phase LIMIT $4")
-                .execute(Tuple.of(taskId, phase == null ? null : phase.name(), holder, limit))
+                        + "AND ($4::timestamptz IS NULL OR (acquired_at, lease_id) > ($4, $5)) "
+                        + "ORDER BY acquired_at, lease_id LIMIT $6")
+                .execute(Tuple.from(Arrays.asList(taskId, phase == null ? null : phase.name(), holder, afterAcquired,
+                        afterId, limit)))
+                .map(LeaseRepository::all);
+    }
+
+    /** The live leases of one holder, locked, for an operator who takes them all away at once. */
+    public Uni<List<Lease>> lockActiveOf(SqlClient conn, String holder) {
+        return conn.preparedQuery("SELECT " + COLUMNS + " FROM leases WHERE holder = $1 AND status = 'ACTIVE' "
+                        + "ORDER BY acquired_at, lease_id FOR UPDATE")
+                .execute(Tuple.of(holder))
                 .map(LeaseRepository::all);
     }
 

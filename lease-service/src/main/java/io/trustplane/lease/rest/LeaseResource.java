@@ -27,11 +27,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
-import java.util.List;
 import java.util.Map;
 
 /** Leases on (taskId, phase) keys with fencing tokens, and their lease-lost/expired notifications. */
@@ -95,15 +97,29 @@ public class LeaseResource {
         return leases.find(actor(), leaseId).map(LeaseView::of);
     }
 
-    /** Live leases; agents see only their own, operators all. */
+    /**
+     * Live leases in acquisition order; agents see only their own, operators all. The body stays the array it always
+     * was; when more remain, the next page's cursor is in {@code X-Next-Cursor} and a {@code Link: rel="next"}.
+     */
     @GET
     @Path("/leases")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    public Uni<List<LeaseView>> query(
+    public Uni<Response> query(
             @QueryParam("taskId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String taskId,
-            @QueryParam("phase") String phase) {
+            @QueryParam("phase") String phase,
+            @QueryParam("holder") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String holder,
+            @QueryParam("cursor") @Size(max = 256) String cursor,
+            @QueryParam("limit") String limit,
+            @Context UriInfo uri) {
         Phase p = phase == null ? null : Phase.parse("phase", phase);
-        return leases.query(actor(), taskId, p).map(list -> list.stream().map(LeaseView::of).toList());
+        return leases.query(actor(), taskId, p, holder, cursor, limit).map(page -> {
+            Response.ResponseBuilder r = Response.ok(page.items().stream().map(LeaseView::of).toList());
+            if (page.nextCursor() != null) {
+                r.header("X-Next-Cursor", page.nextCursor()).link(uri.getRequestUriBuilder()
+                        .replaceQueryParam("cursor", page.nextCursor()).build(), "next");
+            }
+            return r.build();
+        });
     }
 
     /** Server-Sent Events of lease.expired / lease.lost: an agent's own leases, or all for operators. */

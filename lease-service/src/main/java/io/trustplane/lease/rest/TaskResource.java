@@ -1,6 +1,8 @@
 package io.trustplane.lease.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.page.Keyset;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
@@ -13,7 +15,9 @@ import io.trustplane.lease.service.LedgerVerification;
 import io.trustplane.lease.service.LedgerEntry;
 import io.trustplane.lease.service.LedgerService;
 import io.trustplane.lease.service.PromptSpec;
+import io.trustplane.lease.service.Phase;
 import io.trustplane.lease.service.Task;
+import io.trustplane.lease.service.TaskListing;
 import io.trustplane.lease.service.TaskService;
 import io.trustplane.lease.service.TransitionResult;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,6 +26,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -35,6 +40,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +75,38 @@ public class TaskResource {
     public Uni<Response> create(@Valid @NotNull CreateTask body) {
         return tasks.create(actor(), body.taskId(), body.title(), body.description(), body.startPhase())
                 .map(t -> Response.status(201).entity(t).build());
+    }
+
+    /** A task in the list: the task and who holds its current phase. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TaskListView(String taskId, String title, String phase, String status, String holder,
+            Long leaseExpiresInMs, String createdBy, long version, Instant createdAt, Instant updatedAt) {
+
+        static TaskListView of(TaskListing l) {
+            Task t = l.task();
+            return new TaskListView(t.taskId(), t.title(), t.phase().name(), l.status().name(), l.holder(),
+                    l.leaseExpiresInMs(), t.createdBy(), t.version(), t.createdAt(), t.updatedAt());
+        }
+    }
+
+    /**
+     * Tasks in creation order, keyset-paged ({@code cursor} from the previous page's {@code nextCursor}); filters:
+     * {@code agent} (creator or current lease holder), {@code phase}, {@code status} (LEASED or UNLEASED),
+     * {@code updatedSince} (RFC 3339). An agent sees its own tasks only.
+     */
+    @GET
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<Keyset.Page<TaskListView>> list(
+            @QueryParam("agent") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agent,
+            @QueryParam("phase") String phase,
+            @QueryParam("status") @Pattern(regexp = "LEASED|UNLEASED", message = "must be LEASED or UNLEASED") String status,
+            @QueryParam("updatedSince") String updatedSince,
+            @QueryParam("cursor") @Size(max = 256) String cursor,
+            @QueryParam("limit") String limit) {
+        Phase p = phase == null ? null : Phase.parse("phase", phase);
+        return tasks.list(actor(), agent, p, status == null ? null : TaskListing.Status.valueOf(status),
+                        Keyset.instant("updatedSince", updatedSince), cursor, limit)
+                .map(page -> page.map(TaskListView::of));
     }
 
     @GET

@@ -6,6 +6,7 @@ import io.trustplane.common.events.EventCodec;
 import io.trustplane.common.events.EventPublisher;
 import io.trustplane.common.events.EventType;
 import io.trustplane.common.events.Outbox;
+import io.trustplane.common.page.Keyset;
 import io.trustplane.common.problem.FieldViolation;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.lease.config.LeaseConfig;
@@ -17,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,9 +168,29 @@ public class LeaseService {
         });
     }
 
-    /** Live leases; an agent sees only its own. */
-    public Uni<List<Lease>> query(Actor actor, String taskId, Phase phase) {
-        return leases.query(taskId, phase, actor.privileged() ? null : actor.id(), config.queryLimit());
+    /**
+     * One page of live leases in acquisition order; an agent sees only its own (naming another holder is a 403).
+     * {@code limit} defaults to the configured query limit, which is also its maximum.
+     */
+    public Uni<Keyset.Page<Lease>> query(Actor actor, String taskId, Phase phase, String holder, String cursor,
+            String limit) {
+        if (!actor.privileged() && holder != null && !holder.equals(actor.id())) {
+            throw new ProblemException(403, "forbidden", "an agent lists only its own leases",
+                    List.of(new FieldViolation("holder", "must be the caller")), Map.of());
+        }
+        int size = Keyset.limit(limit, config.queryLimit(), config.queryLimit());
+        Keyset after = Keyset.decode(cursor);
+        UUID afterId = null;
+        if (after != null) {
+            try {
+                afterId = UUID.fromString(after.id());
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("cursor", "not a cursor returned by this service");
+            }
+        }
+        return leases.query(taskId, phase, actor.privileged() ? holder : actor.id(),
+                        after == null ? null : after.createdAt().atOffset(ZoneOffset.UTC), afterId, size + 1)
+                .map(rows -> Keyset.Page.of(rows, size, l -> new Keyset(l.acquiredAt(), l.leaseId())));
     }
 
     /** Whether {@code token} is the fencing token of the live lease of the key, by PostgreSQL's clock. */

@@ -3,6 +3,7 @@ package io.trustplane.lease.service;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
+import io.trustplane.common.page.Keyset;
 import io.trustplane.common.problem.FieldViolation;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.lease.config.LeaseConfig;
@@ -14,6 +15,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +84,23 @@ public class TaskService {
                         .with((entry, written) -> task);
             });
         })).invoke(task -> outbox.committed());
+    }
+
+    /**
+     * One page of tasks in creation order. An agent sees the tasks it created or holds the current lease of; naming
+     * another agent is a 403.
+     */
+    public Uni<Keyset.Page<TaskListing>> list(Actor actor, String agent, Phase phase, TaskListing.Status status,
+            Instant updatedSince, String cursor, String limit) {
+        if (!actor.privileged() && agent != null && !agent.equals(actor.id())) {
+            throw new ProblemException(403, "forbidden", "an agent lists only its own tasks",
+                    List.of(new FieldViolation("agent", "must be the caller")), Map.of());
+        }
+        int size = Keyset.limit(limit);
+        TaskQuery q = new TaskQuery(actor.privileged() ? agent : actor.id(), phase, status, updatedSince,
+                Keyset.decode(cursor), size + 1);
+        return tasks.list(q).map(rows -> Keyset.Page.of(rows, size,
+                t -> new Keyset(t.task().createdAt(), t.task().taskId())));
     }
 
     public Uni<Task> get(String taskId) {

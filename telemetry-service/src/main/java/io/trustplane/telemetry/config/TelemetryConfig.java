@@ -95,6 +95,14 @@ public interface TelemetryConfig {
         /** Every enabled rule (and the rule cache) is re-evaluated this often even without new events. */
         @WithDefault("PT30S")
         Duration sweepInterval();
+
+        /**
+         * The smallest denominator sum in the window before a RATIO rule may fire (our addition to seed 001: one
+         * failure out of one attempt is not a 100 % failure rate worth waking anyone for). A rule's own
+         * {@code minDenominator} raises it, never lowers it.
+         */
+        @WithDefault("20")
+        long minSample();
     }
 
     /** Gaming detectors; windows and thresholds per detector. */
@@ -129,6 +137,10 @@ public interface TelemetryConfig {
 
         @WithDefault("1")
         int ceilingBreaches();
+
+        /** Breaches inside the window that make a CEILING_BREACH alert HIGH; fewer leave it MEDIUM. */
+        @WithDefault("3")
+        int ceilingBreachesHigh();
     }
 
     /** Outbound notifications. */
@@ -160,6 +172,13 @@ public interface TelemetryConfig {
 
         @WithDefault("4")
         int workers();
+
+        /**
+         * Alert notifications of the same kind (rule id or gaming pattern) and agent inside this interval go out as
+         * one message: the first at once, the rest together when the interval ends.
+         */
+        @WithDefault("PT5M")
+        Duration groupInterval();
 
         /** Refuse subscription URLs on loopback/private/link-local addresses unless their host is listed. */
         @WithDefault("true")

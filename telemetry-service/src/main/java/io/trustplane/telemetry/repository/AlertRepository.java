@@ -30,21 +30,37 @@ public class AlertRepository {
     private static final String COLUMNS = "id, fingerprint, source, kind, severity, status, agent_id, title, details, "
             + "occurrences, first_seen, last_seen, updated_at";
 
+    /**
+     * Whether a recurrence of an open alert is a new incident (1) or the same one seen again (0). A rule alert
+     * counts when its numerator grew since the last pass that fired (new failures inside the window), not on every
+     * pass over the same window; any other source (a gaming detection, a producer's signal) is an incident each time.
+     */
+    private static final String NEW_INCIDENT = "(CASE WHEN EXCLUDED.source <> 'RULE' OR COALESCE((EXCLUDED.details->>'value')::numeric, 0) "
+            + "> COALESCE((alerts.details->>'value')::numeric, -1) THEN 1 ELSE 0 END)";
+
     private final Pool pool;
 
     public AlertRepository(Pool pool) {
         this.pool = pool;
     }
 
-    /** Opens an alert, or counts one more occurrence of the open alert with the same fingerprint. */
+    /**
+     * Opens an alert, or records a recurrence of the open alert with the same fingerprint: its details are the
+     * latest, its severity the highest seen, and {@code occurrences} grows only with a new incident (see
+     * {@link #NEW_INCIDENT}).
+     */
     public Uni<Raised> raise(SqlClient conn, NewAlert a, String actor) {
         return conn.preparedQuery("""
                 INSERT INTO alerts (id, fingerprint, source, kind, severity, status, agent_id, title, details)
                 VALUES ($1, $2, $3, $4, $5, 'ACTIVE', $6, $7, $8)
                 ON CONFLICT (fingerprint) WHERE status IN ('ACTIVE', 'INVESTIGATING')
-                DO UPDATE SET occurrences = alerts.occurrences + 1, last_seen = now(), updated_at = now(),
-                              details = EXCLUDED.details
-                RETURNING %s, (xmax = 0) AS inserted""".formatted(COLUMNS))
+                DO UPDATE SET occurrences = alerts.occurrences + %2$s,
+                              last_seen = CASE WHEN %2$s = 1 THEN now() ELSE alerts.last_seen END,
+                              updated_at = now(), details = EXCLUDED.details,
+                              severity = CASE WHEN array_position(ARRAY['LOW','MEDIUM','HIGH','CRITICAL'], EXCLUDED.severity)
+                                  > array_position(ARRAY['LOW','MEDIUM','HIGH','CRITICAL'], alerts.severity)
+                                  THEN EXCLUDED.severity ELSE alerts.severity END
+                RETURNING %1$s, (xmax = 0) AS inserted""".formatted(COLUMNS, NEW_INCIDENT))
                 .execute(Tuple.from(List.of(UuidV7.next(), a.fingerprint(), a.source(), a.kind(),
                         a.severity().name(), a.agentId() == null ? "" : a.agentId(), a.title(),
                         new JsonObject(a.details()))))

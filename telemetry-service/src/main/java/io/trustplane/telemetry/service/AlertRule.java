@@ -10,10 +10,18 @@ public record AlertRule(String id, String name, String description, RuleKind kin
 
     /** Whether the rule fires on these window sums (denominator ignored for THRESHOLD). */
     public boolean fires(long numerator, long denominatorSum) {
+        return fires(numerator, denominatorSum, 1);
+    }
+
+    /**
+     * Whether the rule fires, a RATIO rule only once the denominator reached the larger of its own
+     * {@code minDenominator} and the configured minimum sample.
+     */
+    public boolean fires(long numerator, long denominatorSum, long minSample) {
         if (kind == RuleKind.THRESHOLD) {
             return numerator > threshold;
         }
-        if (denominatorSum < Math.max(1, minDenominator)) {
+        if (denominatorSum < Math.max(1, Math.max(minDenominator, minSample))) {
             return false;
         }
         return (double) numerator / denominatorSum > threshold;

@@ -182,6 +182,16 @@ public final class EventInterpreter implements DomainEvent.Visitor<EventInterpre
     }
 
     @Override
+    public Effects silenceCreated(DomainEvent.SilenceCreated e) {
+        return none(); // its own audit, anchored; the silence itself is read from the database
+    }
+
+    @Override
+    public Effects silenceExpired(DomainEvent.SilenceExpired e) {
+        return none();
+    }
+
+    @Override
     public Effects toolCallDecided(DomainEvent.ToolCallDecided e) {
         return none().agent("tool_calls_decided");
     }

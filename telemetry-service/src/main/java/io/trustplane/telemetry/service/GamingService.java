@@ -70,8 +70,14 @@ public class GamingService {
                     .ifPresent(f -> raise(fired, GamingType.BOUNDARY_TESTING, agentId, f));
             long breaches = counters.sum("ceiling_breach", agentId, (int) config.ceilingBreachWindow().toSeconds())
                     .await().atMost(WAIT);
-            GamingDetectors.ceilingBreach(breaches, config.ceilingBreaches())
-                    .ifPresent(f -> raise(fired, GamingType.CEILING_BREACH, agentId, f));
+            GamingDetectors.ceilingBreach(breaches, config.ceilingBreaches()).ifPresent(f -> {
+                fired.add(GamingType.CEILING_BREACH);
+                NewAlert a = signal(GamingType.CEILING_BREACH, agentId, f, "detector");
+                // one refused request is worth a look, not a page: repetition inside the window makes it HIGH
+                Severity severity = breaches >= config.ceilingBreachesHigh() ? Severity.HIGH : Severity.MEDIUM;
+                alerts.raise(new NewAlert(a.fingerprint(), a.source(), a.kind(), severity, a.agentId(), a.title(),
+                        a.details())).await().atMost(WAIT);
+            });
         } catch (RuntimeException e) {
             LOG.warnf("gaming detection for agentId %s failed: %s", agentId, e.toString());
         }

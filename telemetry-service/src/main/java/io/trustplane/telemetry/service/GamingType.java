@@ -8,7 +8,8 @@ public enum GamingType {
     RAPID_CHANGE(Severity.HIGH),
     OSCILLATION(Severity.MEDIUM),
     BOUNDARY_TESTING(Severity.MEDIUM),
-    CEILING_BREACH(Severity.HIGH),
+    /** MEDIUM on its own; the detector raises it to HIGH when breaches repeat inside the window. */
+    CEILING_BREACH(Severity.MEDIUM),
     /** A tool call reported as run without a matching ALLOW from the tool-call guard (or with other arguments). */
     UNAUTHORIZED_TOOL_CALL(Severity.HIGH);
 

@@ -8,6 +8,7 @@ import io.smallrye.faulttolerance.api.Guard;
 import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.telemetry.config.TelemetryConfig;
+import io.trustplane.telemetry.repository.SilenceRepository;
 import io.trustplane.telemetry.repository.SubscriptionRepository;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,13 +25,17 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,10 +77,19 @@ public class NotificationService {
     private final HostResolver resolver;
     private final ExecutorService workers;
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    private final SilenceRepository silences;
+    private final Map<String, Group> groups = new HashMap<>();
+    private final ScheduledExecutorService flusher;
 
-    public NotificationService(SubscriptionRepository subscriptions, ObjectMapper mapper, TelemetryConfig config,
-            MeterRegistry registry, Vertx vertx, HostResolver resolver) {
+    public NotificationService(SubscriptionRepository subscriptions, SilenceRepository silences, ObjectMapper mapper,
+            TelemetryConfig config, MeterRegistry registry, Vertx vertx, HostResolver resolver) {
         this.subscriptions = subscriptions;
+        this.silences = silences;
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "notify-groups");
+            t.setDaemon(true);
+            return t;
+        });
         this.mapper = mapper;
         this.config = config.notifications();
         this.registry = registry;
@@ -95,20 +109,92 @@ public class NotificationService {
         });
     }
 
-    /** Hands the event to every enabled subscription that wants it; returns at once. */
+    /**
+     * Hands an alert event to every enabled subscription that wants it; returns at once. A silence in force that
+     * matches the alert's kind, agent and severity stops it here (the alert itself is recorded regardless). Events of
+     * one kind and agent inside the group interval go out as one message (see {@link #group}).
+     */
     public void dispatch(EventEnvelope event, Severity severity) {
         workers.execute(() -> {
             try {
-                List<Subscription> targets = subscriptions.enabled().await().atMost(Duration.ofSeconds(10));
-                for (Subscription s : targets) {
-                    if (s.matches(event.type(), severity)) {
-                        workers.execute(() -> deliver(s, event, severity));
-                    }
+                String kind = str(event.data().get("kind"));
+                String agentId = str(event.data().get("agentId"));
+                Optional<String> silence = silences.matching(kind, agentId, severity).await().atMost(Duration.ofSeconds(10));
+                if (silence.isPresent()) {
+                    registry.counter("telemetry_notifications_silenced_total").increment();
+                    LOG.infof("%s %s (kind %s, agentId %s) not notified: silence %s", event.type(),
+                            event.data().get("alertId"), kind, agentId, silence.get());
+                    return;
                 }
+                group(kind + "|" + (agentId == null ? "" : agentId), event, severity);
             } catch (RuntimeException e) {
                 LOG.warnf("could not dispatch %s %s: %s", event.type(), event.id(), e.toString());
             }
         });
+    }
+
+    /** Alerts of one kind and agent waiting for their group interval to end. */
+    private static final class Group {
+        final Instant opened = Instant.now();
+        final List<EventEnvelope> held = new ArrayList<>();
+        Severity severity;
+    }
+
+    /**
+     * The first event of a kind and agent goes out at once and opens a group for {@code group-interval}; later events
+     * inside it are held and leave as one message when it ends (the latest event, with {@code groupedCount} and every
+     * held {@code alertId}). Groups live in this replica's memory: a restart sends what it held no more.
+     */
+    private void group(String key, EventEnvelope event, Severity severity) {
+        Duration interval = config.groupInterval();
+        boolean first;
+        synchronized (groups) {
+            Group g = groups.get(key);
+            first = g == null || Duration.between(g.opened, Instant.now()).compareTo(interval) >= 0;
+            if (first) {
+                groups.put(key, new Group());
+                flusher.schedule(() -> flush(key), interval.toMillis(), TimeUnit.MILLISECONDS);
+            } else {
+                g.held.add(event);
+                g.severity = g.severity == null || severity.atLeast(g.severity) ? severity : g.severity;
+            }
+        }
+        if (first) {
+            send(event, severity);
+        }
+    }
+
+    private void flush(String key) {
+        Group g;
+        synchronized (groups) {
+            g = groups.remove(key);
+        }
+        if (g == null || g.held.isEmpty()) {
+            return;
+        }
+        EventEnvelope last = g.held.get(g.held.size() - 1);
+        Map<String, Object> data = new LinkedHashMap<>(last.data());
+        data.put("groupedCount", g.held.size());
+        data.put("alertIds", g.held.stream().map(e -> e.data().get("alertId")).distinct().toList());
+        EventEnvelope digest = new EventEnvelope(last.id(), last.type(), last.source(), last.subject(), last.time(), data);
+        workers.execute(() -> send(digest, g.severity));
+    }
+
+    private void send(EventEnvelope event, Severity severity) {
+        try {
+            List<Subscription> targets = subscriptions.enabled().await().atMost(Duration.ofSeconds(10));
+            for (Subscription s : targets) {
+                if (s.matches(event.type(), severity)) {
+                    workers.execute(() -> deliver(s, event, severity));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("could not dispatch %s %s: %s", event.type(), event.id(), e.toString());
+        }
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
     }
 
     /** Delivers synchronously (caller must not be an event-loop thread) and returns the logged delivery. */
@@ -235,6 +321,7 @@ public class NotificationService {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        flusher.shutdownNow();
         workers.shutdown();
         http.close();
         try {

@@ -1,6 +1,7 @@
 package io.trustplane.telemetry.service;
 
 import io.quarkus.scheduler.Scheduled;
+import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.CounterRepository;
 import io.trustplane.telemetry.repository.RuleRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,8 +32,10 @@ public class RuleEngine {
     private final AlertService alerts;
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicReference<List<AlertRule>> cache = new AtomicReference<>();
+    private final long minSample;
 
-    public RuleEngine(RuleRepository rules, CounterRepository counters, AlertService alerts) {
+    public RuleEngine(RuleRepository rules, CounterRepository counters, AlertService alerts, TelemetryConfig config) {
+        this.minSample = config.rules().minSample();
         this.rules = rules;
         this.counters = counters;
         this.alerts = alerts;
@@ -82,7 +85,11 @@ public class RuleEngine {
         return fired;
     }
 
-    /** Evaluates one rule and raises (or re-counts) its alert when it fires. */
+    /**
+     * Evaluates one rule and raises its alert when it fires. An open alert counts one more occurrence only when the
+     * numerator grew since the pass before (see {@link io.trustplane.telemetry.repository.AlertRepository#raise}),
+     * so passes over the same window add nothing.
+     */
     public boolean evaluate(AlertRule rule) {
         try {
             List<String> names = rule.denominator() == null ? List.of(rule.counter())
@@ -90,7 +97,7 @@ public class RuleEngine {
             Map<String, Long> sums = counters.sums(names, "", rule.windowSeconds()).await().atMost(WAIT);
             long numerator = sums.getOrDefault(rule.counter(), 0L);
             long denominator = rule.denominator() == null ? 0 : sums.getOrDefault(rule.denominator(), 0L);
-            if (!rule.fires(numerator, denominator)) {
+            if (!rule.fires(numerator, denominator, minSample)) {
                 return false;
             }
             Map<String, Object> details = new LinkedHashMap<>();
@@ -102,6 +109,7 @@ public class RuleEngine {
                 details.put("denominator", rule.denominator());
                 details.put("denominatorValue", denominator);
                 details.put("ratio", denominator == 0 ? 0 : (double) numerator / denominator);
+                details.put("minSample", Math.max(minSample, rule.minDenominator()));
             }
             details.put("threshold", rule.threshold());
             details.put("windowSeconds", rule.windowSeconds());

@@ -1,0 +1,129 @@
+package io.trustplane.telemetry.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.Idempotent;
+import io.trustplane.common.problem.ProblemException;
+import io.trustplane.common.security.Caller;
+import io.trustplane.common.security.Roles;
+import io.trustplane.telemetry.repository.SilenceRepository;
+import io.trustplane.telemetry.service.Severity;
+import io.trustplane.telemetry.service.Silence;
+import io.trustplane.telemetry.service.SilenceService;
+import io.vertx.core.json.JsonObject;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Silences: operators and admins create them ({@code POST /v1/silences}) and end them early
+ * ({@code DELETE /v1/silences/{id}}); readers list them with their state. Every change is audited and anchored.
+ */
+@Path("/v1/silences")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SilencesResource {
+
+    /** A new silence: matchers (at least one), the operator's comment, and when it starts (default now) and ends. */
+    public record CreateSilence(
+            @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}", message = "must match [A-Za-z0-9._:-]{1,128}") String kind,
+            @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}", message = "must match [A-Za-z0-9._:-]{1,128}") String agentId,
+            @Pattern(regexp = "LOW|MEDIUM|HIGH|CRITICAL", message = "must be one of LOW, MEDIUM, HIGH, CRITICAL") String severity,
+            @NotBlank @Size(max = 1000) String comment,
+            @Size(max = 64) String startsAt,
+            @NotNull @Size(max = 64) String endsAt) {
+    }
+
+    /** A silence as the API shows it, with its state now. */
+    public record SilenceView(String id, String kind, String agentId, Severity severity, String createdBy,
+            String comment, Instant startsAt, Instant endsAt, String state, Instant createdAt, Instant updatedAt) {
+
+        static SilenceView of(Silence s) {
+            return new SilenceView(s.id(), s.kind(), s.agentId(), s.severity(), s.createdBy(), s.comment(),
+                    s.startsAt(), s.endsAt(), s.state(Instant.now()), s.createdAt(), s.updatedAt());
+        }
+    }
+
+    private final SilenceService service;
+    private final SilenceRepository silences;
+    private final Caller caller;
+
+    public SilencesResource(SilenceService service, SilenceRepository silences, Caller caller) {
+        this.service = service;
+        this.silences = silences;
+        this.caller = caller;
+    }
+
+    @Idempotent
+    @POST
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    public Uni<Response> create(@Valid @NotNull CreateSilence body) {
+        return service.create(body.kind(), body.agentId(), body.severity() == null ? null : Severity.valueOf(body.severity()),
+                        body.comment(), instant("startsAt", body.startsAt()), instant("endsAt", body.endsAt()), caller.id())
+                .map(s -> Response.status(201).entity(SilenceView.of(s)).build());
+    }
+
+    @GET
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<List<SilenceView>> list(@QueryParam("state")
+            @Pattern(regexp = "current|all", message = "must be current or all") String state) {
+        return silences.list("all".equals(state), 500).map(l -> l.stream().map(SilenceView::of).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<Map<String, Object>> get(@PathParam("id") String id) {
+        UUID uuid = uuid(id);
+        return silences.find(uuid).flatMap(found -> {
+            Silence s = found.orElseThrow(() -> ProblemException.notFound("silence", id));
+            return silences.historyOf(uuid).map(h -> Map.of("silence", SilenceView.of(s),
+                    "history", h.stream().map(JsonObject::getMap).toList()));
+        });
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
+    public Uni<SilenceView> expire(@PathParam("id") String id) {
+        return service.expire(uuid(id), caller.id()).map(SilenceView::of);
+    }
+
+    private static Instant instant(String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ProblemException.badRequest(field, "must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z");
+        }
+    }
+
+    private static UUID uuid(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("id", "must be a UUID");
+        }
+    }
+}
