@@ -283,12 +283,16 @@ class ScaledComposeTest {
                 }
             });
         }
-        Thread.sleep(10_000);
+        // mid-load: the kill comes once a good number of writes has been acknowledged through the balancer
+        await("writes acknowledged before the kill").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> leases.size() + records.size() >= 150);
         for (String s : Images.SERVICES) {
             run.podman("kill", run.container(s + "-service")).orFail("podman kill " + s);
         }
         killed.set(true);
-        Thread.sleep(20_000);
+        // the load goes on through the surviving replicas until as many writes again were acknowledged
+        await("writes acknowledged after the kill").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+                .until(() -> afterKill.get() >= 150);
         stop.set(true);
         pool.shutdown();
         assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).isTrue();

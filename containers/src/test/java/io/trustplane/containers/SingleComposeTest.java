@@ -125,10 +125,10 @@ class SingleComposeTest {
                 Map.of("counters", List.of(Map.of("id", agent + "-1", "name", "containers.smoke", "value", 1))));
         assertThat(events.ok()).as("telemetry: %s", events).isTrue();
 
-        Thread.sleep(Duration.ofSeconds(5).toMillis());
         Report.line("single: memory (PSS, MiB) idle: " + rss());
         // a short load: 30 s of lease grants and provenance records, 16 in flight
         long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
         List<CompletableFuture<Void>> workers = new ArrayList<>();
         for (int w = 0; w < 16; w++) {
             int worker = w;
@@ -138,11 +138,15 @@ class SingleComposeTest {
                     api.post(run.url("lease") + "/v1/leases", minter.agent(a),
                             Map.of("taskId", a + "-" + n, "phase", "IMPLEMENT", "ttlSeconds", 30));
                     api.post(run.url("provenance") + "/v1/provenance", minter.agent(a), Workloads.provenanceBody(a, n));
+                    requests.addAndGet(2);
                 }
             }));
         }
-        Thread.sleep(Duration.ofSeconds(25).toMillis());
-        Report.line("single: memory (PSS, MiB) after 25 s of load (16 clients, lease grants + provenance creates): " + rss());
+        // measured under load: once the clients have sent a few hundred requests, or near the end of the 30 s
+        org.awaitility.Awaitility.await("requests under load").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> requests.get() >= 400 || System.nanoTime() > until - Duration.ofSeconds(5).toNanos());
+        Report.line("single: memory (PSS, MiB) under load (16 clients, lease grants + provenance creates): " + rss());
         CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).join();
     }
 
