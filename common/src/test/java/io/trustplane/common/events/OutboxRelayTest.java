@@ -175,9 +175,13 @@ class OutboxRelayTest {
         } finally {
             infra.startRedis();
         }
-        // an embedded Redis comes back empty: what reaches the stream now is what the relay re-drove
+        // the embedded Redis keeps an append-only file, so the event sent before the outage may be there again;
+        // what counts is that every event committed during it arrived once, in order
         await().atMost(WAIT).until(() -> backlog() == 0);
-        List<EventEnvelope> events = read(Streams.EVENTS);
+        List<EventEnvelope> all = read(Streams.EVENTS);
+        List<EventEnvelope> events = all.stream().filter(e -> ((DomainEvent.LeaseAcquired) codec.decode(e)
+                .orElseThrow()).taskId().startsWith("during-")).toList();
+        assertThat(all.size() - events.size()).as("the event sent before the outage, at most once").isLessThanOrEqualTo(1);
         assertThat(events).hasSize(120);
         assertThat(events.stream().map(EventEnvelope::id).distinct().count()).isEqualTo(120);
         assertThat(events).extracting(e -> ((DomainEvent.LeaseAcquired) codec.decode(e).orElseThrow()).fencingToken())
