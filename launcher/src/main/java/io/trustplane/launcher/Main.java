@@ -69,8 +69,11 @@ public final class Main {
               logs SERVICE [--json]
                                  follow a service's log (lease, provenance, gate, telemetry, supervisor) as readable
                                  lines: time, level, logger, message, request id; --json prints the raw JSON lines
+              verify ...         check a provenance record offline: signatures, cosignatures, inclusion, consistency
+                                 with the last trusted checkpoint (docs/verification.md; verify --help)
               bench [SCENARIO...] run the load scenarios and rewrite docs/performance.md (bench --help for the list)
-              help               this text""";
+              help               this text
+            The tool-call hook for agent runtimes is installed with scripts/install-hook (docs/tool-call-guard.md).""";
 
     private static int help() {
         System.out.println(USAGE);

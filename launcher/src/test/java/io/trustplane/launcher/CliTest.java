@@ -62,7 +62,7 @@ class CliTest {
     void helpListsEveryCommandAndMatchesTheLauncher() throws Exception {
         Run help = script("help");
         assertThat(help.code()).isZero();
-        for (String command : List.of("up", "down", "status", "token", "logs", "bench", "help")) {
+        for (String command : List.of("up", "down", "status", "token", "logs", "verify", "bench", "help")) {
             assertThat(help.out()).containsPattern("(?m)^  " + command + "\\b");
         }
         assertThat(help.out()).contains("--json");
