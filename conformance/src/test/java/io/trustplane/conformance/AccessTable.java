@@ -40,6 +40,7 @@ final class AccessTable {
     private static final Set<Identity> OPS = EnumSet.of(OPERATOR, ADMIN);
     private static final Set<Identity> ADMIN_ONLY = EnumSet.of(ADMIN);
     private static final Set<Identity> NOBODY = EnumSet.noneOf(Identity.class);
+    private static final Set<Identity> AGENTS = EnumSet.of(AGENT_SELF, AGENT_OTHER);
 
     static final String EVIDENCE = "{\"kind\":\"strategy\",\"uri\":\"s3://evidence/strategy\",\"sha256\":\"" + "a".repeat(64) + "\"}";
 
@@ -125,6 +126,23 @@ final class AccessTable {
                 "{\"approve\":true,\"reason\":\"matrix\"}"), "configured validators only (validator-1..4)");
         gate("POST /v1/escalations/{id}/decision", OPS, f -> post("/v1/escalations/" + f.get("escalation")
                 + "/decision", "{\"decision\":\"DENY\",\"note\":\"matrix\"}"), "");
+        gate("GET /v1/stats", READERS, f -> get("/v1/stats"), "decision-event figures of this replica");
+        gate("POST /v1/tool-calls/decisions", SELF_OR_PRIVILEGED, f -> post("/v1/tool-calls/decisions", "{\"agentId\":\""
+                + SELF + "\",\"tool\":\"read_file\",\"arguments\":{\"path\":\"/tmp/matrix\"}}"), "");
+        gate("POST /v1/tool-calls/results", SELF_OR_PRIVILEGED, f -> post("/v1/tool-calls/results", "{\"agentId\":\""
+                + SELF + "\",\"decisionId\":\"00000000-0000-7000-8000-000000000000\",\"result\":1,"
+                + "\"status\":\"SUCCEEDED\"}"), "past authorization: 409, no prior ALLOW");
+        gate("GET /v1/tool-calls/key", ALL, f -> get("/v1/tool-calls/key"), "the receipt key is public to callers");
+        gate("GET /v1/tool-calls/decisions/{id}", ALL, f -> get("/v1/tool-calls/decisions/"
+                + "00000000-0000-7000-8000-000000000000"), "another agent's decision answers 404 like an unknown one");
+        gate("GET /v1/tool-calls/approvals/{escalationId}", ALL, f -> get("/v1/tool-calls/approvals/"
+                + f.get("escalation")), "only the agent, validators and the privileged see it; others get 404 (no oracle)");
+        gate("POST /v1/tool-calls/hooks/claude-code", AGENTS, f -> post("/v1/tool-calls/hooks/claude-code",
+                "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Read\",\"tool_input\":{}}"),
+                "an agent runtime's hook, acting as the token's agent");
+        gate("POST /v1/tool-calls/hooks/generic", AGENTS, f -> post("/v1/tool-calls/hooks/generic",
+                "{\"event\":\"pre\",\"tool\":\"read_file\",\"arguments\":{}}"),
+                "an agent runtime's hook, acting as the token's agent");
         gate("GET /v1/flags", READERS, f -> get("/v1/flags"), "");
         gate("POST /v1/flags", ADMIN_ONLY, f -> post("/v1/flags", "{\"flag\":\"conf-flag-created\"}"), "");
         gate("GET /v1/flags/{flag}", SELF_OR_PRIVILEGED, f -> get("/v1/flags/conf-flag?agentId=" + SELF),

@@ -70,6 +70,9 @@ class SeedScenariosTest {
         String task = unique("T-drift");
         startTask(suite, agent, task);
         long before = globalCounter("prompt_drift_detected.high");
+        // only the holder of the attested phase's lease may attest (issue 18.5)
+        suite.as("lease", suite.agent(agent)).body(Map.of("taskId", task, "phase", "VERIFY"))
+                .post("/v1/leases").then().statusCode(201);
         suite.as("lease", suite.agent(agent)).body(Map.of("taskId", task, "phase", "VERIFY", "agentType", "coder",
                 "modelVersion", "m-1")).post("/v1/attestations").then().statusCode(200).body("baseline", equalTo(true));
         suite.as("lease", suite.agent(agent)).body(Map.of("taskId", task, "phase", "VERIFY", "agentType", "coder",
