@@ -291,6 +291,32 @@ class ToolCallResourceTest extends GateTestSupport {
     }
 
     @Test
+    void anotherAgentCanNeitherReadNorReportOnAnAgentsDecision() {
+        String owner = unique("tc-owner");
+        String other = unique("tc-other");
+        register(owner, 500);
+        register(other, 500);
+        Map<String, Object> args = Map.of("path", "/srv/secret");
+        String decisionId = decide(agent(owner), call(owner, "read_file", args)).statusCode(200)
+                .body("decision", equalTo("ALLOW")).extract().path("decisionId");
+        // reading it: the owner and operators see it, another agent is told it does not exist
+        as(agent(owner)).get("/v1/tool-calls/decisions/" + decisionId).then().statusCode(200)
+                .body("agentId", equalTo(owner));
+        as(operator()).get("/v1/tool-calls/decisions/" + decisionId).then().statusCode(200);
+        as(agent(other)).get("/v1/tool-calls/decisions/" + decisionId).then().statusCode(404)
+                .contentType("application/problem+json");
+        // reporting on it in its own name is a result without an ALLOW of its own; in the owner's name, forbidden
+        as(agent(other)).body(Map.of("agentId", other, "decisionId", decisionId, "arguments", args, "result", "x",
+                "status", "SUCCEEDED")).post("/v1/tool-calls/results").then().statusCode(409)
+                .body("code", equalTo("no_prior_allow"));
+        as(agent(other)).body(Map.of("agentId", owner, "decisionId", decisionId, "arguments", args, "result", "x",
+                "status", "SUCCEEDED")).post("/v1/tool-calls/results").then().statusCode(403);
+        // the owner's report still goes through once: nothing the other agent did used it up
+        as(agent(owner)).body(Map.of("agentId", owner, "decisionId", decisionId, "arguments", args, "result", "ok",
+                "status", "SUCCEEDED")).post("/v1/tool-calls/results").then().statusCode(200);
+    }
+
+    @Test
     void claudeCodeHookEventsGetClaudeCodeAnswers() {
         String id = unique("tc-cc");
         register(id, 500);
