@@ -162,6 +162,28 @@ class ToolCallResourceTest extends GateTestSupport {
     }
 
     @Test
+    void aRetriedCallIdGetsItsDecisionAgainAndAnotherCallUnderItDrawsNothing() {
+        String id = unique("tc-callid");
+        register(id, 500);
+        Map<String, Object> first = call(id, "export", Map.of("rows", 10));
+        first.put("resourceType", "QUOTA50");
+        first.put("amount", 10);
+        first.put("callId", "toolu_retried");
+        Map<String, Object> receipt = decide(agent(id), first).statusCode(200).body("decision", equalTo("ALLOW"))
+                .extract().jsonPath().getMap("receipt");
+        // the runtime retries its hook: the same receipt, byte for byte, and the ceiling is not drawn on again
+        decide(agent(id), first).statusCode(200).body("receipt", equalTo(receipt));
+        Map<String, Object> other = new LinkedHashMap<>(first);
+        other.put("arguments", Map.of("rows", 20));
+        other.put("amount", 20);
+        decide(agent(id), other).statusCode(409).contentType("application/problem+json")
+                .body("code", equalTo("duplicate_call_id")).body("field", equalTo("callId"));
+        // 10 drawn by the one ALLOW; neither the retry nor the refused call took anything
+        as(agent(id)).body(Map.of("agentId", id, "resourceType", "QUOTA50", "requestedAmount", 1))
+                .post("/v1/ceiling/check").then().statusCode(200).body("used", equalTo(11));
+    }
+
+    @Test
     void anApprovalIsBoundToTheExactCallAndUsedOnce() {
         String id = unique("tc-appr");
         register(id, 300); // BASIC asking as DATA_ANALYST (VERIFIED): one tier short, ESCALATE

@@ -65,13 +65,35 @@ public class ToolCallRepository {
                 .map(rows -> rows.size() == 0 ? null : approval(rows.iterator().next()));
     }
 
-    /** An approved, unused escalated call of this agent for exactly this tool and argument digest, or null. */
-    public Uni<ToolCall.Approval> approvedFor(String agentId, String tool, String argumentsDigest) {
-        return pool.preparedQuery(APPROVAL + " WHERE t.agent_id = $1 AND t.tool = $2 AND t.arguments_digest = $3 "
-                        + "AND t.decision = 'ESCALATE' AND t.approval_used_at IS NULL AND e.status = 'APPROVED' "
-                        + "ORDER BY e.decided_at DESC LIMIT 1")
-                .execute(Tuple.of(agentId, tool, argumentsDigest))
-                .map(rows -> rows.size() == 0 ? null : approval(rows.iterator().next()));
+    /**
+     * What a new call must know before it is decided, in one round trip: the decision this agent already has under the
+     * runtime's {@code callId} (null when none or no id), and an approved, unused escalated call of this agent for
+     * exactly this tool and argument digest (null when none).
+     */
+    public Uni<Prior> prior(String agentId, String callId, String tool, String argumentsDigest) {
+        return pool.preparedQuery("SELECT 'call' AS found, " + COLUMNS + ", NULL AS escalation_status, NULL::timestamptz"
+                        + " AS escalation_decided_at FROM tool_calls WHERE agent_id = $1 AND call_id = $4 UNION ALL ("
+                        + "SELECT 'approval', " + prefixed("t") + ", e.status, e.decided_at FROM tool_calls t JOIN "
+                        + "escalations e ON e.id = t.escalation_id WHERE t.agent_id = $1 AND t.tool = $2 AND "
+                        + "t.arguments_digest = $3 AND t.decision = 'ESCALATE' AND t.approval_used_at IS NULL AND "
+                        + "e.status = 'APPROVED' ORDER BY e.decided_at DESC LIMIT 1)")
+                .execute(Tuple.of(agentId, tool, argumentsDigest, callId))
+                .map(rows -> {
+                    ToolCall call = null;
+                    ToolCall.Approval approved = null;
+                    for (Row row : rows) {
+                        if (row.getString("found").equals("call")) {
+                            call = map(row);
+                        } else {
+                            approved = approval(row);
+                        }
+                    }
+                    return new Prior(call, approved);
+                });
+    }
+
+    /** See {@link #prior}. */
+    public record Prior(ToolCall sameCallId, ToolCall.Approval approved) {
     }
 
     /**

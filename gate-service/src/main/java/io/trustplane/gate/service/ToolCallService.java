@@ -101,18 +101,42 @@ public class ToolCallService {
             return useApproval(r, r.approvalId());
         }
         String role = r.role() == null ? config.defaultRole() : r.role();
-        // an approval already given for exactly this call (agent, tool, argument digest) is used for it first, so a
-        // runtime's hook only has to make the same call again once the escalation is approved
-        return repository.approvedFor(r.agentId(), r.tool(), r.argumentsDigest()).flatMap(approved -> approved != null
-                ? useApproval(r, approved.call().escalationId())
-                : gate.evaluate(r.agentId(), role, null, r.resource(), r.tool()).flatMap(e -> switch (e.decision()) {
+        return repository.prior(r.agentId(), r.callId(), r.tool(), r.argumentsDigest()).flatMap(prior -> {
+            if (prior.sameCallId() != null) {
+                // a runtime asking again about the same call (a retried hook) gets the decision it already has,
+                // without drawing on a ceiling again; the same id for another call is refused before anything is used
+                return Uni.createFrom().item(replay(r, prior.sameCallId()));
+            }
+            // an approval already given for exactly this call (agent, tool, argument digest) is used for it first, so
+            // a runtime's hook only has to make the same call again once the escalation is approved
+            return prior.approved() != null ? useApproval(r, prior.approved().call().escalationId())
+                    : evaluate(r, role);
+        });
+    }
+
+    private Issued replay(Request r, ToolCall earlier) {
+        if (!earlier.tool().equals(r.tool()) || !earlier.argumentsDigest().equals(r.argumentsDigest())) {
+            throw ProblemException.conflict("duplicate_call_id", "callId '" + r.callId() + "' already names a call of "
+                    + earlier.tool() + " with other arguments; a runtime's call id names one call").with("field", "callId");
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> receipt = json.readValue(earlier.receipt(), LinkedHashMap.class);
+            return new Issued(earlier, receipt);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored receipt of " + earlier.id() + " is not JSON", e);
+        }
+    }
+
+    private Uni<Issued> evaluate(Request r, String role) {
+        return gate.evaluate(r.agentId(), role, null, r.resource(), r.tool()).flatMap(e -> switch (e.decision()) {
                     case ALLOW -> withinCeiling(r, e.layer().name(), e.ruleId(), e.reason(), e.policyRevision(), null,
                             null);
                     case DENY -> issue(r, Decision.DENY, e.layer().name(), e.ruleId(), e.reason(), e.policyRevision(),
                             null, null, null);
                     case ESCALATE -> issue(r, Decision.ESCALATE, e.layer().name(), e.ruleId(), e.reason(),
                             e.policyRevision(), UUID.fromString(e.escalationId()), null, null);
-                }));
+                });
     }
 
     private Uni<Issued> useApproval(Request r, UUID approvalId) {
