@@ -30,9 +30,12 @@ class McpConformanceTest {
 
     static {
         String nobody = UUID.nameUUIDFromBytes("mcp-fuzz-nothing".getBytes()).toString();
-        BASE.put("check_action", "{\"role\":\"OBSERVER\",\"action\":\"read\",\"resourceId\":\"mcp-fuzz\",\"tier\":\"PRIVILEGED\"}");
-        BASE.put("check_tool_call", "{\"tool\":\"read_file\",\"arguments\":{\"path\":\"/x\"},\"approvalId\":\"" + nobody + "\"}");
-        BASE.put("report_tool_result", "{\"decisionId\":\"" + nobody + "\",\"arguments\":{},\"result\":\"x\",\"status\":\"SUCCEEDED\"}");
+        BASE.put("check_action", "{\"role\":\"OBSERVER\",\"action\":\"read\",\"resourceId\":\"mcp-fuzz\","
+                + "\"tier\":\"PRIVILEGED\"}");
+        BASE.put("check_tool_call", "{\"tool\":\"read_file\",\"arguments\":{\"path\":\"/x\"},\"approvalId\":\""
+                + nobody + "\"}");
+        BASE.put("report_tool_result", "{\"decisionId\":\"" + nobody + "\",\"arguments\":{},\"result\":\"x\","
+                + "\"status\":\"SUCCEEDED\"}");
         BASE.put("create_task", "{\"taskId\":\"mcp-fuzz-task\",\"title\":\"t\",\"description\":\"d\"}");
         BASE.put("acquire_lease", "{\"taskId\":\"mcp-fuzz-no-task\",\"phase\":\"SPEC\",\"ttlSeconds\":60}");
         BASE.put("renew_lease", "{\"leaseId\":\"" + nobody + "\",\"ttlSeconds\":60}");

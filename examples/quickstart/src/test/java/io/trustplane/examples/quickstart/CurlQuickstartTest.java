@@ -35,6 +35,10 @@ class CurlQuickstartTest {
 
     @Test
     void theCurlLinesRunAndTheirEffectsAreThere(QuickstartSuite suite, @TempDir Path tmp) throws Exception {
+        Process tools = new ProcessBuilder("bash", "-c", "command -v curl jq sha256sum").redirectErrorStream(true)
+                .start();
+        assertThat(tools.waitFor(30, TimeUnit.SECONDS) && tools.exitValue() == 0)
+                .as("the doc's curl section needs curl, jq and sha256sum on the PATH").isTrue();
         List<String> blocks = curlBlocks();
         assertThat(blocks).as("the curl section's bash blocks").hasSizeGreaterThanOrEqualTo(7);
         String agent = QuickstartSuite.unique("quickstart-curl");

@@ -26,8 +26,8 @@ class QuickstartDocTest {
 
     private static final Pattern SNIPPET = Pattern.compile("<!-- snippet: ([a-z-]+) -->\n```java\n(.*?)```",
             Pattern.DOTALL);
-    private static final Pattern REGION = Pattern.compile("(?m)^[ \t]*// tag::([a-z-]+)\\[]\n(.*?)^[ \t]*// end::\\1\\[]\n",
-            Pattern.DOTALL);
+    private static final Pattern REGION = Pattern.compile(
+            "(?m)^[ \t]*// tag::([a-z-]+)\\[]\n(.*?)^[ \t]*// end::\\1\\[]\n", Pattern.DOTALL);
 
     @Test
     void everySnippetIsItsSourceRegionAndEveryRegionIsShown() throws IOException {
