@@ -37,6 +37,13 @@ public final class Model {
             long fencingToken, JsonNode ledgerEntry, JsonNode attestation) {
     }
 
+    /**
+     * A task's ledger export checked here: {@code firstBroken} is the sequence number of the first entry whose link,
+     * position or content does not match the chain (null when the chain is whole), {@code reason} says why.
+     */
+    public record LocalLedgerCheck(boolean valid, Long firstBroken, String reason, int entries) {
+    }
+
     /** The result of checking a task's hash-chained ledger. */
     public record LedgerVerification(boolean valid, Long brokenChainAt, List<Long> tamperedEntries, int entries) {
     }
@@ -93,6 +100,17 @@ public final class Model {
     /** An RFC 9162 inclusion proof (hashes base64, leaf to root) and the signed checkpoint note it leads to. */
     public record InclusionProof(UUID id, long leafIndex, long treeSize, String leafHash, String rootHash,
             List<String> hashes, String checkpoint) {
+    }
+
+    /**
+     * A record whose inclusion proof was verified locally: the proof, and what was checked in words (the tree size,
+     * the pinned key, consistency with the checkpoint trusted before).
+     */
+    public record VerifiedRecord(ProvenanceRecord record, InclusionProof proof, String summary) {
+    }
+
+    /** A checkpoint verified locally against the pinned key and the one trusted before it. */
+    public record VerifiedCheckpoint(String checkpoint, String summary) {
     }
 
     /** An RFC 9162 consistency proof between two tree sizes (hashes base64). */

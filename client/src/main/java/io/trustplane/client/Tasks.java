@@ -55,6 +55,11 @@ public final class Tasks {
         return core.transport.call(Routes.TASK_LEDGER, Routes.TASK_LEDGER.expand(taskId), null, deadline, JsonNode.class);
     }
 
+    /** Reads the task's ledger export and recomputes its hash chain here (the service's verdict is not used). */
+    public Model.LocalLedgerCheck verifyLedgerLocally(String taskId) {
+        return LedgerCheck.verify(ledger(taskId));
+    }
+
     /** The service's check of the task's hash chain. */
     public LedgerVerification verifyLedger(String taskId) {
         return core.transport.call(Routes.TASK_LEDGER_VERIFY, Routes.TASK_LEDGER_VERIFY.expand(taskId), null, deadline,

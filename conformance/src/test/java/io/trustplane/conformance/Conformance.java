@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole suite, started once for every conformance test class (JUnit extension; stopped when the last class is
  * done, and then no process or port may be left): the four packaged services on random ports, their OpenAPI
- * operations, tokens, and every bearer value the tests sent (the log scan looks for them).
+ * operations, the MCP endpoint in front of them (as {@code ./trustplane up} runs it), tokens, and every bearer value
+ * the tests sent (the log scan looks for them).
  */
 final class Conformance implements AutoCloseable {
 
@@ -45,6 +46,9 @@ final class Conformance implements AutoCloseable {
     private final Suite suite;
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final List<String> authorizationValues = Collections.synchronizedList(new ArrayList<>());
+    private McpHttp mcp;
+    private int mcpPort;
+    private Path mcpLog;
     private final TokenMinter minter;
     private final TokenMinter forger;
     private final List<ProcessHandle> processes = new ArrayList<>();
@@ -65,6 +69,13 @@ final class Conformance implements AutoCloseable {
         }
         for (Suite.Running r : suite.services()) {
             processes.add(r.process().toHandle());
+            if (r.spec().equals(ServiceSpec.MCP)) {
+                // no OpenAPI of its own: one JSON-RPC route, held to its contract by McpConformanceTest
+                mcp = new McpHttp(r.url() + "/mcp", authorizationValues);
+                mcpPort = r.port();
+                mcpLog = r.log();
+                continue;
+            }
             RawHttp http = new RawHttp(r.port(), authorizationValues);
             RawHttp.Response doc = http.send(new RawHttp.Request("GET", "/q/openapi?format=json", List.of(), null, false),
                     false);
@@ -76,12 +87,13 @@ final class Conformance implements AutoCloseable {
     }
 
     static Conformance start() throws IOException {
-        for (ServiceSpec spec : ServiceSpec.ALL) {
+        Map<ServiceSpec, Integer> ports = new LinkedHashMap<>();
+        ServiceSpec.ALL.forEach(s -> ports.put(s, Infrastructure.freePort()));
+        ports.put(ServiceSpec.MCP, Infrastructure.freePort());
+        for (ServiceSpec spec : ports.keySet()) {
             assertThat(spec.jar(ROOT)).as("%s must be packaged first (the reactor builds it before this module)",
                     spec.name()).isRegularFile();
         }
-        Map<ServiceSpec, Integer> ports = new LinkedHashMap<>();
-        ServiceSpec.ALL.forEach(s -> ports.put(s, Infrastructure.freePort()));
         Path state = Files.createTempDirectory("trustplane-conformance");
         return new Conformance(Suite.start(new Suite.Config(ROOT, state, ports, false, System.getenv(),
                 Duration.ofSeconds(240))));
@@ -89,6 +101,15 @@ final class Conformance implements AutoCloseable {
 
     List<Service> services() {
         return List.copyOf(services.values());
+    }
+
+    /** The MCP endpoint ({@code /mcp}), spoken to over plain HTTP. */
+    McpHttp mcp() {
+        return mcp;
+    }
+
+    Path mcpLog() {
+        return mcpLog;
     }
 
     Service service(String shortName) {
@@ -129,7 +150,8 @@ final class Conformance implements AutoCloseable {
 
     @Override
     public void close() {
-        List<Integer> ports = services.values().stream().map(Service::port).toList();
+        List<Integer> ports = new ArrayList<>(services.values().stream().map(Service::port).toList());
+        ports.add(mcpPort);
         Runtime.getRuntime().removeShutdownHook(hook);
         stop();
         for (ProcessHandle p : processes) {

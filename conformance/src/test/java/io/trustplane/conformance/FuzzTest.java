@@ -105,7 +105,7 @@ class FuzzTest {
     }
 
     /** Waits until start-up work (migrations, consumers, first polls) has stopped writing. */
-    private static Map<String, DbSnapshot> quiescentSnapshots(Conformance suite) {
+    static Map<String, DbSnapshot> quiescentSnapshots(Conformance suite) {
         AtomicReference<Map<String, DbSnapshot>> last = new AtomicReference<>(snapshots(suite));
         await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ofSeconds(3)).pollInterval(Duration.ofSeconds(3))
                 .until(() -> {

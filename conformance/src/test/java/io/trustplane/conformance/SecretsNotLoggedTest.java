@@ -7,9 +7,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -17,11 +20,11 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * After the fuzz suite and the access matrix, no service's log holds a bearer token any test sent (valid, expired,
+ * After the fuzz suite, the access matrix and the MCP checks, no service's log (the MCP endpoint's included) holds a bearer token any test sent (valid, expired,
  * forged or garbage), the service-to-service token, a line of either private key, or an Authorization header.
  */
 @ExtendWith(Conformance.Extension.class)
-@Order(3)
+@Order(4)
 class SecretsNotLoggedTest {
 
     private static final Pattern AUTH_HEADER = Pattern.compile("(?i)authorization\\\\?[\"']?\\s*[:=]\\s*\\\\?[\"']?(bearer|basic)\\s+\\S");
@@ -55,23 +58,27 @@ class SecretsNotLoggedTest {
         assertThat(keyLines).isPositive();
 
         List<String> leaks = new ArrayList<>();
-        for (Conformance.Service s : suite.services()) {
-            String log = Files.readString(s.log(), StandardCharsets.UTF_8);
-            assertThat(log).as("%s logged something", s.name()).isNotBlank();
+        Map<String, Path> logs = new LinkedHashMap<>();
+        suite.services().forEach(s -> logs.put(s.name(), s.log()));
+        logs.put("mcp-service", suite.mcpLog());
+        for (Map.Entry<String, Path> e : logs.entrySet()) {
+            String name = e.getKey();
+            String log = Files.readString(e.getValue(), StandardCharsets.UTF_8);
+            assertThat(log).as("%s logged something", name).isNotBlank();
             for (String secret : secrets) {
                 int at = log.indexOf(secret);
                 if (at >= 0) {
-                    leaks.add(s.name() + " logs a secret near: " + RawHttp.abbreviate(
+                    leaks.add(name + " logs a secret near: " + RawHttp.abbreviate(
                             log.substring(Math.max(0, at - 80), Math.min(log.length(), at + 40))));
                 }
             }
             var m = AUTH_HEADER.matcher(log);
             if (m.find()) {
-                leaks.add(s.name() + " logs an Authorization header: " + log.substring(m.start(),
+                leaks.add(name + " logs an Authorization header: " + log.substring(m.start(),
                         Math.min(log.length(), m.start() + 60)).toLowerCase(Locale.ROOT));
             }
         }
-        System.out.println("scanned " + suite.services().size() + " service logs for " + secrets.size() + " secrets");
+        System.out.println("scanned " + logs.size() + " service logs for " + secrets.size() + " secrets");
         assertThat(leaks).isEmpty();
     }
 

@@ -31,12 +31,7 @@ public final class RecordVerifier {
 
     public Result verify(RecordBundle bundle, Optional<String> trustedNote, ConsistencySource source) {
         SignedNote note = SignedNote.parse(bundle.checkpoint());
-        note.verifyLogSignature(policy.logKey());
-        List<SignedNote.Cosignature> cosigned = note.verifyCosignatures(policy.witnesses());
-        if (cosigned.size() < policy.quorum()) {
-            throw new VerificationException(Verdict.NOT_ENOUGH_COSIGNATURES, "the checkpoint of size " + note.size()
-                    + " has " + cosigned.size() + " valid witness cosignatures, the policy needs " + policy.quorum());
-        }
+        List<SignedNote.Cosignature> cosigned = signedAndCosigned(note);
         byte[] leafHash = Rfc9162Proofs.leafHash(bundle.leaf());
         if (!Rfc9162Proofs.verifyInclusion(bundle.leafIndex(), note.size(), leafHash, bundle.hashes(), note.root())) {
             throw new VerificationException(Verdict.NOT_INCLUDED, "leaf " + bundle.leafIndex() + " (leaf hash "
@@ -47,12 +42,40 @@ public final class RecordVerifier {
                 + " is in " + note.origin() + " at tree size " + note.size() + ", root " + b64(note.root())
                 + "; signed by the log key; " + cosigned.size() + " witness cosignature(s), " + policy.quorum()
                 + " required";
-        String trusted = bundle.checkpoint();
+        return trust(note, bundle.checkpoint(), cosigned, summary, trustedNote, bundle, source);
+    }
+
+    /**
+     * Checks a checkpoint on its own (no record): the log's signature, the witness quorum and consistency with the
+     * trusted checkpoint, so a client that watches the log catches a fork between two checkpoints it was shown.
+     */
+    public Result verifyCheckpoint(String checkpoint, Optional<String> trustedNote, ConsistencySource source) {
+        SignedNote note = SignedNote.parse(checkpoint);
+        List<SignedNote.Cosignature> cosigned = signedAndCosigned(note);
+        String summary = note.origin() + " at tree size " + note.size() + ", root " + b64(note.root())
+                + "; signed by the log key; " + cosigned.size() + " witness cosignature(s), " + policy.quorum()
+                + " required";
+        return trust(note, checkpoint, cosigned, summary, trustedNote, null, source);
+    }
+
+    private List<SignedNote.Cosignature> signedAndCosigned(SignedNote note) {
+        note.verifyLogSignature(policy.logKey());
+        List<SignedNote.Cosignature> cosigned = note.verifyCosignatures(policy.witnesses());
+        if (cosigned.size() < policy.quorum()) {
+            throw new VerificationException(Verdict.NOT_ENOUGH_COSIGNATURES, "the checkpoint of size " + note.size()
+                    + " has " + cosigned.size() + " valid witness cosignatures, the policy needs " + policy.quorum());
+        }
+        return cosigned;
+    }
+
+    private Result trust(SignedNote note, String checkpoint, List<SignedNote.Cosignature> cosigned, String summary,
+            Optional<String> trustedNote, RecordBundle bundle, ConsistencySource source) {
+        String trusted = checkpoint;
         if (trustedNote.isPresent()) {
             SignedNote old = SignedNote.parse(trustedNote.get());
             old.verifyLogSignature(policy.logKey());
             summary += "; " + consistency(old, note, bundle, source);
-            trusted = note.size() >= old.size() ? bundle.checkpoint() : trustedNote.get();
+            trusted = note.size() >= old.size() ? checkpoint : trustedNote.get();
         } else {
             summary += "; no checkpoint was trusted before (trust on first use)";
         }
@@ -73,7 +96,9 @@ public final class RecordVerifier {
             throw new VerificationException(Verdict.STALE, "the checkpoint has tree size " + now.size()
                     + ", older than the trusted size " + old.size());
         }
-        List<byte[]> proof = bundle.consistencyFrom() != null && bundle.consistencyFrom() == from && to == now.size()
+        boolean carried = bundle != null && bundle.consistencyFrom() != null && bundle.consistencyFrom() == from
+                && to == now.size();
+        List<byte[]> proof = carried
                 ? bundle.consistency()
                 : source.proof(from, to).orElseThrow(() -> new VerificationException(Verdict.UNAVAILABLE,
                         "no consistency proof from the trusted size " + old.size() + " to " + now.size()

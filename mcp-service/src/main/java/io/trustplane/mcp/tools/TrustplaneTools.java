@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.quarkiverse.mcp.server.Tool;
 import io.quarkiverse.mcp.server.ToolArg;
+import io.quarkiverse.mcp.server.ToolGuardrails;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.trustplane.client.Model;
 import io.trustplane.client.Model.Evidence;
@@ -26,7 +27,8 @@ import java.util.regex.Pattern;
 /**
  * Trustplane as MCP tools. Every tool acts as the caller of the current request: the bearer token it came with is
  * what the services see (the agent's id is the token's subject, never an argument and never the session's opener),
- * so the same rules apply as over REST. Refusals come back as tool errors carrying the problem document.
+ * so the same rules apply as over REST. Refusals come back as tool errors carrying the problem document; arguments a
+ * tool does not take, and overlong strings, are refused before it runs ({@link ArgumentGuardrail}).
  */
 @Singleton
 public class TrustplaneTools {
@@ -58,6 +60,7 @@ public class TrustplaneTools {
             String sha256) {
     }
 
+    @ToolGuardrails(input = ArgumentGuardrail.class)
     @Tool(name = "check_action", description = "Ask Trustplane's role gate whether you may perform an action in a role "
             + "on a resource, before you do it. Answers decision ALLOW, DENY or ESCALATE (then wait for the escalation "
             + "to be decided) with the layer and rule that decided. You are always checked as yourself.")
@@ -72,6 +75,7 @@ public class TrustplaneTools {
                 new Model.Evaluation.Context(resourceId, action)))));
     }
 
+    @ToolGuardrails(input = ArgumentGuardrail.class)
     @Tool(name = "check_tool_call", description = "Before you call any tool, ask Trustplane's tool-call guard whether "
             + "you may make exactly this call (this tool with these arguments). Answers decision ALLOW, DENY or "
             + "ESCALATE with a receipt signed by Trustplane (keep it) and a decisionId. Only call the tool on ALLOW. "
@@ -93,6 +97,7 @@ public class TrustplaneTools {
         return out(errors.call(() -> client.gate().checkToolCall(call)));
     }
 
+    @ToolGuardrails(input = ArgumentGuardrail.class)
     @Tool(name = "report_tool_result", description = "After a tool call that check_tool_call allowed, report what it "
             + "did: Trustplane answers a receipt linked to the decision's, and both are anchored in its log. "
             + "Reporting a call that was not allowed (or that ran with other arguments) is refused and raises an alert.")
@@ -111,6 +116,7 @@ public class TrustplaneTools {
                 require("result", result), s)));
     }
 
+    @ToolGuardrails(input = ArgumentGuardrail.class)
     @Tool(name = "create_task", description = "Create a task. It starts in phase STRATEGIZE; acquire its lease "
             + "(acquire_lease) before you work on it and move it forward with transition_phase.")
     public String createTask(
@@ -120,6 +126,7 @@ public class TrustplaneTools {
         return out(errors.call(() -> client.tasks().create(taskId, title, description)));
     }
 
+    @ToolGuardrails(input = ArgumentGuardrail.class)
     @Tool(name = "acquire_lease", description = "Acquire the lease on one phase of a task, so that no other agent works "
             + "on it meanwhile. Answers the lease with its leaseId, fencingToken (pass it to transition_phase) and "
             + "expiresAt; renew it with renew_lease before it expires. A lease held by another agent is refused with "
@@ -133,6 +140,7 @@ public class TrustplaneTools {
         return out(errors.call(() -> client.leases().acquire(taskId, p, ttlSeconds)));
     }
 
+    @ToolGuardrails(input = ArgumentGuardrail.class)
     @Tool(name = "renew_lease", description = "Renew a lease you hold before it expires (a lease can be renewed a "
             + "limited number of times, then acquire a new one). Answers the lease with its new expiresAt.")
     public String renewLease(
@@ -141,11 +149,13 @@ public class TrustplaneTools {
         return out(errors.call(() -> client.leases().renew(leaseId, ttlSeconds)));
     }
 
+    @ToolGuardrails(input = ArgumentGuardrail.class)
     @Tool(name = "release_lease", description = "Release a lease you hold when you stop working on that phase.")
     public String releaseLease(@ToolArg(description = "The leaseId to release") String leaseId) {
         return out(errors.call(() -> client.leases().release(leaseId)));
     }
 
+    @ToolGuardrails(input = ArgumentGuardrail.class)
     @Tool(name = "transition_phase", description = "Move a task to its next phase (or back to an earlier one) with the "
             + "evidence the current phase requires, under the lease you hold on the current phase. Only one step "
             + "forward at a time. Answers the new phase and the lease handed to it with its new fencingToken: use that "
@@ -165,6 +175,7 @@ public class TrustplaneTools {
         return out(errors.call(() -> client.tasks().transition(taskId, target, items, fencingToken)));
     }
 
+    @ToolGuardrails(input = ArgumentGuardrail.class)
     @Tool(name = "record_provenance", description = "Append a provenance record of something you produced to "
             + "Trustplane's tamper-evident log. Answers the record with its id, leafIndex and the signed checkpoint "
             + "that includes it; check it later with verify_record.")
@@ -180,6 +191,7 @@ public class TrustplaneTools {
                 metadata))));
     }
 
+    @ToolGuardrails(input = ArgumentGuardrail.class)
     @Tool(name = "verify_record", description = "Fetch what proves a provenance record is in the log: the record, its "
             + "inclusion proof against the latest signed checkpoint, that checkpoint and the log's public key. "
             + "The answer says whether it was verified locally; offline verification is not wired in yet, so "
@@ -197,6 +209,7 @@ public class TrustplaneTools {
         }));
     }
 
+    @ToolGuardrails(input = ArgumentGuardrail.class)
     @Tool(name = "get_task", description = "Get a task (its current phase and version) and the state of its ledger: "
             + "whether the hash chain of its transitions is intact.")
     public String getTask(@ToolArg(description = "The task's id") String taskId) {
@@ -208,6 +221,7 @@ public class TrustplaneTools {
         }));
     }
 
+    @ToolGuardrails(input = ArgumentGuardrail.class)
     @Tool(name = "report_outcome", description = "Report whether a claim an agent made was confirmed by verification "
             + "(truth scoring): it moves that agent's trust score. Only operators, admins and services may report "
             + "outcomes; an agent's own token is refused with code forbidden.")
