@@ -34,6 +34,14 @@ public final class Bench {
     static final List<String> SCENARIOS = List.of("costs", "startup", "http-ceiling", "pg-insert", "evaluate", "ceiling",
             "provenance-create", "provenance-query", "stats", "alerts", "lease-pairs", "transition", "ingest", "shapes");
 
+    /**
+     * The directory whose {@code <service>/target/quarkus-app} holds the jars under test: {@code BENCH_JARS_ROOT}
+     * (another revision's build, as {@code bench/ab/run} makes them) or this tree.
+     */
+    static final String JARS_ROOT_ENV = "BENCH_JARS_ROOT";
+    /** Where a run's JSON results go instead of bench/results; docs/performance.md is then left as it is. */
+    static final String RESULTS_DIR_ENV = "BENCH_RESULTS_DIR";
+
     private final Path root;
     private final Tools tools;
     private final Report report = new Report();
@@ -80,7 +88,13 @@ public final class Bench {
         Process ceiling = startCeilingApp();
         OtlpSink traces = new OtlpSink();
         Map<String, String> env = withTracing(traces);
-        try (traces; Suite suite = Suite.start(new Suite.Config(root, state, ports, true, env, Duration.ofSeconds(240)))) {
+        Path jars = pathFromEnv(JARS_ROOT_ENV, root);
+        // another revision's services may predate settings today's launcher passes (e.g. the anchor keys): they
+        // ignore what they do not know instead of refusing to start (both sides of an A/B run alike)
+        Map<String, String> properties = jars.equals(root) ? Map.of()
+                : Map.of("smallrye.config.mapping.validate-unknown", "false");
+        try (traces; Suite suite = Suite.start(new Suite.Config(jars, state, ports, true, env, Duration.ofSeconds(240)),
+                properties)) {
             Scenarios scenarios = new Scenarios(this, suite, tools, state);
             baselines(suite, ceiling);
             scenarios.seedAndRun();
@@ -93,8 +107,20 @@ public final class Bench {
                         + "received by a stand-in collector in the bench process", traces.exports(), traces.bytes() / 1_048_576.0)
                 : "off (BENCH_TRACING=off)");
         deleteTree(state); // kept when the run failed: its logs/ say why
-        report.write(root.resolve("bench/results"), root.resolve("docs/performance.md"), machine);
-        System.out.println("wrote docs/performance.md and bench/results/");
+        machine.put("jars", jars.equals(root) ? "this tree" : jars.toString());
+        Path results = pathFromEnv(RESULTS_DIR_ENV, null);
+        if (results != null) {
+            report.write(results, null, machine);
+            System.out.println("wrote " + results);
+        } else {
+            report.write(root.resolve("bench/results"), root.resolve("docs/performance.md"), machine);
+            System.out.println("wrote docs/performance.md and bench/results/");
+        }
+    }
+
+    private static Path pathFromEnv(String name, Path otherwise) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? otherwise : Path.of(value).toAbsolutePath().normalize();
     }
 
     /**

@@ -32,6 +32,7 @@ final class Report {
         notes.add(line);
     }
 
+    /** Writes one JSON file per measurement into {@code resultsDir}, and {@code markdown} unless it is null. */
     void write(Path resultsDir, Path markdown, Map<String, String> machine) throws IOException {
         Files.createDirectories(resultsDir);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -47,6 +48,9 @@ final class Report {
             out.put("ceiling", r.ceilingName());
             out.put("machine", machine);
             json.writeValue(resultsDir.resolve(r.m().scenario() + ".json").toFile(), out);
+        }
+        if (markdown == null) {
+            return; // the JSON only (an A/B run's; bench/ab/run compares them)
         }
         Files.createDirectories(markdown.getParent());
         Path images = markdown.getParent().resolve("img");

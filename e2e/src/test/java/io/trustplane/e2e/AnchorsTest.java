@@ -1,10 +1,8 @@
 package io.trustplane.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.path.json.JsonPath;
 import io.trustplane.testing.log.C2spNote;
-import io.trustplane.testing.log.Rfc9162;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,7 +31,6 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(E2e.Extension.class)
 class AnchorsTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final E2e suite;
 
     AnchorsTest(E2e suite) {
@@ -45,18 +42,8 @@ class AnchorsTest {
                 .statusCode(200).extract().asString()).getList("entries");
     }
 
-    /** The anchors of one agent's events, as their signed leaves (parsed) by record id. */
     private List<JsonNode> anchorLeaves(String agent) throws Exception {
-        List<Map<String, Object>> items = JsonPath.from(suite.as("provenance", suite.operator())
-                .queryParam("agentId", agent).queryParam("creationType", "IMPORTED").queryParam("limit", 100)
-                .get("/v1/provenance").then().statusCode(200).extract().asString()).getList("items");
-        List<JsonNode> leaves = new ArrayList<>();
-        for (Map<String, Object> item : items) {
-            String record = suite.as("provenance", suite.operator()).get("/v1/provenance/" + item.get("id")).then()
-                    .statusCode(200).extract().asString();
-            leaves.add(JSON.readTree(record));
-        }
-        return leaves;
+        return Anchors.of(suite, agent);
     }
 
     @Test
@@ -70,10 +57,7 @@ class AnchorsTest {
 
         await().atMost(Duration.ofSeconds(60)).until(() -> anchorLeaves(agent).stream()
                 .filter(r -> task.equals(r.at("/metadata/event/data/taskId").asText())).count() >= entries.size());
-        String verifierKey = suite.as("provenance", suite.operator()).get("/v1/log/key").then().statusCode(200)
-                .extract().asString().trim();
-        C2spNote.Checkpoint head = C2spNote.verify(suite.as("provenance", suite.operator()).get("/v1/log/checkpoint")
-                .then().statusCode(200).extract().asString(), verifierKey);
+        C2spNote.Checkpoint head = Anchors.head(suite);
 
         List<JsonNode> anchors = anchorLeaves(agent);
         for (Map<String, Object> entry : entries) {
@@ -82,22 +66,11 @@ class AnchorsTest {
                             && r.at("/metadata/event/data/seq").asLong() == ((Number) entry.get("seq")).longValue())
                     .findFirst().orElseThrow(() -> new AssertionError("no anchor of " + task + "#" + entry.get("seq")));
             // the signed leaf itself says who submitted it and which hash it anchors
-            byte[] leaf = Base64.getDecoder().decode(record.get("leaf").asText());
-            JsonNode signed = JSON.readTree(leaf);
+            JsonNode signed = Anchors.signedLeaf(record);
             assertThat(signed.at("/metadata/submitter").asText()).isEqualTo("lease-service");
             assertThat(signed.at("/metadata/kind").asText()).isEqualTo("anchor");
             assertThat(signed.at("/metadata/event/data/hash").asText()).isEqualTo(entry.get("hash"));
-            byte[] leafHash = Rfc9162.leaf(leaf);
-            long index = record.get("leafIndex").asLong();
-            assertThat(index).isLessThan(head.size());
-            JsonPath proof = JsonPath.from(suite.as("provenance", suite.operator())
-                    .queryParam("treeSize", head.size()).get("/v1/provenance/" + record.get("id").asText() + "/proof")
-                    .then().statusCode(200).extract().asString());
-            List<byte[]> path = proof.getList("hashes", String.class).stream()
-                    .map(h -> Base64.getDecoder().decode(h)).toList();
-            assertThat(Rfc9162.verifyInclusion(index, head.size(), leafHash, path, head.root()))
-                    .as("inclusion of %s#%s in the signed checkpoint of size %d", task, entry.get("seq"), head.size())
-                    .isTrue();
+            Anchors.assertIncluded(suite, record, head, task + "#" + entry.get("seq"));
         }
     }
 

@@ -112,6 +112,95 @@ final class E2e implements ExtensionContext.Store.CloseableResource {
         }
     }
 
+    /** Runs one SQL query in a service's database and returns the first column of its single row. */
+    long count(String service, String query, Object... args) throws java.sql.SQLException {
+        var pg = suite.infrastructure().postgres();
+        String database = ServiceSpec.byName(service).database();
+        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password());
+             var ps = c.prepareStatement(query)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The suite's embedded PostgreSQL and Redis, for tests that stop and start them. */
+    io.trustplane.testing.Infrastructure infrastructure() {
+        return suite.infrastructure();
+    }
+
+    /** The base URLs of the four services. */
+    List<String> urls() {
+        return List.copyOf(urls.values());
+    }
+
+    /**
+     * Sends one command to the suite's Redis and returns its whole reply: a String (simple or bulk, null for a nil),
+     * a Long, or a List of those; an error reply is an {@link IOException}.
+     */
+    Object redisReply(String... args) throws IOException {
+        URI uri = URI.create(suite.infrastructure().redisUrl());
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(command(args));
+            out.flush();
+            return reply(new java.io.BufferedInputStream(socket.getInputStream()));
+        }
+    }
+
+    private static byte[] command(String... args) {
+        StringBuilder cmd = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            cmd.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        return cmd.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Object reply(InputStream in) throws IOException {
+        String line = line(in);
+        String rest = line.substring(1);
+        switch (line.charAt(0)) {
+            case '+':
+                return rest;
+            case '-':
+                throw new IOException("Redis: " + rest);
+            case ':':
+                return Long.parseLong(rest);
+            case '$': {
+                int n = Integer.parseInt(rest);
+                if (n < 0) {
+                    return null;
+                }
+                byte[] b = in.readNBytes(n + 2);
+                return new String(b, 0, n, StandardCharsets.UTF_8);
+            }
+            case '*': {
+                int n = Integer.parseInt(rest);
+                List<Object> items = new java.util.ArrayList<>(Math.max(n, 0));
+                for (int i = 0; i < n; i++) {
+                    items.add(reply(in));
+                }
+                return items;
+            }
+            default:
+                throw new IOException("unexpected Redis reply: " + line);
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            line.append((char) c);
+        }
+        return line.toString().trim();
+    }
+
     /** Sends one command to the suite's Redis (RESP) and returns the first line of the reply. */
     String redis(String... args) throws IOException {
         URI uri = URI.create(suite.infrastructure().redisUrl());
