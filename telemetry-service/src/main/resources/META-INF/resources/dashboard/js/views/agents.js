@@ -102,6 +102,7 @@ function containment(c) {
     h('dt', null, 'contained for'), h('dd', { dataset: { field: 'containedReason' } }, c.reason ?? '–'),
     h('dt', null, 'contained by'), h('dd', null, c.containedBy ?? '–'),
     h('dt', null, 'contained at'), h('dd', null, time(c.containedAt)),
+    c.complete === false ? [h('dt', null, 'incomplete'), h('dd', { class: 'error' }, 'a step failed: contain again')] : null,
   ];
 }
 
@@ -109,7 +110,7 @@ function actions(agent, caller, refresh) {
   const canSuspend = may(caller, 'suspendAgent');
   const canContain = may(caller, 'containAgent');
   if (!canSuspend && !canContain) return panel('Actions', h('p', { class: 'muted' }, notAllowed(caller, 'act on agents')));
-  const reason = h('textarea', { id: 'agent-reason', rows: 3, maxlength: 1024,
+  const reason = h('textarea', { id: 'agent-reason', rows: 3, maxlength: 500,
     placeholder: 'reason (required to suspend, contain or lift; kept in the audit trail)' });
   const message = h('div', { id: 'agent-message' });
   const buttons = [];
@@ -154,19 +155,27 @@ function actions(agent, caller, refresh) {
 /** What a containment or its lift did, from gate-service's answer. */
 function outcomePanel(o) {
   if (o.contained) {
-    return h('section', { class: 'panel result verified', id: 'containment-result', dataset: { contained: true } },
+    const failed = o.failedSteps ?? [];
+    return h('section', { class: `panel result ${failed.length ? 'failed' : 'verified'}`, id: 'containment-result',
+      dataset: { contained: true } },
       h('p', null, `Contained by ${o.containedBy ?? '–'} at ${time(o.containedAt)}: ${o.reason ?? ''}`),
       h('ul', { class: 'steps' },
-        h('li', null, `${num(o.leasesReleased)} lease(s) force-released (their fencing tokens are now stale)`),
-        h('li', null, `${num(o.approvalsRevoked)} open approval(s) revoked`),
-        h('li', null, `pinned to the control arm of ${num(o.flagsPinned)} active flag(s)`),
-        h('li', null, o.alertRaised ? 'an alert was raised' : 'no alert raised'),
-        o.eventId ? h('li', { class: 'mono' }, `anchored record: event ${o.eventId}`) : null));
+        h('li', { dataset: { step: 'leases' } }, items(o.leasesReleased, 'lease(s) force-released (their fencing tokens are stale)')),
+        h('li', { dataset: { step: 'approvals' } }, items(o.approvalsRevoked, 'open approval(s) revoked')),
+        h('li', { dataset: { step: 'flags' } }, items(o.flagsPinned, 'flag(s) pinned to their control arm')),
+        h('li', null, o.alertRaised ? 'an alert is raised (CONTAINMENT)' : 'no alert raised'),
+        o.eventId ? h('li', { class: 'mono' }, `anchored record: event ${o.eventId}`) : null,
+        failed.map(f => h('li', { class: 'error' }, `not done: ${f.step} (${f.why}); contain again to complete it`))));
   }
-  const notUndone = o.notUndone ?? [];
   return h('section', { class: 'panel result verified', id: 'containment-result', dataset: { contained: false } },
     h('p', null, 'Containment lifted.'),
     h('ul', { class: 'steps' },
-      (o.undone ?? []).map(u => h('li', null, `undone: ${typeof u === 'object' ? JSON.stringify(u) : u}`)),
-      notUndone.map(n => h('li', { class: 'not-undone' }, `not undone: ${n.what} (${n.why})`))));
+      (o.undone ?? []).map(u => h('li', { class: 'undone' }, `undone: ${u}`)),
+      (o.notUndone ?? []).map(n => h('li', { class: 'not-undone' }, `not undone: ${n.what} (${n.why})`))));
+}
+
+/** "2 lease(s) …: a, b" from a list of ids (or a bare count). */
+function items(list, what) {
+  if (!Array.isArray(list)) return `${num(list ?? 0)} ${what}`;
+  return [`${list.length} ${what}`, list.length ? [': ', h('span', { class: 'mono' }, list.join(', '))] : null];
 }
