@@ -2,6 +2,7 @@ package io.trustplane.dashboard;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 import io.trustplane.launcher.ServiceSpec;
 import io.trustplane.launcher.Suite;
 import io.trustplane.testing.Infrastructure;
@@ -410,9 +411,7 @@ class DashboardBrowserTest {
         assertThat(text("#agent-state")).contains("SUSPENDED");
         given().baseUri(gate).auth().oauth2(tokens.operator()).get("/v1/agents/" + REVIEWER).then().statusCode(200)
                 .body("suspended", equalTo(true)).body("suspendedReason", equalTo("Reviewing its last deploys"));
-        given().baseUri(gate).auth().oauth2(tokens.agent(REVIEWER)).contentType(ContentType.JSON)
-                .body(Map.of("agentId", REVIEWER, "role", "OBSERVER", "context", Map.of("resourceId", "reports/q3", "action", "read")))
-                .post("/v1/role-gates/evaluate").then().statusCode(200).body("decision", equalTo("DENY"));
+        evaluate(REVIEWER).body("decision", equalTo("DENY"));
 
         waitFor(ExpectedConditions.elementToBeClickable(By.id("reinstate"))).click();
         waitFor(ExpectedConditions.elementToBeClickable(By.id("suspend")));
@@ -462,6 +461,59 @@ class DashboardBrowserTest {
         WebElement expired = waitFor(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr.silence[data-silence-id='" + id + "']")));
         assertThat(expired.getAttribute("data-state")).isEqualTo("EXPIRED");
         assertThat(expired.findElements(By.cssSelector("button.expire"))).isEmpty();
+    }
+
+    @Test
+    @Order(10)
+    void anAgentIsContainedAndTheContainmentLiftedThroughThePage() throws IOException {
+        String worker = tokens.agent(WORKER);
+        String task = "e2e-task-2";
+        given().baseUri(lease).auth().oauth2(worker).contentType(ContentType.JSON)
+                .body(Map.of("taskId", task, "title", "Rotate the deploy keys")).post("/v1/tasks").then().statusCode(201);
+        String leaseId = given().baseUri(lease).auth().oauth2(worker).contentType(ContentType.JSON)
+                .body(Map.of("taskId", task, "phase", "STRATEGIZE")).post("/v1/leases").then().statusCode(201)
+                .extract().path("leaseId");
+        // the lease just taken and any other the worker still holds (its first task's, unless it expired)
+        List<String> held = given().baseUri(lease).auth().oauth2(tokens.operator()).queryParam("holder", WORKER)
+                .get("/v1/leases").then().statusCode(200).extract().jsonPath().getList("leaseId", String.class);
+        assertThat(held).contains(leaseId);
+
+        navigate("#/agents/" + WORKER);
+        waitFor(ExpectedConditions.elementToBeClickable(By.id("contain"))).click();
+        waitFor(ExpectedConditions.textToBe(By.id("agent-message"), "A reason is required."));
+        driver.findElement(By.id("agent-reason")).sendKeys("Its token was seen in a public paste");
+        driver.findElement(By.id("contain")).click();
+        WebElement result = waitFor(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#containment-result[data-contained='true']")));
+        String released = result.findElement(By.cssSelector("li[data-step='leases']")).getText();
+        assertThat(released).startsWith(held.size() + " lease(s) force-released");
+        assertThat(held).allSatisfy(id -> assertThat(released).contains(id));
+        assertThat(result.getText()).contains("Contained by operator-1").contains("Its token was seen in a public paste")
+                .contains("an alert is raised");
+        assertThat(text("#agent-state")).contains("CONTAINED");
+        assertThat(text("[data-field='containedReason']")).isEqualTo("Its token was seen in a public paste");
+        assertThat(driver.findElements(By.id("lift"))).hasSize(1);
+        screenshot("agent-contained");
+
+        given().baseUri(gate).auth().oauth2(tokens.operator()).get("/v1/agents/" + WORKER).then().statusCode(200)
+                .body("contained", equalTo(true)).body("containment.containedBy", equalTo("operator-1"))
+                .body("containment.reason", equalTo("Its token was seen in a public paste"));
+        given().baseUri(lease).auth().oauth2(tokens.operator()).queryParam("holder", WORKER).get("/v1/leases").then()
+                .statusCode(200).body("size()", equalTo(0));
+        evaluate(WORKER).body("decision", equalTo("DENY")).body("ruleId", equalTo("kernel:contained"));
+
+        driver.findElement(By.id("agent-reason")).sendKeys("Token rotated, agent redeployed");
+        driver.findElement(By.id("lift")).click();
+        result = waitFor(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#containment-result[data-contained='false']")));
+        // a released lease is not given back: the page says so, with the server's reason
+        assertThat(result.findElements(By.cssSelector("li.not-undone"))).anySatisfy(li ->
+                assertThat(li.getText()).contains(leaseId));
+        assertThat(text("#agent-state")).doesNotContain("CONTAINED");
+        assertThat(driver.findElements(By.id("contain"))).hasSize(1);
+        given().baseUri(gate).auth().oauth2(tokens.operator()).get("/v1/agents/" + WORKER).then().statusCode(200)
+                .body("contained", equalTo(false));
+        evaluate(WORKER).body("decision", equalTo("ALLOW"));
     }
 
     @Test
@@ -548,6 +600,13 @@ class DashboardBrowserTest {
             assertThat(counter("events.rollout.advanced")).isGreaterThanOrEqualTo(1);
             assertThat(counter("events.checkpoint.published")).isGreaterThanOrEqualTo(1);
         });
+    }
+
+    /** The agent asks to read a report as an OBSERVER (its tier allows it unless gate denies it everything). */
+    private ValidatableResponse evaluate(String agent) {
+        return given().baseUri(gate).auth().oauth2(tokens.agent(agent)).contentType(ContentType.JSON)
+                .body(Map.of("agentId", agent, "role", "OBSERVER", "context", Map.of("resourceId", "reports/q3", "action", "read")))
+                .post("/v1/role-gates/evaluate").then().statusCode(200);
     }
 
     private String escalatedToolCall(String agent, Map<String, Object> arguments, String summary) {
