@@ -67,6 +67,9 @@ final class AccessTable {
                 + "/renew", "{\"ttlSeconds\":3600}"), "holder only, even for operators (they force-release)");
         lease("POST /v1/leases/{leaseId}/force-release", OPS, f -> post("/v1/leases/" + f.get("lease.force")
                 + "/force-release", "{\"reason\":\"matrix\"}"), "");
+        lease("POST /v1/leases/force-release-holder", READERS, f -> post("/v1/leases/force-release-holder",
+                "{\"holder\":\"conf-holds-nothing\",\"reason\":\"matrix\"}"),
+                "gate-service's containment of an agent (the service role); never an agent's own call");
         lease("DELETE /v1/leases/{leaseId}", EnumSet.of(AGENT_SELF), f -> delete("/v1/leases/" + f.get("lease.del")),
                 "holder only, even for operators (they force-release)");
         lease("GET /v1/tasks", ALL, f -> get("/v1/tasks?limit=5"), "an agent lists only its own tasks");
@@ -114,6 +117,11 @@ final class AccessTable {
         gate("POST /v1/agents/{agentId}/suspend", READERS, f -> post("/v1/agents/conf-agent-target/suspend",
                 "{\"reason\":\"matrix\"}"), "");
         gate("POST /v1/agents/{agentId}/reinstate", READERS, f -> post("/v1/agents/conf-agent-target/reinstate", null), "");
+        gate("POST /v1/agents/{agentId}/containment", OPS, f -> post("/v1/agents/conf-agent-uncontained/containment",
+                "{\"reason\":\"matrix\"}"), "an operator's action, never a service's or an agent's (the agent is not "
+                + "registered: 404 past authorization)");
+        gate("POST /v1/agents/{agentId}/containment/lift", OPS, f -> post("/v1/agents/conf-agent-uncontained/containment"
+                + "/lift", "{\"reason\":\"matrix\"}"), "");
         gate("POST /v1/role-gates/evaluate", SELF_OR_PRIVILEGED, f -> post("/v1/role-gates/evaluate", "{\"agentId\":\""
                 + SELF + "\",\"role\":\"OBSERVER\",\"context\":{\"resourceId\":\"r-1\",\"action\":\"read\"}}"), "");
         gate("POST /v1/ceiling/check", SELF_OR_PRIVILEGED, f -> post("/v1/ceiling/check", "{\"agentId\":\"" + SELF

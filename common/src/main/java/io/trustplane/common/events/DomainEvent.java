@@ -69,6 +69,10 @@ public sealed interface DomainEvent {
 
         R agentScoreChanged(AgentScoreChanged e);
 
+        R agentContained(AgentContained e);
+
+        R agentContainmentLifted(AgentContainmentLifted e);
+
         R escalationAwaitingOperator(EscalationAwaitingOperator e);
 
         R escalationDecided(EscalationDecided e);
@@ -295,6 +299,26 @@ public sealed interface DomainEvent {
             implements DomainEvent {
         public <R> R accept(Visitor<R> v) {
             return v.agentScoreChanged(this);
+        }
+    }
+
+    /**
+     * An operator contained an agent: every gate decision for it is DENY from now on. The record of everything the
+     * containment did (leases force-released, approvals revoked, flags it is pinned to control in) and of any step
+     * that failed (retrying the containment completes it). Anchored; telemetry raises a HIGH CONTAINMENT alert.
+     */
+    record AgentContained(String reason, String actor, List<String> leasesReleased, List<String> approvalsRevoked,
+            List<String> flagsPinned, List<String> failedSteps) implements DomainEvent {
+        public <R> R accept(Visitor<R> v) {
+            return v.agentContained(this);
+        }
+    }
+
+    /** A containment was lifted: what was undone, and what could not be (each with why). Anchored. */
+    record AgentContainmentLifted(String reason, String actor, List<String> undone, List<String> notUndone)
+            implements DomainEvent {
+        public <R> R accept(Visitor<R> v) {
+            return v.agentContainmentLifted(this);
         }
     }
 

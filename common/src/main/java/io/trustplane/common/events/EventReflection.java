@@ -28,6 +28,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         DomainEvent.AgentSuspended.class,
         DomainEvent.AgentReinstated.class,
         DomainEvent.AgentScoreChanged.class,
+        DomainEvent.AgentContained.class,
+        DomainEvent.AgentContainmentLifted.class,
         DomainEvent.EscalationAwaitingOperator.class,
         DomainEvent.EscalationDecided.class,
         DomainEvent.RolloutCreated.class,

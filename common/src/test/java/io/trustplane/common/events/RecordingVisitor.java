@@ -126,6 +126,16 @@ final class RecordingVisitor implements DomainEvent.Visitor<Object> {
     }
 
     @Override
+    public Object agentContained(DomainEvent.AgentContained e) {
+        return e;
+    }
+
+    @Override
+    public Object agentContainmentLifted(DomainEvent.AgentContainmentLifted e) {
+        return e;
+    }
+
+    @Override
     public Object escalationAwaitingOperator(DomainEvent.EscalationAwaitingOperator e) {
         return e;
     }

@@ -1,9 +1,12 @@
 package io.trustplane.gate.repository;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.gate.service.AgentListing;
 import io.trustplane.gate.service.AgentQuery;
 import io.trustplane.gate.service.AgentSnapshot;
+import io.trustplane.gate.service.Containment;
 import io.trustplane.gate.service.RegulatoryFramework;
 import io.trustplane.gate.service.Tier;
 import io.trustplane.gate.service.TierBands;
@@ -29,14 +32,30 @@ import java.util.Map;
 public class AgentRepository {
 
     private static final String COLUMNS = "agent_id, trust_score, frameworks, attributes, suspended, "
-            + "suspended_reason, version, updated_at";
+            + "suspended_reason, version, updated_at, containment";
 
     private final Pool pool;
     private final TierBands bands;
+    private final ObjectMapper mapper;
 
-    public AgentRepository(Pool pool, TierBands bands) {
+    public AgentRepository(Pool pool, TierBands bands, ObjectMapper mapper) {
         this.pool = pool;
         this.bands = bands;
+        this.mapper = mapper;
+    }
+
+    /** Builds the containment to store from the one stored (null if none) and what this transaction found. */
+    @FunctionalInterface
+    public interface Containing {
+        Containment apply(Containment prior, List<String> approvalsRevoked, List<String> activeFlags);
+    }
+
+    /** A containment's outcome: the agent after it, and whether this call changed anything. */
+    public record Contained(AgentSnapshot agent, boolean changed) {
+    }
+
+    /** A lifted containment: the agent after it and the containment it had. */
+    public record Lifted(AgentSnapshot agent, Containment lifted) {
     }
 
     /** A score change as stored in history. */
@@ -118,6 +137,78 @@ public class AgentRepository {
                 .call(a -> a == null ? Uni.createFrom().voidItem() : inTx.apply(conn, a)));
     }
 
+    /**
+     * Contains an agent under its row lock: unless it is contained already with every step done, revokes its open
+     * approvals (open escalations, and approved ones not used yet) as {@code revokedBy}, reads the flags it is pinned
+     * to control in (every flag not rolled back) and stores what {@code containing} builds from them. Null when the
+     * agent is not registered; {@code inTx} runs with the changed agent in the same transaction.
+     */
+    public Uni<Contained> contain(String agentId, String revokedBy, String revokeNote, Containing containing,
+            InTransaction<AgentSnapshot> inTx) {
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT " + COLUMNS + " FROM agents WHERE agent_id = $1 "
+                        + "FOR UPDATE").execute(Tuple.of(agentId))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    AgentSnapshot before = map(rows.iterator().next());
+                    if (before.contained() && before.containment().complete()) {
+                        return Uni.createFrom().item(new Contained(before, false));
+                    }
+                    Uni<List<String>> revoked = conn.preparedQuery("UPDATE escalations SET status = 'REJECTED', "
+                                    + "decision = 'DENY', decided_by = $2, decision_note = $3, decided_at = now() "
+                                    + "WHERE agent_id = $1 AND (status IN ('OPEN', 'AWAITING_OPERATOR') "
+                                    + "OR (status = 'APPROVED' AND id IN (SELECT escalation_id FROM tool_calls "
+                                    + "WHERE agent_id = $1 AND decision = 'ESCALATE' AND approval_used_at IS NULL "
+                                    + "AND escalation_id IS NOT NULL))) RETURNING id")
+                            .execute(Tuple.of(agentId, revokedBy, revokeNote))
+                            .map(r -> strings(r, true));
+                    Uni<List<String>> flags = conn.query("SELECT flag FROM flags WHERE status <> 'ROLLED_BACK' "
+                            + "ORDER BY flag").execute().map(r -> strings(r, false));
+                    return revoked.flatMap(approvals -> flags.flatMap(active -> {
+                        Containment after = containing.apply(before.containment(), approvals, active);
+                        return conn.preparedQuery("UPDATE agents SET containment = $2, version = version + 1, "
+                                        + "updated_at = now() WHERE agent_id = $1 RETURNING " + COLUMNS)
+                                .execute(Tuple.of(agentId, json(after)))
+                                .map(updated -> new Contained(map(updated.iterator().next()), true))
+                                .call(c -> inTx.apply(conn, c.agent()));
+                    }));
+                }));
+    }
+
+    /**
+     * Lifts an agent's containment under its row lock; {@code check} sees the containment it had (null: none) and
+     * may refuse. Null when the agent is not registered; {@code inTx} runs in the same transaction.
+     */
+    public Uni<Lifted> lift(String agentId, java.util.function.Consumer<Containment> check,
+            InTransaction<Lifted> inTx) {
+        return pool.withTransaction(conn -> conn.preparedQuery("SELECT " + COLUMNS + " FROM agents WHERE agent_id = $1 "
+                        + "FOR UPDATE").execute(Tuple.of(agentId))
+                .flatMap(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().nullItem();
+                    }
+                    Containment had = map(rows.iterator().next()).containment();
+                    check.accept(had);
+                    return conn.preparedQuery("UPDATE agents SET containment = NULL, version = version + 1, "
+                                    + "updated_at = now() WHERE agent_id = $1 RETURNING " + COLUMNS)
+                            .execute(Tuple.of(agentId))
+                            .map(updated -> new Lifted(map(updated.iterator().next()), had))
+                            .call(l -> inTx.apply(conn, l));
+                }));
+    }
+
+    private static List<String> strings(RowSet<Row> rows, boolean uuid) {
+        List<String> out = new ArrayList<>(rows.size());
+        rows.forEach(r -> out.add(uuid ? r.getUUID(0).toString() : r.getString(0)));
+        return out;
+    }
+
+    private JsonObject json(Containment c) {
+        return new JsonObject(mapper.convertValue(c, new TypeReference<Map<String, Object>>() {
+        }));
+    }
+
     public Uni<List<ScoreChange>> history(String agentId, int limit) {
         return pool.preparedQuery("SELECT id, old_score, new_score, effective_score, tier, cause, actor, changed_at "
                         + "FROM agent_score_history WHERE agent_id = $1 ORDER BY id DESC LIMIT $2")
@@ -188,7 +279,11 @@ public class AgentRepository {
         JsonObject attrs = r.getJsonObject("attributes");
         return new AgentSnapshot(r.getString("agent_id"), score, effective, tier, frameworks,
                 attrs == null ? Map.of() : attrs.getMap(), r.getBoolean("suspended"), r.getString("suspended_reason"),
-                r.getLong("version"), instant(r, "updated_at"));
+                r.getLong("version"), instant(r, "updated_at"), containment(r.getJsonObject("containment")));
+    }
+
+    private Containment containment(JsonObject stored) {
+        return stored == null ? null : mapper.convertValue(stored.getMap(), Containment.class);
     }
 
     static Instant instant(Row r, String column) {

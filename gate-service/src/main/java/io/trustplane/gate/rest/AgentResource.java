@@ -8,6 +8,7 @@ import io.trustplane.common.security.Roles;
 import io.trustplane.gate.repository.AgentRepository.ScoreChange;
 import io.trustplane.gate.service.AgentService;
 import io.trustplane.gate.service.AgentSnapshot;
+import io.trustplane.gate.service.Containment;
 import io.trustplane.gate.service.RegulatoryFramework;
 import io.trustplane.gate.service.Tier;
 import jakarta.annotation.security.RolesAllowed;
@@ -62,16 +63,24 @@ public class AgentResource {
     public record OutcomeRequest(@NotBlank @Size(max = 1024) String claim, @NotNull Boolean confirmed) {
     }
 
-    /** An agent as the API shows it. */
+    /** An agent as the API shows it; {@code containment} is null unless the agent is contained. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AgentView(String agentId, int trustScore, int effectiveScore, Tier tier, String tierAlias,
             List<RegulatoryFramework> frameworks, Map<String, Object> attributes, boolean suspended,
-            String suspendedReason, long version, Instant updatedAt) {
+            String suspendedReason, long version, Instant updatedAt, boolean contained,
+            @JsonInclude(JsonInclude.Include.ALWAYS) ContainmentSummary containment) {
 
         static AgentView of(AgentSnapshot a) {
+            Containment c = a.containment();
             return new AgentView(a.agentId(), a.trustScore(), a.effectiveScore(), a.tier(), a.tier().alias(),
-                    a.frameworks(), a.attributes(), a.suspended(), a.suspendedReason(), a.version(), a.updatedAt());
+                    a.frameworks(), a.attributes(), a.suspended(), a.suspendedReason(), a.version(), a.updatedAt(),
+                    a.contained(), c == null ? null : new ContainmentSummary(c.reason(), c.containedBy(),
+                    c.containedAt(), c.failedSteps().isEmpty()));
         }
+    }
+
+    /** Who contained an agent, when and why; {@code complete} false while a step waits for a retry. */
+    public record ContainmentSummary(String reason, String containedBy, Instant containedAt, boolean complete) {
     }
 
     /** The agent after an outcome moved its score. */

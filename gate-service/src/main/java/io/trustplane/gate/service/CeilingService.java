@@ -89,6 +89,11 @@ public class CeilingService {
             }
             long limit = limit(tier, resourceType);
             Duration window = config.windows().getOrDefault(resourceType, config.defaultWindow());
+            if (agent != null && agent.contained()) {
+                checks.get(CeilingStatus.VIOLATION).increment();
+                return Uni.createFrom().item(new Check(false, CeilingStatus.VIOLATION, 0, limit, 0, null, tier,
+                        "agent is contained: " + agent.containment().reason()));
+            }
             if (agent != null && agent.suspended()) {
                 checks.get(CeilingStatus.VIOLATION).increment();
                 return Uni.createFrom().item(new Check(false, CeilingStatus.VIOLATION, 0, limit, 0, null, tier,

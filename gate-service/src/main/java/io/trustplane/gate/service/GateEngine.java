@@ -5,9 +5,12 @@ import java.util.Map;
 /**
  * The three-layer role-gate decision as a pure function of the registered agent, the role table and the
  * current policy snapshot: KERNEL (hard stops), POLICY (first matching admin rule), BASIS (tier distance).
- * The registered tier decides; a claimed tier above it is a DENY flagged as boundary testing.
+ * A contained agent is denied everything. The registered tier decides; a claimed tier above it is a DENY flagged as boundary testing.
  */
 public final class GateEngine {
+
+    /** The rule every decision for a contained agent names. */
+    public static final String CONTAINED = "kernel:contained";
 
     private GateEngine() {
     }
@@ -16,6 +19,10 @@ public final class GateEngine {
             String resourceId, Map<String, RoleRequirement> roles, PolicySet policies) {
         if (agent == null) {
             return Verdict.of(Decision.DENY, Layer.KERNEL, "agent is not registered", "kernel:unknown-agent");
+        }
+        if (agent.contained()) {
+            return Verdict.of(Decision.DENY, Layer.KERNEL, "agent is contained: " + agent.containment().reason(),
+                    CONTAINED);
         }
         if (agent.suspended()) {
             return Verdict.of(Decision.DENY, Layer.KERNEL, "agent is suspended", "kernel:suspended");

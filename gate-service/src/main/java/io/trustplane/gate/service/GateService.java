@@ -57,9 +57,9 @@ public class GateService {
             Tier registeredTier, String escalationId, long policyRevision) {
     }
 
-    /** Whether the agent is registered and not suspended (from the agent cache). */
-    public Uni<Boolean> active(String agentId) {
-        return caches.agents().get(agentId).map(agent -> agent != null && !agent.suspended());
+    /** The agent from the agent cache, or null if it is not registered. */
+    public Uni<AgentSnapshot> agent(String agentId) {
+        return caches.agents().get(agentId);
     }
 
     /** The revision of the policy snapshot evaluations read now. */

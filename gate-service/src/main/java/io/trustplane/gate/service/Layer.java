@@ -2,7 +2,7 @@ package io.trustplane.gate.service;
 
 /** Which of the three evaluation layers produced a decision, checked in this order. */
 public enum Layer {
-    /** Hard rules no policy can override: unknown/suspended agent, forged tier, unknown or kernel-enforced role. */
+    /** Hard rules no policy can override: unknown/contained/suspended agent, forged tier, unknown or kernel-enforced role. */
     KERNEL,
     /** Admin-managed rules, highest priority first. */
     POLICY,

@@ -27,15 +27,21 @@ public class RolloutService {
     private final FlagRepository repository;
     private final GateConfig.Rollout config;
     private final Outbox outbox;
+    private final GateCaches caches;
 
-    public RolloutService(FlagRepository repository, GateConfig config, Outbox outbox) {
+    public RolloutService(FlagRepository repository, GateConfig config, Outbox outbox, GateCaches caches) {
         this.repository = repository;
+        this.caches = caches;
         this.config = config.rollout();
         this.outbox = outbox;
     }
 
-    /** Whether an agent is in a flag's cohort right now. */
-    public record Membership(String flag, String agentId, boolean enabled, int percent, FlagStatus status, int bucket) {
+    /**
+     * Whether an agent is in a flag's cohort right now; a contained agent is pinned to control ({@code enabled}
+     * false whatever its bucket) until its containment is lifted.
+     */
+    public record Membership(String flag, String agentId, boolean enabled, int percent, FlagStatus status, int bucket,
+            boolean pinnedToControl) {
     }
 
     public Uni<FlagRecord> get(String flag) {
@@ -51,8 +57,11 @@ public class RolloutService {
     }
 
     public Uni<Membership> membership(String flag, String agentId) {
-        return get(flag).map(f -> new Membership(flag, agentId, Buckets.enabled(flag, agentId, f.percent()),
-                f.percent(), f.status(), Buckets.bucket(flag, agentId)));
+        return get(flag).flatMap(f -> caches.agents().get(agentId).map(agent -> {
+            boolean pinned = agent != null && agent.contained();
+            return new Membership(flag, agentId, !pinned && Buckets.enabled(flag, agentId, f.percent()), f.percent(),
+                    f.status(), Buckets.bucket(flag, agentId), pinned);
+        }));
     }
 
     /** Default triggers for the given stages: seed 004's percentages, the final stage on SLA breach. */

@@ -141,7 +141,11 @@ public class ToolCallService {
 
     private Uni<Issued> useApproval(Request r, UUID approvalId) {
         Instant now = Instant.now();
-        return gate.active(r.agentId()).flatMap(active -> !active
+        return gate.agent(r.agentId()).flatMap(agent -> agent != null && agent.contained()
+                ? issue(r, Decision.DENY, "KERNEL", GateEngine.CONTAINED, "agent is contained: "
+                        + agent.containment().reason() + "; its approvals cannot be used", gate.policyRevision(), null,
+                        null, null)
+                : agent == null || agent.suspended()
                 ? issue(r, Decision.DENY, "KERNEL", "kernel:suspended", "agent is suspended or not registered; its "
                         + "approvals cannot be used", gate.policyRevision(), null, null, null)
                 : repository.use(approvalId, a -> ApprovalRules.check(a, r.agentId(), r.tool(), r.argumentsDigest(), now,

@@ -14,7 +14,7 @@ class GateEngineTest {
             "SYSTEM_ADMIN", new RoleRequirement(Tier.PRIVILEGED, true));
 
     private static AgentSnapshot agent(Tier tier, boolean suspended) {
-        return new AgentSnapshot("a", 0, 0, tier, List.of(), Map.of(), suspended, null, 1, null);
+        return new AgentSnapshot("a", 0, 0, tier, List.of(), Map.of(), suspended, null, 1, null, null);
     }
 
     private static Verdict eval(AgentSnapshot a, Tier claimed, String role, PolicySet p) {

@@ -28,6 +28,12 @@ public final class LeaseRequests {
     public record ForceRelease(@NotBlank @Size(max = 1000) String reason) {
     }
 
+    /** {@code POST /v1/leases/force-release-holder}: every active lease of one holder. */
+    public record ForceReleaseHolder(
+            @NotBlank @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String holder,
+            @NotBlank @Size(max = 1000) String reason) {
+    }
+
     /** {@code POST /v1/fencing/check}. */
     public record FencingCheck(
             @NotBlank @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String taskId,

@@ -14,6 +14,7 @@ import io.trustplane.lease.service.Phase;
 import io.trustplane.lease.rest.LeaseRequests.Acquire;
 import io.trustplane.lease.rest.LeaseRequests.FencingCheck;
 import io.trustplane.lease.rest.LeaseRequests.ForceRelease;
+import io.trustplane.lease.rest.LeaseRequests.ForceReleaseHolder;
 import io.trustplane.lease.rest.LeaseRequests.Renew;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -32,6 +33,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.util.Map;
@@ -88,6 +91,29 @@ public class LeaseResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     public Uni<LeaseView> forceRelease(@PathParam("leaseId") String leaseId, @Valid @NotNull ForceRelease body) {
         return leases.forceRelease(actor(), leaseId, body.reason()).map(LeaseView::of);
+    }
+
+    /** What {@code force-release-holder} did: the leases it ended, empty when the holder held none. */
+    public record HolderReleased(String holder, java.util.List<LeaseView> released) {
+    }
+
+    /**
+     * Ends every active lease of one holder (gate-service contains an agent through this): their fencing tokens
+     * stop being current, so a downstream write guarded by {@code fencing/check} is refused.
+     */
+    @POST
+    @Path("/leases/force-release-holder")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Force-release every active lease of one holder", description = "Each lease ends "
+            + "FORCE_RELEASED with a ledger entry on its task and a lease.lost notice to its holder; none held is an "
+            + "empty list. gate-service calls this when an operator contains an agent.")
+    @APIResponse(responseCode = "200", description = "The leases ended (possibly none)")
+    @APIResponse(responseCode = "400", description = "holder or reason missing or malformed (problem+json naming it)")
+    @APIResponse(responseCode = "401", description = "No valid token")
+    @APIResponse(responseCode = "403", description = "The caller is an agent")
+    public Uni<HolderReleased> forceReleaseHolder(@Valid @NotNull ForceReleaseHolder body) {
+        return leases.forceReleaseHolder(actor(), body.holder(), body.reason())
+                .map(all -> new HolderReleased(body.holder(), all.stream().map(LeaseView::of).toList()));
     }
 
     @GET

@@ -141,23 +141,49 @@ public class LeaseService {
             if (!l.isActive()) {
                 throw ProblemException.conflict("lease_not_active", "lease " + leaseId + " is " + l.status());
             }
-            Map<String, Object> data = leaseData(l);
-            data.put("reason", reason);
-            return Uni.combine().all().unis(leases.end(conn, leaseId, "FORCE_RELEASED", reason),
-                            ledger.tail(conn, l.taskId())).asTuple()
-                    .chain(t -> {
-                        List<LedgerRepository.Prepared> entries = ledger.prepare(t.getItem2(),
-                                "LEASE_FORCE_RELEASED", actor.id(), data);
-                        List<Outbox.Pending> events = new java.util.ArrayList<>(LedgerService.anchors(entries));
-                        events.add(released(actor.id(), t.getItem1(), reason, true));
-                        return Uni.combine().all().unis(ledger.write(conn, entries), outbox.write(conn, events))
-                                .with((entry, written) -> t.getItem1());
-                    });
+            return forceRelease(conn, actor, l, reason);
         })).map(l -> {
             outbox.committed();
             notifier.announce(LeaseNotice.of("lease.lost", l, reason));
             return l;
         });
+    }
+
+    /**
+     * Takes every active lease of one holder away at once (an agent's containment): each ends FORCE_RELEASED with
+     * its ledger entry, so its fencing token is no longer current. None held is an empty answer, not an error.
+     */
+    public Uni<List<Lease>> forceReleaseHolder(Actor actor, String holder, String reason) {
+        return leases.pool().withTransaction(conn -> leases.lockActiveOf(conn, holder).chain(held -> {
+            Uni<List<Lease>> chain = Uni.createFrom().item(new java.util.ArrayList<>());
+            for (Lease l : held) {
+                // one after the other: two leases on one task append to the same ledger chain
+                chain = chain.call(done -> forceRelease(conn, actor, l, reason).invoke(done::add));
+            }
+            return chain;
+        })).map(released -> {
+            if (!released.isEmpty()) {
+                outbox.committed();
+                LOG.infof("%d lease(s) of %s force-released by %s", released.size(), holder, actor.id());
+            }
+            released.forEach(l -> notifier.announce(LeaseNotice.of("lease.lost", l, reason)));
+            return released;
+        });
+    }
+
+    private Uni<Lease> forceRelease(io.vertx.mutiny.sqlclient.SqlClient conn, Actor actor, Lease l, String reason) {
+        Map<String, Object> data = leaseData(l);
+        data.put("reason", reason);
+        return Uni.combine().all().unis(leases.end(conn, l.leaseId(), "FORCE_RELEASED", reason),
+                        ledger.tail(conn, l.taskId())).asTuple()
+                .chain(t -> {
+                    List<LedgerRepository.Prepared> entries = ledger.prepare(t.getItem2(),
+                            "LEASE_FORCE_RELEASED", actor.id(), data);
+                    List<Outbox.Pending> events = new java.util.ArrayList<>(LedgerService.anchors(entries));
+                    events.add(released(actor.id(), t.getItem1(), reason, true));
+                    return Uni.combine().all().unis(ledger.write(conn, entries), outbox.write(conn, events))
+                            .with((entry, written) -> t.getItem1());
+                });
     }
 
     public Uni<Lease> find(Actor actor, String leaseId) {

@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * The fixed list of upstream routes the dashboard may reach through telemetry-service: read-only views of
- * provenance, gate and lease-service plus one action (a rollout's rollback, which gate-service reserves to
- * admins). Anything not listed here is refused before a byte leaves telemetry-service.
+ * provenance, gate and lease-service plus the operator actions the pages offer (a rollout's rollback, an
+ * escalation's decision, an agent's suspension, reinstatement, containment and its lift), each of which the
+ * upstream authorises again. Anything not listed here is refused before a byte leaves telemetry-service.
  */
 public final class ProxyRoutes {
 
@@ -63,7 +64,18 @@ public final class ProxyRoutes {
             Route.of(Service.GATE, "GET", "v1/flags/" + ID),
             Route.of(Service.GATE, "GET", "v1/flags/" + ID + "/history"),
             Route.of(Service.GATE, "POST", "v1/flags/" + ID + "/rollback"),
+            Route.of(Service.GATE, "GET", "v1/agents", "tier", "status", "minScore", "maxScore", "cursor", "limit"),
             Route.of(Service.GATE, "GET", "v1/agents/" + ID),
+            Route.of(Service.GATE, "GET", "v1/agents/" + ID + "/history", "limit"),
+            Route.of(Service.GATE, "POST", "v1/agents/" + ID + "/suspend"),
+            Route.of(Service.GATE, "POST", "v1/agents/" + ID + "/reinstate"),
+            Route.of(Service.GATE, "POST", "v1/agents/" + ID + "/containment"),
+            Route.of(Service.GATE, "POST", "v1/agents/" + ID + "/containment/lift"),
+            Route.of(Service.GATE, "GET", "v1/escalations", "status", "agentId", "cursor", "limit"),
+            Route.of(Service.GATE, "GET", "v1/escalations/" + UUID),
+            Route.of(Service.GATE, "POST", "v1/escalations/" + UUID + "/decision"),
+            Route.of(Service.GATE, "GET", "v1/tool-calls/approvals/" + UUID),
+            Route.of(Service.LEASE, "GET", "v1/tasks", "agent", "phase", "status", "updatedSince", "cursor", "limit"),
             Route.of(Service.LEASE, "GET", "v1/tasks/" + ID),
             Route.of(Service.LEASE, "GET", "v1/tasks/" + ID + "/ledger"),
             Route.of(Service.LEASE, "GET", "v1/tasks/" + ID + "/ledger/verify"),

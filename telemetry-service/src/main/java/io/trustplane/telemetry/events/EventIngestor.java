@@ -100,7 +100,7 @@ public class EventIngestor {
             boolean plain = event.type() != null && PLAIN_TYPE.matcher(event.type()).matches();
             return new Pending(id, OTHER, plain ? new EventEffects(List.of(new EventEffects.Increment("events."
                     + event.type(), 1, false)), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), null)
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), null)
                     : EventEffects.none(null), at);
         }
         return new Pending(id, decoded.get().eventType().wireName(), EventInterpreter.interpret(event, decoded.get()),
@@ -194,6 +194,9 @@ public class EventIngestor {
             EventEffects.RolloutSample s = fx.rolloutSample().get();
             chain = chain.call(() -> ingest.rolloutSample(conn, s.flag(), s.cohort(), at, s.requests(), s.errors(),
                     s.p95LatencyMs(), id));
+        }
+        if (agent != null && fx.alert().isPresent()) {
+            return chain.flatMap(v -> alerts.raise(conn, fx.alert().get())).map(Optional::of);
         }
         if (agent != null && fx.gamingSignal().isPresent()) {
             EventEffects.GamingSignal g = fx.gamingSignal().get();

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * What one consumed event changes in telemetry's store, decided by {@link EventInterpreter} without touching
- * storage: counter increments (global and per agent), a trust-score sample, inventory updates and signals.
+ * storage: counter increments (global and per agent), a trust-score sample, inventory updates, signals and an alert
+ * a producer's event raises on its own (a containment).
  */
 public record EventEffects(
         List<Increment> increments,
@@ -17,6 +18,7 @@ public record EventEffects(
         Optional<GamingSignal> gamingSignal,
         Optional<RolloutChange> rollout,
         Optional<RolloutSample> rolloutSample,
+        Optional<NewAlert> alert,
         String agentId) {
 
     /** Adds {@code value} to counter {@code name}; {@code perAgent} also adds to the agent's own series. */
@@ -37,6 +39,6 @@ public record EventEffects(
 
     public static EventEffects none(String agentId) {
         return new EventEffects(List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), agentId);
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), agentId);
     }
 }

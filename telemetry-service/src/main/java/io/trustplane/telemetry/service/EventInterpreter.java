@@ -5,8 +5,10 @@ import io.trustplane.common.events.DomainEvent.*;
 import io.trustplane.common.events.EventEnvelope;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -31,6 +33,7 @@ public final class EventInterpreter implements DomainEvent.Visitor<EventInterpre
         Optional<EventEffects.GamingSignal> signal = Optional.empty();
         Optional<EventEffects.RolloutChange> rollout = Optional.empty();
         Optional<EventEffects.RolloutSample> sample = Optional.empty();
+        Optional<NewAlert> alert = Optional.empty();
 
         Effects global(String... names) {
             for (String n : names) {
@@ -61,7 +64,7 @@ public final class EventInterpreter implements DomainEvent.Visitor<EventInterpre
         inc.addAll(fx.inc);
         String agentId = envelope.subject() == null || envelope.subject().isBlank() ? null : envelope.subject();
         return new EventEffects(inc, fx.score, fx.tier, fx.leaseAcquired, fx.leaseEnded, fx.logSize, fx.signal,
-                fx.rollout, fx.sample, agentId);
+                fx.rollout, fx.sample, fx.alert, agentId);
     }
 
     private static Effects none() {
@@ -237,6 +240,31 @@ public final class EventInterpreter implements DomainEvent.Visitor<EventInterpre
     @Override
     public Effects agentScoreChanged(AgentScoreChanged e) {
         return agentState(e.trustScore(), e.tier());
+    }
+
+    @Override
+    public Effects agentContained(AgentContained e) {
+        // an operator stopped an agent: someone must look now, whatever the agent's counters say
+        Effects fx = none().agent("agents_contained");
+        String agentId = envelope.subject();
+        if (agentId != null && !agentId.isBlank()) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("reason", e.reason());
+            details.put("containedBy", e.actor());
+            details.put("leasesReleased", e.leasesReleased());
+            details.put("approvalsRevoked", e.approvalsRevoked());
+            details.put("flagsPinned", e.flagsPinned());
+            details.put("failedSteps", e.failedSteps());
+            details.put("eventId", envelope.id());
+            fx.alert = Optional.of(new NewAlert("containment:" + agentId, "CONTAINMENT", "CONTAINMENT",
+                    Severity.HIGH, agentId, agentId + " was contained by " + e.actor() + ": " + e.reason(), details));
+        }
+        return fx;
+    }
+
+    @Override
+    public Effects agentContainmentLifted(AgentContainmentLifted e) {
+        return none().agent("agent_containments_lifted");
     }
 
     @Override

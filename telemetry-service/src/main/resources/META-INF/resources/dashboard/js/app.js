@@ -6,6 +6,9 @@ import * as alerts from './views/alerts.js';
 import * as rollouts from './views/rollouts.js';
 import * as provenance from './views/provenance.js';
 import * as tasks from './views/tasks.js';
+import * as escalations from './views/escalations.js';
+import * as agents from './views/agents.js';
+import * as silences from './views/silences.js';
 
 const ID = '[A-Za-z0-9._:-]{1,128}';
 const UUID = '[0-9a-fA-F-]{36}';
@@ -13,8 +16,12 @@ const UUID = '[0-9a-fA-F-]{36}';
 /** Hash routes: #/page[/id][?filters]. Filters are plain search values, never a token. */
 const ROUTES = [
   { name: 'overview', re: /^\/(?:overview)?$/, render: overview.render },
+  { name: 'escalations', re: /^\/escalations$/, render: escalations.render },
+  { name: 'agents', re: new RegExp(`^/agents/(${ID})$`), render: agents.renderOne },
+  { name: 'agents', re: /^\/agents$/, render: agents.renderList },
   { name: 'alerts', re: new RegExp(`^/alerts/(${UUID})$`), render: alerts.renderOne },
   { name: 'alerts', re: /^\/alerts$/, render: alerts.renderList },
+  { name: 'silences', re: /^\/silences$/, render: silences.render },
   { name: 'rollouts', re: /^\/rollouts$/, render: rollouts.render },
   { name: 'provenance', re: new RegExp(`^/provenance/(${UUID})$`), render: provenance.renderRecord },
   { name: 'provenance', re: /^\/provenance$/, render: provenance.renderSearch },

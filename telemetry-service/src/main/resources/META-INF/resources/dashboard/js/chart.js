@@ -31,3 +31,32 @@ export function rateChart(title, series, labels) {
   });
   return figure;
 }
+
+/**
+ * An agent's score over time from gate-service's score history (newest first, as the API answers): the trust
+ * score set by registrations and outcomes, and the effective score tiers are read from.
+ */
+export function scoreChart(history) {
+  const changes = [...history].reverse();
+  const holder = h('div', { class: 'chart', id: 'score-chart' });
+  const figure = h('section', { class: 'panel' }, h('h2', null, 'Score over time'),
+    changes.length < 2 ? h('p', { class: 'muted' }, `${changes.length} score change(s) so far; the chart needs two.`) : null,
+    holder);
+  if (changes.length < 2) {
+    holder.hidden = true;
+    return figure;
+  }
+  const data = [changes.map(c => Date.parse(c.changedAt) / 1000), changes.map(c => c.newScore),
+    changes.map(c => c.effectiveScore)];
+  requestAnimationFrame(() => {
+    const width = Math.max(320, holder.clientWidth || 520);
+    new uPlot({
+      width, height: 220,
+      scales: { x: { time: true }, y: { range: () => [0, 1000] } },
+      axes: [{}, { label: 'score' }],
+      series: [{}, { label: 'trust score', stroke: COLORS[0], width: 2, paths: uPlot.paths.stepped({ align: 1 }) },
+        { label: 'effective score', stroke: COLORS[3], width: 2, paths: uPlot.paths.stepped({ align: 1 }) }],
+    }, data, holder);
+  });
+  return figure;
+}

@@ -86,3 +86,12 @@ export function problemText(error) {
 export function errorBox(error) {
   return h('p', { class: 'error', role: 'alert' }, problemText(error));
 }
+
+/** A refused action: a 403 says plainly that the server refused this caller, with the server's own words. */
+export function actionError(error) {
+  if (error?.status === 403) {
+    return h('p', { class: 'error refused', role: 'alert', dataset: { status: 403 } },
+      `Refused by the server (403 Forbidden): ${error.problem?.detail ?? 'your token does not allow this action'}`);
+  }
+  return errorBox(error);
+}

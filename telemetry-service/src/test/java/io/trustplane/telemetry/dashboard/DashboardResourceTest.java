@@ -86,6 +86,9 @@ class DashboardResourceTest {
                 respond(ex, 200, "application/json", "[{\"flag\":\"new-planner\",\"percent\":15}]");
             }
         });
+        for (String context : List.of("/gate/v1/escalations", "/gate/v1/agents", "/gate/v1/tool-calls/approvals")) {
+            server.createContext(context, ex -> respond(ex, 200, "application/json", "{}"));
+        }
         server.start();
     }
 
@@ -181,6 +184,59 @@ class DashboardResourceTest {
                 .get("/v1/dashboard/proxy/provenance/v1/provenance").then().statusCode(400)
                 .contentType("application/problem+json").body("code", equalTo("invalid_request"))
                 .body("errors[0].field", equalTo("url"));
+        assertThat(seen).isEmpty();
+    }
+
+    @Test
+    void theQueuePagesReachTheirListsAndActionsWithTheirBodies() {
+        String operator = TestKeys.tokens().operator();
+        String escalation = "0190d5e4-7b8a-7c3e-9f00-00000000e5c1";
+        given().auth().oauth2(operator).queryParam("status", "AWAITING_OPERATOR").queryParam("limit", 25)
+                .get("/v1/dashboard/proxy/gate/v1/escalations").then().statusCode(200);
+        given().auth().oauth2(operator).get("/v1/dashboard/proxy/gate/v1/tool-calls/approvals/" + escalation)
+                .then().statusCode(200);
+        given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"decision\":\"ALLOW\",\"note\":\"reviewed\"}")
+                .post("/v1/dashboard/proxy/gate/v1/escalations/" + escalation + "/decision").then().statusCode(200);
+        given().auth().oauth2(operator).queryParam("tier", "TRUSTED").queryParam("minScore", 600)
+                .get("/v1/dashboard/proxy/gate/v1/agents").then().statusCode(200);
+        given().auth().oauth2(operator).queryParam("limit", 200)
+                .get("/v1/dashboard/proxy/gate/v1/agents/agent-7/history").then().statusCode(200);
+        for (String action : List.of("suspend", "reinstate", "containment", "containment/lift")) {
+            given().auth().oauth2(operator).contentType(ContentType.JSON).body("{\"reason\":\"leaked token\"}")
+                    .post("/v1/dashboard/proxy/gate/v1/agents/agent-7/" + action).then().statusCode(200);
+        }
+        assertThat(seen).extracting(s -> s.method() + " " + s.uri()).containsExactly(
+                "GET /gate/v1/escalations?limit=25&status=AWAITING_OPERATOR",
+                "GET /gate/v1/tool-calls/approvals/" + escalation,
+                "POST /gate/v1/escalations/" + escalation + "/decision",
+                "GET /gate/v1/agents?minScore=600&tier=TRUSTED",
+                "GET /gate/v1/agents/agent-7/history?limit=200",
+                "POST /gate/v1/agents/agent-7/suspend",
+                "POST /gate/v1/agents/agent-7/reinstate",
+                "POST /gate/v1/agents/agent-7/containment",
+                "POST /gate/v1/agents/agent-7/containment/lift");
+        assertThat(seen.get(2).body()).isEqualTo("{\"decision\":\"ALLOW\",\"note\":\"reviewed\"}");
+        assertThat(seen).allSatisfy(s -> assertThat(s.authorization()).isEqualTo("Bearer " + operator));
+    }
+
+    @Test
+    void theQueueRoutesAllowNoOtherMethodPathOrParameter() {
+        String admin = TestKeys.tokens().admin();
+        String escalation = "0190d5e4-7b8a-7c3e-9f00-00000000e5c1";
+        // validators vote in their own name, not through the dashboard; outcomes and registration are not its job
+        for (String path : List.of("gate/v1/escalations/" + escalation + "/votes", "gate/v1/escalations/not-a-uuid/decision",
+                "gate/v1/agents/agent-7/outcomes", "gate/v1/agents/agent-7", "gate/v1/agents/../policies/suspend",
+                "gate/v1/escalations")) {
+            given().auth().oauth2(admin).contentType(ContentType.JSON).body("{}").post("/v1/dashboard/proxy/" + path)
+                    .then().statusCode(403).contentType("application/problem+json").body("code", equalTo("proxy_path_refused"));
+        }
+        given().auth().oauth2(admin).get("/v1/dashboard/proxy/gate/v1/escalations/" + escalation + "/decision")
+                .then().statusCode(403).body("code", equalTo("proxy_path_refused"));
+        given().auth().oauth2(admin).get("/v1/dashboard/proxy/gate/v1/agents/agent-7/containment")
+                .then().statusCode(403).body("code", equalTo("proxy_path_refused"));
+        given().auth().oauth2(admin).queryParam("validator", "validator-1")
+                .get("/v1/dashboard/proxy/gate/v1/escalations").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].field", equalTo("validator"));
         assertThat(seen).isEmpty();
     }
 

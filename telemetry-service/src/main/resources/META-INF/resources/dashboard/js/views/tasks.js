@@ -1,10 +1,10 @@
-// A task's phase timeline from lease-service's hash-chained ledger, with the server's chain verification.
+// The task list (lease-service), and a task's phase timeline from its hash-chained ledger with the chain verification.
 import { query, upstream } from '../api.js';
 import { badge, h, link, panel, short, time } from '../dom.js';
 
 const PHASES = ['STRATEGIZE', 'SPEC', 'PLAN', 'THINK', 'IMPLEMENT', 'VERIFY', 'REVIEW', 'PR', 'MONITOR'];
 
-export async function render({ id }) {
+export async function render({ id, params }) {
   const form = h('form', { class: 'filters', id: 'task-search' },
     h('label', null, 'Task id', h('input', { name: 'taskId', id: 'task-id', value: id ?? '', required: true, size: 40 })),
     h('button', { type: 'submit' }, 'Open'));
@@ -13,10 +13,7 @@ export async function render({ id }) {
     const taskId = new FormData(form).get('taskId').trim();
     if (taskId) location.hash = `#/tasks/${encodeURIComponent(taskId)}`;
   });
-  if (!id) {
-    return h('div', null, h('h1', null, 'Tasks'), form,
-      panel(null, h('p', { class: 'muted' }, 'Open a task by id to see its phase timeline and ledger verification.')));
-  }
+  if (!id) return renderList(params, form);
   const base = `v1/tasks/${encodeURIComponent(id)}`;
   const [task, ledger, verify, leases] = await Promise.all([
     upstream('lease', base), upstream('lease', `${base}/ledger`), upstream('lease', `${base}/ledger/verify`),
@@ -47,6 +44,52 @@ export async function render({ id }) {
         h('div', { class: 'muted mono' }, `hash ${short(e.hash, 16)} ← prev ${short(e.prevHash, 16)}`
           + (verify.tamperedEntries?.includes(e.seq) ? ' · TAMPERED' : ''))))),
       h('p', null, link('#/provenance', 'Each entry is also anchored in the provenance log →'))));
+}
+
+/** Tasks in creation order with their filters; each row opens the task's page. */
+async function renderList(params, openForm) {
+  const filters = { agent: params.get('agent') ?? '', phase: params.get('phase') ?? '', status: params.get('status') ?? '',
+    updatedSince: params.get('updatedSince') ?? '' };
+  const first = await upstream('lease', `v1/tasks${query({ ...filters, limit: 50 })}`);
+  const body = h('tbody', null);
+  const more = h('button', { type: 'button', class: 'secondary', id: 'more' }, 'More');
+  const addPage = page => {
+    body.append(...page.items.map(t => h('tr', {
+      class: 'clickable', dataset: { taskId: t.taskId },
+      onclick: () => { location.hash = `#/tasks/${encodeURIComponent(t.taskId)}`; },
+    },
+      h('td', { class: 'mono' }, link(`#/tasks/${encodeURIComponent(t.taskId)}`, t.taskId)),
+      h('td', null, t.title),
+      h('td', null, t.phase),
+      h('td', null, badge(t.status)),
+      h('td', null, t.holder ?? '–'),
+      h('td', null, t.createdBy),
+      h('td', null, time(t.updatedAt)))));
+    more.hidden = !page.nextCursor;
+    more.onclick = async () => addPage(await upstream('lease', `v1/tasks${query({ ...filters, limit: 50, cursor: page.nextCursor })}`));
+  };
+  addPage(first);
+  const listForm = h('form', { class: 'filters', id: 'task-filters' },
+    h('label', null, 'Agent', h('input', { name: 'agent', id: 'filter-agent', value: filters.agent,
+      placeholder: 'creator or lease holder' })),
+    h('label', null, 'Phase', h('select', { name: 'phase', id: 'filter-phase' }, h('option', { value: '' }, 'any'),
+      PHASES.map(p => h('option', { value: p, selected: filters.phase === p }, p)))),
+    h('label', null, 'Lease', h('select', { name: 'status', id: 'filter-status' }, h('option', { value: '' }, 'any'),
+      ['LEASED', 'UNLEASED'].map(s => h('option', { value: s, selected: filters.status === s }, s.toLowerCase())))),
+    h('label', null, 'Updated since', h('input', { name: 'updatedSince', id: 'filter-updatedSince', value: filters.updatedSince,
+      placeholder: '2026-01-31T12:00:00Z', size: 22 })),
+    h('button', { type: 'submit' }, 'Apply'));
+  listForm.addEventListener('submit', event => {
+    event.preventDefault();
+    location.hash = `#/tasks${query(Object.fromEntries(new FormData(listForm)))}`;
+  });
+  return h('div', null, h('h1', null, 'Tasks'), openForm, listForm,
+    panel(null,
+      first.items.length === 0 ? h('p', { class: 'muted', id: 'no-tasks' }, 'No task matches these filters.') : null,
+      h('table', { id: 'tasks-table' },
+        h('thead', null, h('tr', null, ['Task', 'Title', 'Phase', 'Lease', 'Holder', 'Created by', 'Updated'].map(t => h('th', null, t)))),
+        body),
+      more));
 }
 
 function summary(entry) {
