@@ -260,11 +260,33 @@ public final class Infrastructure implements AutoCloseable {
         }
     }
 
-    /** Stops the embedded Redis; {@link #startRedis()} brings it back on the same port. */
+    /**
+     * Stops the embedded Redis and waits until its process has exited (so its port is free again: a {@link
+     * #startRedis()} right after would otherwise race the old process for it); {@link #startRedis()} brings it back
+     * on the same port.
+     */
     public void stopRedis() {
         requireEmbedded(redis, "Redis");
+        long pid;
+        try {
+            pid = redisProcessId();
+        } catch (RuntimeException notAnswering) { // already stopped, or frozen by freezeRedis()
+            pid = redisPid;
+        }
         try {
             redis.stop();
+            if (pid > 0) {
+                ProcessHandle.of(pid).ifPresent(p -> {
+                    try {
+                        p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        throw new IllegalStateException("the embedded Redis (pid " + pid + ") did not exit", e);
+                    }
+                });
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
