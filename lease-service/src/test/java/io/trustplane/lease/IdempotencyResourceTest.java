@@ -2,6 +2,7 @@ package io.trustplane.lease;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
+import io.trustplane.testing.Concurrently;
 import io.trustplane.testing.Infrastructure;
 import io.trustplane.testing.PgEndpoint;
 import io.trustplane.testing.TrustplaneTestResource;
@@ -20,10 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -103,20 +100,8 @@ class IdempotencyResourceTest {
 
     /** Sends {@code request} {@link #PARALLEL} times at once; the answers as (status, body, replayed header). */
     private static List<String[]> inParallel(Callable<io.restassured.response.Response> request) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
-        try {
-            List<Future<io.restassured.response.Response>> sent = pool.invokeAll(
-                    IntStream.range(0, PARALLEL).mapToObj(i -> request).toList());
-            List<String[]> answers = new java.util.ArrayList<>();
-            for (Future<io.restassured.response.Response> f : sent) {
-                io.restassured.response.Response r = f.get();
-                answers.add(new String[] {Integer.toString(r.statusCode()), r.asString(),
-                        r.header("Idempotent-Replayed")});
-            }
-            return answers;
-        } finally {
-            pool.shutdownNow();
-        }
+        return Concurrently.run(PARALLEL, request).stream().map(r -> new String[] {Integer.toString(r.statusCode()),
+                r.asString(), r.header("Idempotent-Replayed")}).toList();
     }
 
     private static void assertOneAnswer(List<String[]> answers, int status) {

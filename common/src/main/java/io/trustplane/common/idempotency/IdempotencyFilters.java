@@ -41,8 +41,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * {@code Idempotency-Key} on the routes marked {@link Idempotent}. The first attempt holds the key (scoped by the
@@ -64,6 +67,7 @@ public class IdempotencyFilters {
 
     private static final Logger LOG = Logger.getLogger(IdempotencyFilters.class);
     private static final String PROPERTY = IdempotencyFilters.class.getName();
+    private static final String HELD = PROPERTY + ".held";
     private static final Uni<Response> CONTINUE = Uni.createFrom().nullItem();
     private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
@@ -91,10 +95,22 @@ public class IdempotencyFilters {
      * {@code TRANSACTION} claim also carries the route's transaction between its work and its commit.
      */
     record Claim(IdempotencyStore store, String key, String fingerprint, boolean inTransaction,
-            AtomicReference<Parked> parked) {
+            AtomicReference<Parked> parked, Queue<Supplier<Uni<?>>> afterCommit) {
 
         Claim(IdempotencyStore store, String key, String fingerprint, boolean inTransaction) {
-            this(store, key, fingerprint, inTransaction, new AtomicReference<>());
+            this(store, key, fingerprint, inTransaction, new AtomicReference<>(), new ConcurrentLinkedQueue<>());
+        }
+
+        /** Runs, one after the other, what waited for the end of the transaction (cache reloads, relay wake-ups). */
+        Uni<Void> ended() {
+            Supplier<Uni<?>> next = afterCommit.poll();
+            if (next == null) {
+                return DONE;
+            }
+            return Uni.createFrom().deferred(next).onFailure().recoverWithItem(f -> {
+                LOG.warnf("an action after an idempotent commit failed: %s", f.toString());
+                return null;
+            }).chain(this::ended);
         }
     }
 
@@ -174,8 +190,19 @@ public class IdempotencyFilters {
         Claim claim = ContextLocals.<Claim>get(PROPERTY).orElse(null);
         if (claim != null) {
             ContextLocals.remove(PROPERTY);
+            ContextLocals.put(HELD, claim);
         }
         return claim;
+    }
+
+    /** The claim whose transaction the current request holds open until its answer is stored; null otherwise. */
+    static Claim heldClaim() {
+        Context context = Vertx.currentContext();
+        if (context == null || !VertxContext.isDuplicatedContext(context)) {
+            return null;
+        }
+        Claim claim = ContextLocals.<Claim>get(HELD).orElse(null);
+        return claim == null || claim.parked().get() == null ? null : claim;
     }
 
     /** What a transaction that found its key taken fails with: a replay, or the 409 of a reused or running key. */
@@ -252,10 +279,10 @@ public class IdempotencyFilters {
     private Uni<Void> commit(Claim claim, ContainerResponseContext response) {
         Parked parked = claim.parked().getAndSet(null);
         if (parked == null) {
-            return DONE;
+            return claim.ended();
         }
         if (response.getStatus() / 100 != 2) {
-            return IdempotentTransactions.rollback(parked);
+            return IdempotentTransactions.rollback(parked).chain(claim::ended);
         }
         IdempotencyStore.Held done;
         try {
@@ -263,7 +290,7 @@ public class IdempotencyFilters {
         } catch (JsonProcessingException e) {
             LOG.warnf("could not keep an idempotent answer, nothing was created: %s", e.toString());
             notCreated(response);
-            return IdempotentTransactions.rollback(parked);
+            return IdempotentTransactions.rollback(parked).chain(claim::ended);
         }
         return transactional.answerIn(parked.connection(), claim.key(), done)
                 .chain(() -> parked.transaction().commit())
@@ -273,7 +300,8 @@ public class IdempotencyFilters {
                 })
                 .onFailure().call(f -> parked.transaction().rollback().onFailure().recoverWithNull())
                 .onFailure().recoverWithNull()
-                .eventually(() -> parked.connection().close());
+                .eventually(() -> parked.connection().close())
+                .chain(claim::ended);
     }
 
     private static void notCreated(ContainerResponseContext response) {

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Runs the creating transaction of a route marked {@code @Idempotent(TRANSACTION)} with its {@code Idempotency-Key}
@@ -17,6 +18,7 @@ import java.util.function.Function;
  * crash at any point leaves either all of them (a retry replays) or none (a retry runs); a concurrent request with
  * the same key waits on the key's row until this transaction ends, then replays its answer. A request without a key
  * (and every caller outside a request) gets a plain {@link Pool#withTransaction}: the same statements as before.
+ * What a service does after such a transaction that others may act on belongs in {@link #afterCommit}.
  */
 @ApplicationScoped
 public class IdempotentTransactions {
@@ -33,8 +35,8 @@ public class IdempotentTransactions {
 
     /**
      * {@code pool.withTransaction(work)}, holding the current request's key when it carries one. With a key, what
-     * {@code work} yields is returned before the commit, which waits for the answer: run after it only what may
-     * precede the commit (waking the outbox relay early costs only its next poll).
+     * {@code work} yields is returned before the commit, which waits for the answer: what must follow the commit
+     * goes through {@link #afterCommit}.
      */
     public <T> Uni<T> withTransaction(Pool pool, Function<SqlConnection, Uni<T>> work) {
         IdempotencyFilters.Claim claim = IdempotencyFilters.takePendingClaim();
@@ -56,6 +58,33 @@ public class IdempotentTransactions {
         return inTransaction(pool, claim, work::apply);
     }
 
+    /**
+     * Runs {@code action} once the current request's creating transaction has ended, or now when no transaction is
+     * held open: what must follow a commit (a cache invalidation another replica acts on, an outbox wake-up) must
+     * not run while an idempotent creation still waits for its answer.
+     */
+    public void afterCommit(Runnable action) {
+        IdempotencyFilters.Claim claim = IdempotencyFilters.heldClaim();
+        if (claim == null) {
+            action.run();
+        } else {
+            claim.afterCommit().add(() -> {
+                action.run();
+                return Uni.createFrom().voidItem();
+            });
+        }
+    }
+
+    /** As {@link #afterCommit(Runnable)} for an action the answer waits for (a local cache reload). */
+    public Uni<Void> afterCommitAwaited(Supplier<Uni<?>> action) {
+        IdempotencyFilters.Claim claim = IdempotencyFilters.heldClaim();
+        if (claim == null) {
+            return Uni.createFrom().deferred(action).replaceWithVoid();
+        }
+        claim.afterCommit().add(action);
+        return Uni.createFrom().voidItem();
+    }
+
     private <T> Uni<T> inTransaction(Pool pool, IdempotencyFilters.Claim claim,
             Function<SqlConnection, Uni<T>> work) {
         PostgresIdempotencyStore store = (PostgresIdempotencyStore) claim.store();
@@ -75,7 +104,7 @@ public class IdempotentTransactions {
             IdempotencyFilters.Parked abandoned = claim.parked().getAndSet(null);
             if (abandoned != null) {
                 LOG.warn("an idempotent creation was never answered; rolled back");
-                rollback(abandoned).subscribe().with(x -> {
+                rollback(abandoned).eventually(claim::ended).subscribe().with(x -> {
                 }, f -> LOG.debugf("could not roll back: %s", f.toString()));
             }
         });

@@ -1,5 +1,6 @@
 package io.trustplane.gate.repository;
 
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.gate.service.AgentListing;
 import io.trustplane.gate.service.AgentQuery;
@@ -32,10 +33,12 @@ public class AgentRepository {
             + "suspended_reason, version, updated_at";
 
     private final Pool pool;
+    private final IdempotentTransactions transactions;
     private final TierBands bands;
 
-    public AgentRepository(Pool pool, TierBands bands) {
+    public AgentRepository(Pool pool, TierBands bands, IdempotentTransactions transactions) {
         this.pool = pool;
+        this.transactions = transactions;
         this.bands = bands;
     }
 
@@ -110,7 +113,7 @@ public class AgentRepository {
     /** Suspends or reinstates; {@code inTx} runs in the same transaction with the changed agent (the outbox). */
     public Uni<AgentSnapshot> setSuspended(String agentId, boolean suspended, String reason,
             InTransaction<AgentSnapshot> inTx) {
-        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE agents SET suspended = $2, "
+        return transactions.withTransaction(pool, conn -> conn.preparedQuery("UPDATE agents SET suspended = $2, "
                         + "suspended_reason = $3, "
                         + "version = version + 1, updated_at = now() WHERE agent_id = $1 RETURNING " + COLUMNS)
                 .execute(Tuple.of(agentId, suspended, suspended ? reason : null))
@@ -138,7 +141,7 @@ public class AgentRepository {
      */
     public Uni<OutcomeResult> recordOutcome(String agentId, String claim, boolean confirmed, TruthScore truth,
             int window, String actor, InTransaction<AgentSnapshot> inTx) {
-        return pool.withTransaction(conn -> conn
+        return transactions.withTransaction(pool, conn -> conn
                 .preparedQuery("SELECT trust_score FROM agents WHERE agent_id = $1 FOR UPDATE")
                 .execute(Tuple.of(agentId))
                 .flatMap(locked -> {

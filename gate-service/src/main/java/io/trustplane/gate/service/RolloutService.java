@@ -1,5 +1,6 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
@@ -27,9 +28,12 @@ public class RolloutService {
     private final FlagRepository repository;
     private final GateConfig.Rollout config;
     private final Outbox outbox;
+    private final IdempotentTransactions transactions;
 
-    public RolloutService(FlagRepository repository, GateConfig config, Outbox outbox) {
+    public RolloutService(FlagRepository repository, GateConfig config, Outbox outbox,
+            IdempotentTransactions transactions) {
         this.repository = repository;
+        this.transactions = transactions;
         this.config = config.rollout();
         this.outbox = outbox;
     }
@@ -160,7 +164,7 @@ public class RolloutService {
     }
 
     private FlagRecord announce(Transition t) {
-        outbox.committed();
+        transactions.afterCommit(outbox::committed);
         return t.flag();
     }
 }

@@ -75,8 +75,10 @@ public class LeaseService {
                 codec.template(actor.id(), EventType.LEASE_ACQUIRED), codec.template(null, EventType.LEASE_EXPIRED)))
                 .map(outcome -> {
             if (outcome.expired() != null) {
-                outbox.committed();
-                expiredNotice(outcome.expired());
+                transactions.afterCommit(() -> {
+                    outbox.committed();
+                    expiredNotice(outcome.expired());
+                });
             }
             if (!outcome.isGranted()) {
                 metrics.leaseContention(actor.id(), taskId, phase, outcome.holder().holder());
@@ -84,7 +86,7 @@ public class LeaseService {
             }
             Lease l = outcome.granted();
             LOG.debugf("lease %s granted to %s on %s/%s token %d", l.leaseId(), l.holder(), taskId, phase, l.fencingToken());
-            outbox.committed();
+            transactions.afterCommit(outbox::committed);
             return l;
         });
     }

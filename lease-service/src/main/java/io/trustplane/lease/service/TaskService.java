@@ -87,7 +87,7 @@ public class TaskService {
                 return Uni.combine().all().unis(ledger.write(conn, entries), outbox.write(conn, events))
                         .with((entry, written) -> task);
             });
-        })).invoke(task -> outbox.committed());
+        })).invoke(task -> transactions.afterCommit(outbox::committed));
     }
 
     /**
@@ -189,7 +189,7 @@ public class TaskService {
                                 return appended.map(e -> new TransitionResult(step.getItem3(), from, kind, granted,
                                         lease, e, att, outcome.expired()));
                             });
-                })).invoke(r -> committed(actor, r));
+                })).invoke(r -> transactions.afterCommit(() -> committed(actor, r)));
     }
 
     private void checkLease(Actor actor, Task task, Phase to, Lease lease, long fencingToken) {
