@@ -6,10 +6,17 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.BlockingOperationControl;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.common.vertx.ContextLocals;
+import io.smallrye.common.vertx.VertxContext;
 import io.trustplane.common.problem.FieldViolation;
+import io.trustplane.common.problem.Problem;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.redis.RedisDeadline;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -18,6 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.jboss.resteasy.reactive.server.WithFormRead;
@@ -33,7 +41,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * {@code Idempotency-Key} on the routes marked {@link Idempotent}. The first attempt holds the key (scoped by the
@@ -43,7 +55,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The same key with a different request, or while the first attempt still runs, is a 409; a malformed key is a 400.
  * A refused or failed first attempt keeps nothing, so its retry runs. Creating routes keep their keys in the
  * service's PostgreSQL ({@code idempotency_keys}), so Redis and service restarts keep them; hot decision routes
- * marked {@code @Idempotent(REDIS)} keep them in Redis.
+ * marked {@code @Idempotent(REDIS)} keep them in Redis. Routes marked {@code @Idempotent(TRANSACTION)} leave the
+ * claim to their creating transaction ({@link IdempotentTransactions}); this filter then stores the answer in that
+ * transaction and commits it, so the key, the rows and the answer are one commit.
  */
 public class IdempotencyFilters {
 
@@ -53,6 +67,7 @@ public class IdempotencyFilters {
 
     private static final Logger LOG = Logger.getLogger(IdempotencyFilters.class);
     private static final String PROPERTY = IdempotencyFilters.class.getName();
+    private static final String HELD = PROPERTY + ".held";
     private static final Uni<Response> CONTINUE = Uni.createFrom().nullItem();
     private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
@@ -60,21 +75,57 @@ public class IdempotencyFilters {
     private final ObjectMapper mapper;
     private final IdempotencyStore postgres;
     private final IdempotencyStore redis;
-    private final Map<Method, IdempotencyStore> storeByRoute = new ConcurrentHashMap<>();
+    private final PostgresIdempotencyStore transactional;
+    private final Map<Method, Idempotent.Store> storeByRoute = new ConcurrentHashMap<>();
 
     public IdempotencyFilters(ReactiveRedisDataSource redis, RedisDeadline deadline, Pool pool,
             CurrentIdentityAssociation identity, ObjectMapper mapper, IdempotencyConfig config,
             @ConfigProperty(name = "quarkus.application.name") String service) {
         this.identity = identity;
         this.mapper = mapper;
-        this.postgres = new PostgresIdempotencyStore(pool, config.ttl(), config.pendingTtl(), config.sweepInterval(),
-                System::nanoTime);
+        this.transactional = new PostgresIdempotencyStore(pool, config.ttl(), config.pendingTtl(),
+                config.sweepInterval(), System::nanoTime);
+        this.postgres = transactional;
         this.redis = new RedisIdempotencyStore(redis, deadline, mapper, "tp:idempotency:" + service + ":",
                 config.ttl(), config.pendingTtl());
     }
 
-    /** Where the key is held: what a request may replay depends on who sent it, never only on the key. */
-    private record Claim(IdempotencyStore store, String key, String fingerprint) {
+    /**
+     * Where the key is held: what a request may replay depends on who sent it, never only on the key. A
+     * {@code TRANSACTION} claim also carries the route's transaction between its work and its commit.
+     */
+    record Claim(IdempotencyStore store, String key, String fingerprint, boolean inTransaction,
+            AtomicReference<Parked> parked, Queue<Supplier<Uni<?>>> afterCommit) {
+
+        Claim(IdempotencyStore store, String key, String fingerprint, boolean inTransaction) {
+            this(store, key, fingerprint, inTransaction, new AtomicReference<>(), new ConcurrentLinkedQueue<>());
+        }
+
+        /** Runs, one after the other, what waited for the end of the transaction (cache reloads, relay wake-ups). */
+        Uni<Void> ended() {
+            Supplier<Uni<?>> next = afterCommit.poll();
+            if (next == null) {
+                return DONE;
+            }
+            return Uni.createFrom().deferred(next).onFailure().recoverWithItem(f -> {
+                LOG.warnf("an action after an idempotent commit failed: %s", f.toString());
+                return null;
+            }).chain(this::ended);
+        }
+    }
+
+    /** A creating transaction whose work is done, waiting for its answer and its commit. */
+    record Parked(SqlConnection connection, Transaction transaction) {
+    }
+
+    /** A replay found by a claim inside a transaction: the stored answer, sent instead of running the route. */
+    static final class Replayed extends RuntimeException {
+        private final transient Response response;
+
+        Replayed(Response response) {
+            super(null, null, false, false);
+            this.response = response;
+        }
     }
 
     // @WithFormRead: run once the body has been read (any body, not only forms), as the fingerprint needs it
@@ -91,10 +142,18 @@ public class IdempotencyFilters {
                     "must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters"));
         }
         String fingerprint = fingerprint(request);
-        IdempotencyStore store = storeFor(route);
+        Idempotent.Store where = storeFor(route);
+        IdempotencyStore store = where == Idempotent.Store.REDIS ? redis : postgres;
         return identity.getDeferredIdentity().flatMap(who -> {
             String caller = who.isAnonymous() ? "anonymous" : who.getPrincipal().getName();
-            Claim claim = new Claim(store, sha256((caller + '\n' + key).getBytes(StandardCharsets.UTF_8)), fingerprint);
+            Claim claim = new Claim(store, sha256((caller + '\n' + key).getBytes(StandardCharsets.UTF_8)), fingerprint,
+                    where == Idempotent.Store.TRANSACTION);
+            if (claim.inTransaction()) {
+                // claimed by the route's transaction, which finds it in the request's context
+                request.setProperty(PROPERTY, claim);
+                ContextLocals.put(PROPERTY, claim);
+                return CONTINUE;
+            }
             return store.claim(claim.key(), fingerprint).map(held -> {
                 if (held == null) {
                     request.setProperty(PROPERTY, claim);
@@ -105,18 +164,59 @@ public class IdempotencyFilters {
         });
     }
 
-    private IdempotencyStore storeFor(ResourceInfo route) {
+    private Idempotent.Store storeFor(ResourceInfo route) {
         Method method = route.getResourceMethod();
         if (method == null) {
-            return postgres;
+            return Idempotent.Store.POSTGRESQL;
         }
         return storeByRoute.computeIfAbsent(method, m -> {
             Idempotent marked = m.getAnnotation(Idempotent.class);
             if (marked == null) {
                 marked = route.getResourceClass().getAnnotation(Idempotent.class);
             }
-            return marked != null && marked.value() == Idempotent.Store.REDIS ? redis : postgres;
+            return marked == null ? Idempotent.Store.POSTGRESQL : marked.value();
         });
+    }
+
+    /**
+     * The {@code TRANSACTION} claim of the request being served, taken (a route's first creating transaction carries
+     * it, any later one runs without); null without one, or outside a request.
+     */
+    static Claim takePendingClaim() {
+        Context context = Vertx.currentContext();
+        if (context == null || !VertxContext.isDuplicatedContext(context)) {
+            return null;
+        }
+        Claim claim = ContextLocals.<Claim>get(PROPERTY).orElse(null);
+        if (claim != null) {
+            ContextLocals.remove(PROPERTY);
+            ContextLocals.put(HELD, claim);
+        }
+        return claim;
+    }
+
+    /** The claim whose transaction the current request holds open until its answer is stored; null otherwise. */
+    static Claim heldClaim() {
+        Context context = Vertx.currentContext();
+        if (context == null || !VertxContext.isDuplicatedContext(context)) {
+            return null;
+        }
+        Claim claim = ContextLocals.<Claim>get(HELD).orElse(null);
+        return claim == null || claim.parked().get() == null ? null : claim;
+    }
+
+    /** What a transaction that found its key taken fails with: a replay, or the 409 of a reused or running key. */
+    static RuntimeException taken(IdempotencyStore.Held held, Claim claim) {
+        try {
+            return new Replayed(answer(held, claim));
+        } catch (ProblemException e) {
+            return e;
+        }
+    }
+
+    @ServerExceptionMapper
+    public Response replayed(Replayed replayed) {
+        return replayed.response;
     }
 
     private static Response answer(IdempotencyStore.Held stored, Claim claim) {
@@ -143,25 +243,75 @@ public class IdempotencyFilters {
         if (!(request.getProperty(PROPERTY) instanceof Claim claim)) {
             return DONE;
         }
+        if (claim.inTransaction()) {
+            return commit(claim, response);
+        }
         if (response.getStatus() / 100 != 2) {
             return release(claim);
         }
-        String body;
+        IdempotencyStore.Held done;
         try {
-            Object entity = response.getEntity();
-            body = entity == null ? null : entity instanceof String s ? s : mapper.writeValueAsString(entity);
+            done = held(claim, response);
         } catch (JsonProcessingException e) {
             LOG.warnf("could not keep an idempotent answer: %s", e.toString());
             return release(claim);
         }
-        Object location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
-        IdempotencyStore.Held done = new IdempotencyStore.Held(claim.fingerprint(), response.getStatus(),
-                response.getMediaType() == null ? MediaType.APPLICATION_JSON : response.getMediaType().toString(),
-                location == null ? null : location.toString(), body);
         return claim.store().complete(claim.key(), done).onFailure().recoverWithItem(f -> {
             LOG.warnf("could not keep an idempotent answer: %s", f.toString());
             return null;
         });
+    }
+
+    private IdempotencyStore.Held held(Claim claim, ContainerResponseContext response) throws JsonProcessingException {
+        Object entity = response.getEntity();
+        String body = entity == null ? null : entity instanceof String s ? s : mapper.writeValueAsString(entity);
+        Object location = response.getHeaders().getFirst(HttpHeaders.LOCATION);
+        return new IdempotencyStore.Held(claim.fingerprint(), response.getStatus(),
+                response.getMediaType() == null ? MediaType.APPLICATION_JSON : response.getMediaType().toString(),
+                location == null ? null : location.toString(), body);
+    }
+
+    /**
+     * Ends a {@code TRANSACTION} route's creating transaction: with a 2xx answer, stores it with the key and commits
+     * (a failed commit turns the answer into a 503, since nothing was created); otherwise rolls back, which frees the
+     * key as a refused attempt does. Nothing to do when the route ended before its transaction, or replayed.
+     */
+    private Uni<Void> commit(Claim claim, ContainerResponseContext response) {
+        Parked parked = claim.parked().getAndSet(null);
+        if (parked == null) {
+            return claim.ended();
+        }
+        if (response.getStatus() / 100 != 2) {
+            return IdempotentTransactions.rollback(parked).chain(claim::ended);
+        }
+        IdempotencyStore.Held done;
+        try {
+            done = held(claim, response);
+        } catch (JsonProcessingException e) {
+            LOG.warnf("could not keep an idempotent answer, nothing was created: %s", e.toString());
+            notCreated(response);
+            return IdempotentTransactions.rollback(parked).chain(claim::ended);
+        }
+        return transactional.answerIn(parked.connection(), claim.key(), done)
+                .chain(() -> parked.transaction().commit())
+                .onFailure().invoke(f -> {
+                    LOG.warnf("could not commit an idempotent creation, nothing was created: %s", f.toString());
+                    notCreated(response);
+                })
+                .onFailure().call(f -> parked.transaction().rollback().onFailure().recoverWithNull())
+                .onFailure().recoverWithNull()
+                .eventually(() -> parked.connection().close())
+                .chain(claim::ended);
+    }
+
+    private static void notCreated(ContainerResponseContext response) {
+        String detail = "the request could not be committed and created nothing; retry it with the same "
+                + HEADER;
+        response.setStatus(503);
+        response.getHeaders().remove(HttpHeaders.LOCATION);
+        response.getHeaders().putSingle(HttpHeaders.RETRY_AFTER, "1");
+        response.setEntity(new Problem(Problem.typeFor("not_committed"), "Service Unavailable", 503, "not_committed",
+                detail, null, List.of(), Map.of()), null, MediaType.valueOf(Problem.MEDIA_TYPE));
     }
 
     private static Uni<Void> release(Claim claim) {

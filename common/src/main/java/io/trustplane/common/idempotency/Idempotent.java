@@ -10,7 +10,8 @@ import java.lang.annotation.Target;
 /**
  * Marks a mutating route that honours {@code Idempotency-Key} (see {@link IdempotencyFilters}); routes without
  * it ignore the header and pay nothing for it. A route that creates durable rows keeps its keys in the service's
- * PostgreSQL ({@link Store#POSTGRESQL}, the default); a hot decision route whose outcome lives in Redis anyway
+ * PostgreSQL ({@link Store#POSTGRESQL}, the default, or inside its own transaction: {@link Store#TRANSACTION}); a hot
+ * decision route whose outcome lives in Redis anyway
  * (ceiling checks, evaluations) keeps them in Redis.
  */
 @NameBinding
@@ -24,6 +25,13 @@ public @interface Idempotent {
     enum Store {
         /** The service's {@code idempotency_keys} table: survives Redis and service restarts. */
         POSTGRESQL,
+        /**
+         * The service's {@code idempotency_keys} table, claimed and answered inside the route's creating transaction
+         * ({@link IdempotentTransactions}): the key and what it created commit together, so no crash or concurrent
+         * retry can create twice. The route's service must run its creating transaction through
+         * {@link IdempotentTransactions#withTransaction}.
+         */
+        TRANSACTION,
         /** Redis (append-only file): for hot routes that already depend on Redis for their answer. */
         REDIS
     }

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.jboss.logging.Logger;
 
@@ -17,6 +18,10 @@ import java.util.function.LongSupplier;
  * an {@code INSERT … ON CONFLICT DO UPDATE … WHERE} that takes a new, expired or abandoned key in the same
  * statement that detects a live one (then read back), the answer is one {@code UPDATE}. Expired rows are
  * deleted in small batches, at most once per {@code sweepInterval}, by the claims themselves.
+ * <p>
+ * For {@link Idempotent.Store#TRANSACTION} routes the same claim and answer run inside the route's own transaction
+ * ({@link #claimIn}, {@link #answerIn}): the key, the rows it created and its answer commit together or not at all,
+ * and a concurrent claim of the same key waits for that transaction on the key's row.
  */
 final class PostgresIdempotencyStore implements IdempotencyStore {
 
@@ -57,10 +62,25 @@ final class PostgresIdempotencyStore implements IdempotencyStore {
 
     @Override
     public Uni<Held> claim(String key, String fingerprint) {
+        return claimIn(pool, key, fingerprint);
+    }
+
+    /**
+     * Claims {@code key} with the statements of {@code client} (the route's transaction, for
+     * {@link Idempotent.Store#TRANSACTION}); null when claimed, else what the key holds. Inside a transaction the
+     * claim waits while another transaction holds an uncommitted claim of the same key, then sees its outcome.
+     */
+    Uni<Held> claimIn(SqlClient client, String key, String fingerprint) {
         sweepIfDue();
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(key, fingerprint, pendingMillis, ttlMillis))
+        return client.preparedQuery(CLAIM).execute(Tuple.of(key, fingerprint, pendingMillis, ttlMillis))
                 .flatMap(claimed -> claimed.iterator().hasNext() ? Uni.createFrom().nullItem()
-                        : pool.preparedQuery(READ).execute(Tuple.of(key)).map(PostgresIdempotencyStore::held));
+                        : client.preparedQuery(READ).execute(Tuple.of(key)).map(PostgresIdempotencyStore::held));
+    }
+
+    /** Keeps the answer with the statements of {@code client}, the transaction that claimed the key. */
+    Uni<Void> answerIn(SqlClient client, String key, Held answer) {
+        return client.preparedQuery(COMPLETE).execute(Tuple.of(key, answer.status(), answer.type(),
+                answer.location(), answer.body(), ttlMillis).addValue(answer.fingerprint())).replaceWithVoid();
     }
 
     private static Held held(RowSet<Row> rows) {
@@ -76,8 +96,7 @@ final class PostgresIdempotencyStore implements IdempotencyStore {
 
     @Override
     public Uni<Void> complete(String key, Held answer) {
-        return pool.preparedQuery(COMPLETE).execute(Tuple.of(key, answer.status(), answer.type(),
-                answer.location(), answer.body(), ttlMillis).addValue(answer.fingerprint())).replaceWithVoid();
+        return answerIn(pool, key, answer);
     }
 
     @Override

@@ -27,8 +27,14 @@ import java.util.function.LongSupplier;
  * sync; a script adds that to the cell and answers how many tokens the bucket holds now and how many replicas
  * are drawing on it. The replica may then admit its share (tokens / replicas) until the next sync, counting
  * locally. Admissions beyond the shared bucket (while shares were stale) push the cell into debt, which later
- * shares repay, so the sum over replicas tracks the configured rate over time. A caller new to a replica, or a
- * replica cut off from Redis, falls back to the replica's own bucket: availability over a strict global figure.
+ * shares repay, so the sum over replicas tracks the configured rate over time.
+ * <p>
+ * Bursts after a pause are split too: the same batch counts the service's live replicas (a heartbeat hash), and a
+ * caller new to a replica starts with a provisional share of one burst divided by that count, as does a caller that
+ * went idle with a larger share left. A caller is remembered until its cell is full again, so a debt is repaid
+ * before its replicas forget it. Together the replicas thus admit at most one burst beyond the rate per pause. Only
+ * a replica that has not yet heard from Redis, or is cut off from it, falls back to its own bucket: availability
+ * over a strict global figure.
  */
 public final class SharedBudgets {
 
@@ -62,6 +68,33 @@ public final class SharedBudgets {
             """;
 
     /**
+     * KEYS[1] the service's replica heartbeats (hash: replica id → last sync µs). ARGV: now µs, replica id, live µs.
+     * Returns the number of replicas that synced within the live window, this one included.
+     */
+    static final String REPLICAS_SCRIPT = """
+            local now = tonumber(ARGV[1])
+            redis.call('HSET', KEYS[1], ARGV[2], now)
+            local live = 0
+            local fields = redis.call('HGETALL', KEYS[1])
+            for i = 1, #fields, 2 do
+              if tonumber(fields[i + 1]) >= now - tonumber(ARGV[3]) then
+                live = live + 1
+              else
+                redis.call('HDEL', KEYS[1], fields[i])
+              end
+            end
+            redis.call('PEXPIRE', KEYS[1], 2 * math.ceil(tonumber(ARGV[3]) / 1000))
+            return live
+            """;
+
+    /**
+     * A replica counts as live for this many sync intervals after its last sync: a slow sync or a clock difference
+     * between replicas never makes a live one look dead (which would enlarge provisional shares); a dead one only
+     * shrinks them for a second.
+     */
+    static final int LIVE_SYNCS = 10;
+
+    /**
      * A cell is dropped this long after its bucket is full again: by then it holds nothing a new cell would not. A
      * minute, not zero, so replicas' clock differences and a slow sync never drop a cell still in use.
      */
@@ -75,9 +108,12 @@ public final class SharedBudgets {
     private final LongSupplier microClock;
     private final Duration deadline;
     private final String sha;
+    private final String replicasSha;
     private final ConcurrentHashMap<String, Budget> budgets = new ConcurrentHashMap<>();
     private final AtomicBoolean syncing = new AtomicBoolean();
     private volatile boolean scriptLoaded;
+    /** The service's replicas that synced lately, from the last sync; 0 until this replica first heard from Redis. */
+    private volatile long liveReplicas;
 
     /**
      * @param prefix     Redis key prefix (per service: each service has its own limits)
@@ -95,19 +131,22 @@ public final class SharedBudgets {
         this.microClock = microClock;
         this.deadline = deadline;
         this.sha = sha1(SCRIPT);
+        this.replicasSha = sha1(REPLICAS_SCRIPT);
     }
 
     /** One caller's share on this replica: what it may still admit until the next sync, and what it admitted. */
     static final class Budget {
         final TokenBucket.Limit limit;
-        /** Tokens this replica may still admit before the next sync; {@link Long#MAX_VALUE} until the first one. */
-        final AtomicLong share = new AtomicLong(Long.MAX_VALUE);
+        /** Tokens this replica may still admit before the next sync; starts at the provisional share. */
+        final AtomicLong share;
         final AtomicLong admitted = new AtomicLong();
         volatile boolean demand = true;
-        volatile int idleSyncs;
+        /** When the cell, as the last sync saw it, is full again (µs): the caller is forgotten no earlier. */
+        volatile long fullAt;
 
-        Budget(TokenBucket.Limit limit) {
+        Budget(TokenBucket.Limit limit, long share) {
             this.limit = limit;
+            this.share = new AtomicLong(share);
         }
     }
 
@@ -121,7 +160,8 @@ public final class SharedBudgets {
             if (budget == null && budgets.size() >= maxCallers) {
                 return true; // beyond the bound: this caller is limited by the replica's own bucket only
             }
-            budget = budgets.compute(key, (k, b) -> b != null && b.limit == limit ? b : new Budget(limit));
+            budget = budgets.compute(key, (k, b) -> b != null && b.limit == limit ? b
+                    : new Budget(limit, provisional(limit)));
         }
         budget.demand = true;
         if (budget.share.getAndDecrement() <= 0) {
@@ -132,14 +172,24 @@ public final class SharedBudgets {
         return true;
     }
 
+    /**
+     * What a replica may admit for a caller before a sync tells it more: its part of one burst, split over the live
+     * replicas (at least one request); the replica's own bucket alone until it first heard from Redis.
+     */
+    private long provisional(TokenBucket.Limit limit) {
+        long live = liveReplicas;
+        return live <= 0 ? Long.MAX_VALUE : Math.max(1, limit.burst() / live);
+    }
+
     /** Callers this replica currently shares budgets for. */
     public int size() {
         return budgets.size();
     }
 
     /**
-     * Sends what was admitted since the last sync for every caller with demand and adopts the new shares: one
-     * pipelined batch. Skipped while the previous one runs. Callers without demand for a while are forgotten.
+     * Sends this replica's heartbeat and what was admitted since the last sync for every caller with demand, and
+     * adopts the new shares: one pipelined batch. Skipped while the previous one runs. An idle caller keeps no more
+     * than its provisional share and is forgotten once its cell is full again.
      */
     public Uni<Void> sync() {
         if (!syncing.compareAndSet(false, true)) {
@@ -152,28 +202,30 @@ public final class SharedBudgets {
         for (Iterator<Map.Entry<String, Budget>> it = budgets.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, Budget> e = it.next();
             Budget b = e.getValue();
-            if (!b.demand && ++b.idleSyncs > 3) {
-                it.remove();
+            if (!b.demand && b.admitted.get() == 0) {
+                if (now - b.fullAt >= 0) {
+                    it.remove();
+                } else {
+                    // a share left from busier times must not add up, over the replicas, to more than one burst
+                    long provisional = provisional(b.limit);
+                    b.share.getAndUpdate(share -> Math.min(share, provisional));
+                }
                 continue;
-            }
-            if (b.demand) {
-                b.idleSyncs = 0;
             }
             b.demand = false;
             keys.add(e.getKey());
             synced.add(b);
             sent.add(b.admitted.getAndSet(0));
         }
-        if (keys.isEmpty()) {
-            syncing.set(false);
-            return Uni.createFrom().voidItem();
-        }
         String active = Long.toString(3 * syncMicros);
         String nowArg = Long.toString(now);
-        List<Request> batch = new ArrayList<>(keys.size());
+        boolean loaded = scriptLoaded;
+        List<Request> batch = new ArrayList<>(keys.size() + 1);
+        batch.add(Request.cmd(loaded ? Command.EVALSHA : Command.EVAL).arg(loaded ? replicasSha : REPLICAS_SCRIPT)
+                .arg(1).arg(prefix + "replicas").arg(nowArg).arg(replica).arg(LIVE_SYNCS * syncMicros));
         for (int i = 0; i < keys.size(); i++) {
             TokenBucket.Limit limit = synced.get(i).limit;
-            batch.add(Request.cmd(scriptLoaded ? Command.EVALSHA : Command.EVAL).arg(scriptLoaded ? sha : SCRIPT)
+            batch.add(Request.cmd(loaded ? Command.EVALSHA : Command.EVAL).arg(loaded ? sha : SCRIPT)
                     .arg(1).arg(prefix + keys.get(i)).arg(nowArg).arg(sent.get(i))
                     .arg(Math.max(1, limit.intervalNanos() / 1000)).arg(limit.capacityNanos() / 1000)
                     .arg(replica).arg(active).arg(IDLE_GRACE_MILLIS));
@@ -181,14 +233,16 @@ public final class SharedBudgets {
         return redis.batch(batch).ifNoItem().after(deadline).fail()
                 .invoke(responses -> {
                     scriptLoaded = true;
-                    for (int i = 0; i < responses.size(); i++) {
-                        adopt(synced.get(i), responses.get(i));
+                    liveReplicas = Math.max(1, responses.get(0).toLong());
+                    for (int i = 0; i < synced.size(); i++) {
+                        adopt(synced.get(i), responses.get(i + 1), now);
                     }
                 })
                 .onFailure().invoke(f -> {
                     // NOSCRIPT after a Redis restart: send the script itself next time. Anything else: the
                     // replica's own buckets decide until Redis answers again
                     scriptLoaded = false;
+                    liveReplicas = 0;
                     for (int i = 0; i < synced.size(); i++) {
                         synced.get(i).admitted.addAndGet(sent.get(i));
                         synced.get(i).share.set(Long.MAX_VALUE);
@@ -198,12 +252,14 @@ public final class SharedBudgets {
                 .eventually(() -> syncing.set(false));
     }
 
-    private static void adopt(Budget budget, Response answer) {
+    private static void adopt(Budget budget, Response answer, long now) {
         long tokens = answer.get(0).toLong();
         long replicas = Math.max(1, answer.get(1).toLong());
         long share = tokens <= 0 ? 0 : tokens / replicas;
         // what was admitted while the batch was in flight already came out of the new share
         budget.share.set(share - budget.admitted.get());
+        long intervalMicros = Math.max(1, budget.limit.intervalNanos() / 1000);
+        budget.fullAt = now + Math.max(0, budget.limit.burst() - tokens) * intervalMicros;
     }
 
     private static String sha1(String text) {

@@ -8,9 +8,12 @@ import io.vertx.mutiny.redis.client.Redis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.embedded.RedisServer;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -128,6 +131,60 @@ class SharedBudgetsTest {
         for (int s = 1; s < perSecond.length; s++) {
             assertThat((double) perSecond[s]).isBetween(RATE * 0.9, RATE * 1.1);
         }
+    }
+
+    /**
+     * Admitted in total by two replicas that both get {@code burst} requests at once every {@code pauseMillis}, both
+     * synced before the traffic starts, so each has seen the other's heartbeat (as replicas up for a while have).
+     */
+    private static long bursts(int burst, long pauseMillis, int seconds) {
+        AtomicLong clock = new AtomicLong(1_700_000_000_000L * MS);
+        String prefix = "tp:test:" + UUID.randomUUID() + ":";
+        Replica a = new Replica(clock, prefix, true);
+        Replica b = new Replica(clock, prefix, true);
+        for (Replica r : List.of(a, b, a)) {
+            r.shared.sync().await().atMost(Duration.ofSeconds(10));
+        }
+        Limit limit = Limit.of(RATE, LONG_BURST);
+        long admitted = 0;
+        for (long t = 0; t < seconds * 1000L; t++) {
+            clock.addAndGet(MS);
+            if (t % pauseMillis == 0) {
+                for (int i = 0; i < burst; i++) {
+                    admitted += a.request("agent-1", limit) ? 1 : 0;
+                    admitted += b.request("agent-1", limit) ? 1 : 0;
+                }
+            }
+            if (t % SYNC.toMillis() == 0) {
+                a.shared.sync().await().atMost(Duration.ofSeconds(10));
+            }
+            if (t % SYNC.toMillis() == SYNC.toMillis() / 2) {
+                b.shared.sync().await().atMost(Duration.ofSeconds(10));
+            }
+        }
+        return admitted;
+    }
+
+    /** Longer than the 300 ms after which replicas used to forget an idle caller: 2 s to fill up again. */
+    private static final int LONG_BURST = 200;
+
+    @ParameterizedTest
+    @ValueSource(longs = {150, 400, 700, 1500, 2500})
+    void burstsSeparatedByPausesSumToTheRatePlusOneBurst(long pauseMillis) {
+        int seconds = 20;
+        long admitted = bursts(LONG_BURST, pauseMillis, seconds);
+        // the bound: 110 % of the rate over the run, plus the one burst a full bucket holds at the start.
+        // Replicas that each admitted from their own bucket would reach about twice the rate (4 200 here)
+        assertThat(admitted).as("admitted in %d s with pauses of %d ms", seconds, pauseMillis)
+                .isLessThanOrEqualTo((long) (1.1 * RATE * seconds) + LONG_BURST)
+                .isGreaterThanOrEqualTo((long) (0.5 * RATE * seconds));
+    }
+
+    @Test
+    void aNewCallersFirstBurstIsSplitOverTheLiveReplicas() {
+        // two replicas that know each other; the caller's first burst arrives at both before either synced it
+        long admitted = bursts(LONG_BURST, 60_000, 1);
+        assertThat(admitted).isEqualTo(LONG_BURST);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.trustplane.gate.repository;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.gate.service.AgentListing;
 import io.trustplane.gate.service.AgentQuery;
@@ -35,11 +36,13 @@ public class AgentRepository {
             + "suspended_reason, version, updated_at, containment";
 
     private final Pool pool;
+    private final IdempotentTransactions transactions;
     private final TierBands bands;
     private final ObjectMapper mapper;
 
-    public AgentRepository(Pool pool, TierBands bands, ObjectMapper mapper) {
+    public AgentRepository(Pool pool, TierBands bands, ObjectMapper mapper, IdempotentTransactions transactions) {
         this.pool = pool;
+        this.transactions = transactions;
         this.bands = bands;
         this.mapper = mapper;
     }
@@ -129,7 +132,7 @@ public class AgentRepository {
     /** Suspends or reinstates; {@code inTx} runs in the same transaction with the changed agent (the outbox). */
     public Uni<AgentSnapshot> setSuspended(String agentId, boolean suspended, String reason,
             InTransaction<AgentSnapshot> inTx) {
-        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE agents SET suspended = $2, "
+        return transactions.withTransaction(pool, conn -> conn.preparedQuery("UPDATE agents SET suspended = $2, "
                         + "suspended_reason = $3, "
                         + "version = version + 1, updated_at = now() WHERE agent_id = $1 RETURNING " + COLUMNS)
                 .execute(Tuple.of(agentId, suspended, suspended ? reason : null))
@@ -229,7 +232,7 @@ public class AgentRepository {
      */
     public Uni<OutcomeResult> recordOutcome(String agentId, String claim, boolean confirmed, TruthScore truth,
             int window, String actor, InTransaction<AgentSnapshot> inTx) {
-        return pool.withTransaction(conn -> conn
+        return transactions.withTransaction(pool, conn -> conn
                 .preparedQuery("SELECT trust_score FROM agents WHERE agent_id = $1 FOR UPDATE")
                 .execute(Tuple.of(agentId))
                 .flatMap(locked -> {

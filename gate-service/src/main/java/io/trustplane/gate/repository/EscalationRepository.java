@@ -1,5 +1,6 @@
 package io.trustplane.gate.repository;
 
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.service.EscalationStatus;
@@ -25,9 +26,11 @@ public class EscalationRepository {
             + "status, n, f, deadline, decision, decided_by, decision_note, created_at, decided_at";
 
     private final Pool pool;
+    private final IdempotentTransactions transactions;
 
-    public EscalationRepository(Pool pool) {
+    public EscalationRepository(Pool pool, IdempotentTransactions transactions) {
         this.pool = pool;
+        this.transactions = transactions;
     }
 
     /** A validator's vote. */
@@ -77,7 +80,7 @@ public class EscalationRepository {
      */
     public Uni<Transition> vote(UUID id, String validatorId, boolean approve, String reason, Quorum quorum,
             InTransaction<Transition> inTx) {
-        return pool.withTransaction(conn -> load(conn, id, true).flatMap(e -> {
+        return transactions.withTransaction(pool, conn -> load(conn, id, true).flatMap(e -> {
             if (e == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("escalation", id.toString()));
             }
@@ -117,7 +120,7 @@ public class EscalationRepository {
     /** An operator's decision, allowed while OPEN or AWAITING_OPERATOR. */
     public Uni<Transition> operatorDecision(UUID id, boolean approve, String operator, String note,
             InTransaction<Transition> inTx) {
-        return pool.withTransaction(conn -> load(conn, id, true).flatMap(e -> {
+        return transactions.withTransaction(pool, conn -> load(conn, id, true).flatMap(e -> {
             if (e == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("escalation", id.toString()));
             }

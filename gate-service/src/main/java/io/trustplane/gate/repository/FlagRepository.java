@@ -1,5 +1,6 @@
 package io.trustplane.gate.repository;
 
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
@@ -27,10 +28,12 @@ public class FlagRepository {
             + "created_at, updated_at";
 
     private final Pool pool;
+    private final IdempotentTransactions transactions;
     private final ObjectMapper mapper;
 
-    public FlagRepository(Pool pool, ObjectMapper mapper) {
+    public FlagRepository(Pool pool, ObjectMapper mapper, IdempotentTransactions transactions) {
         this.pool = pool;
+        this.transactions = transactions;
         this.mapper = mapper;
     }
 
@@ -86,7 +89,7 @@ public class FlagRepository {
     /** Creates a flag at its first stage; a second create of the same name is a 409. */
     public Uni<Transition> create(String flag, String description, List<Integer> stages, List<RolloutTrigger> triggers,
             String actor, InTransaction<Transition> inTx) {
-        return pool.withTransaction(conn -> conn
+        return transactions.withTransaction(pool, conn -> conn
                 .preparedQuery("INSERT INTO flags (flag, description, stages, status, triggers) VALUES ($1, $2, $3, "
                         + "'ACTIVE', $4) ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
                 .execute(Tuple.of(flag, description, stages.toArray(Integer[]::new), new JsonArray(json(triggers))))
@@ -105,7 +108,7 @@ public class FlagRepository {
      */
     public Uni<Transition> transition(String flag, String action, String reason, String actor,
             Function<FlagRecord, FlagRecord> change, InTransaction<Transition> inTx) {
-        return pool.withTransaction(conn -> conn
+        return transactions.withTransaction(pool, conn -> conn
                 .preparedQuery("SELECT " + COLUMNS + " FROM flags WHERE flag = $1 FOR UPDATE").execute(Tuple.of(flag))
                 .flatMap(rows -> {
                     if (rows.size() == 0) {

@@ -1,5 +1,6 @@
 package io.trustplane.gate.repository;
 
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.gate.service.Decision;
 import io.trustplane.gate.service.PolicyRule;
@@ -27,9 +28,11 @@ public class PolicyRepository {
             + "enabled, version, created_at, updated_at";
 
     private final Pool pool;
+    private final IdempotentTransactions transactions;
 
-    public PolicyRepository(Pool pool) {
+    public PolicyRepository(Pool pool, IdempotentTransactions transactions) {
         this.pool = pool;
+        this.transactions = transactions;
     }
 
     /** A stored policy. */
@@ -79,7 +82,7 @@ public class PolicyRepository {
 
     public Uni<PolicyRecord> create(PolicyFields f, String actor) {
         String id = UUID.randomUUID().toString();
-        return pool.withTransaction(conn -> conn
+        return transactions.withTransaction(pool, conn -> conn
                 .preparedQuery("INSERT INTO policies (id, name, priority, role, tiers, actions, resource_pattern, "
                         + "effect, enabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING " + COLUMNS)
                 .execute(Tuple.from(Arrays.asList(id, f.name(), f.priority(), f.role(), tiers(f), actions(f),

@@ -113,7 +113,7 @@ public class AgentResource {
         return agents.history(agentId, limit);
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/suspend")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
@@ -122,7 +122,7 @@ public class AgentResource {
         return agents.suspend(agentId, true, request.reason()).map(AgentView::of);
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/reinstate")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
@@ -132,7 +132,7 @@ public class AgentResource {
     }
 
     /** Verified outcomes come from verifiers (services, operators), never from the agent itself. */
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/outcomes")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})

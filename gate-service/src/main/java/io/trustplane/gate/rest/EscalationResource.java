@@ -80,7 +80,7 @@ public class EscalationResource {
         });
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/votes")
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
@@ -88,7 +88,7 @@ public class EscalationResource {
         return escalations.vote(uuid(id), caller.id(), request.approve(), request.reason()).map(EscalationView::of);
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/decision")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})

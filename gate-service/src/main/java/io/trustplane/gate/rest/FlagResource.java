@@ -87,7 +87,7 @@ public class FlagResource {
         return rollouts.list().map(l -> l.stream().map(FlagView::of).toList());
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @RolesAllowed(Roles.ADMIN)
     public Uni<RestResponse<FlagView>> create(@Valid @NotNull FlagRequest request) {
@@ -117,7 +117,7 @@ public class FlagResource {
         return rollouts.history(flag);
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/advance")
     @RolesAllowed(Roles.ADMIN)
@@ -125,7 +125,7 @@ public class FlagResource {
         return rollouts.advance(flag, caller.id()).map(FlagView::of);
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/rollback")
     @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
@@ -137,7 +137,7 @@ public class FlagResource {
         return rollouts.rollback(flag, reason, caller.id()).map(FlagView::of);
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/pause")
     @RolesAllowed(Roles.ADMIN)
@@ -145,7 +145,7 @@ public class FlagResource {
         return rollouts.pause(flag, true, caller.id()).map(FlagView::of);
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/resume")
     @RolesAllowed(Roles.ADMIN)

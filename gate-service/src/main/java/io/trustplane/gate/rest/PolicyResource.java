@@ -84,7 +84,7 @@ public class PolicyResource {
         return policies.get(id);
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @RolesAllowed(Roles.ADMIN)
     public Uni<RestResponse<PolicyRecord>> create(@Valid @NotNull PolicyRequest request) {

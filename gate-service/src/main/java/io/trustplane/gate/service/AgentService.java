@@ -1,5 +1,6 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
@@ -29,10 +30,12 @@ public class AgentService {
     private final GateConfig config;
     private final Outbox outbox;
     private final TierBands bands;
+    private final IdempotentTransactions transactions;
 
     public AgentService(AgentRepository repository, GateCaches caches, TruthScore truth, GateConfig config,
-            Outbox outbox, TierBands bands) {
+            Outbox outbox, TierBands bands, IdempotentTransactions transactions) {
         this.bands = bands;
+        this.transactions = transactions;
         this.repository = repository;
         this.caches = caches;
         this.truth = truth;
@@ -73,7 +76,7 @@ public class AgentService {
                         ? new DomainEvent.AgentSuspended(a.trustScore(), a.effectiveScore(), a.tier().name(), true)
                         : new DomainEvent.AgentReinstated(a.trustScore(), a.effectiveScore(), a.tier().name(), false)))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("agent", agentId))
-                .invoke(this::changed);
+                .invoke(a -> transactions.afterCommit(() -> changed(a)));
     }
 
     public Uni<List<ScoreChange>> history(String agentId, int limit) {
@@ -85,7 +88,7 @@ public class AgentService {
                         event(a -> new DomainEvent.AgentScoreChanged(a.trustScore(), a.effectiveScore(),
                                 a.tier().name(), a.suspended())))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("agent", agentId))
-                .invoke(r -> changed(r.agent()));
+                .invoke(r -> transactions.afterCommit(() -> changed(r.agent())));
     }
 
     /** The agent's change event, written to the outbox in the change's own transaction. */

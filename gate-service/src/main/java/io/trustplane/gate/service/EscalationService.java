@@ -1,5 +1,6 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
@@ -34,9 +35,12 @@ public class EscalationService {
     private final GateConfig config;
     private final Set<String> validators;
     private final Outbox outbox;
+    private final IdempotentTransactions transactions;
 
-    public EscalationService(EscalationRepository repository, Quorum quorum, GateConfig config, Outbox outbox) {
+    public EscalationService(EscalationRepository repository, Quorum quorum, GateConfig config, Outbox outbox,
+            IdempotentTransactions transactions) {
         this.repository = repository;
+        this.transactions = transactions;
         this.quorum = quorum;
         this.config = config;
         this.validators = Set.copyOf(config.escalation().validators());
@@ -126,7 +130,7 @@ public class EscalationService {
 
     private EscalationRecord announce(Transition t) {
         if (t.changed()) {
-            outbox.committed();
+            transactions.afterCommit(outbox::committed);
         }
         return t.escalation();
     }

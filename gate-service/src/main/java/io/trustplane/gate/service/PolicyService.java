@@ -1,5 +1,6 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.repository.PolicyRepository;
@@ -18,9 +19,11 @@ public class PolicyService {
 
     private final PolicyRepository repository;
     private final GateCaches caches;
+    private final IdempotentTransactions transactions;
 
-    public PolicyService(PolicyRepository repository, GateCaches caches) {
+    public PolicyService(PolicyRepository repository, GateCaches caches, IdempotentTransactions transactions) {
         this.repository = repository;
+        this.transactions = transactions;
         this.caches = caches;
     }
 
@@ -33,7 +36,7 @@ public class PolicyService {
     }
 
     public Uni<PolicyRecord> create(PolicyFields fields, String actor) {
-        return repository.create(fields, actor).call(caches::policiesChanged);
+        return repository.create(fields, actor).call(p -> transactions.afterCommitAwaited(caches::policiesChanged));
     }
 
     public Uni<PolicyRecord> update(String id, PolicyFields fields, Long expectedVersion, String actor) {

@@ -1,5 +1,6 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
@@ -28,10 +29,13 @@ public class RolloutService {
     private final GateConfig.Rollout config;
     private final Outbox outbox;
     private final GateCaches caches;
+    private final IdempotentTransactions transactions;
 
-    public RolloutService(FlagRepository repository, GateConfig config, Outbox outbox, GateCaches caches) {
+    public RolloutService(FlagRepository repository, GateConfig config, Outbox outbox, GateCaches caches,
+            IdempotentTransactions transactions) {
         this.repository = repository;
         this.caches = caches;
+        this.transactions = transactions;
         this.config = config.rollout();
         this.outbox = outbox;
     }
@@ -169,7 +173,7 @@ public class RolloutService {
     }
 
     private FlagRecord announce(Transition t) {
-        outbox.committed();
+        transactions.afterCommit(outbox::committed);
         return t.flag();
     }
 }

@@ -54,7 +54,13 @@ public class LeaseRepository {
      */
     public Uni<AcquireOutcome> acquire(String taskId, Phase phase, String holder, Duration ttl, String grantedEvent,
             String expiredEvent) {
-        return outcome(pool.preparedQuery("WITH r AS (SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)), "
+        return acquire(pool, taskId, phase, holder, ttl, grantedEvent, expiredEvent);
+    }
+
+    /** The same statement on {@code client}: the pool, or a transaction that also holds an idempotency key. */
+    public Uni<AcquireOutcome> acquire(SqlClient client, String taskId, Phase phase, String holder, Duration ttl,
+            String grantedEvent, String expiredEvent) {
+        return outcome(client.preparedQuery("WITH r AS (SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)), "
                         + "o AS (INSERT INTO event_outbox (stream, payload) SELECT $8::text, CASE r.kind "
                         + "WHEN 'granted' THEN jsonb_set($6::text::jsonb, '{data}', " + LEASE_EVENT_DATA.formatted("r")
                         + ") "

@@ -61,7 +61,7 @@ public class LeaseResource {
         return Actors.of(caller);
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/leases")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})

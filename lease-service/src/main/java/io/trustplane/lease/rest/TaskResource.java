@@ -69,7 +69,7 @@ public class TaskResource {
         return Actors.of(caller);
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<Response> create(@Valid @NotNull CreateTask body) {
@@ -117,7 +117,7 @@ public class TaskResource {
     }
 
     /** Moves the task; the response carries the new lease and its fencing token. */
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{taskId}/transitions")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})

@@ -15,6 +15,7 @@ import io.trustplane.lease.events.LeaseNotifier;
 import io.trustplane.lease.repository.LeaseRepository;
 import io.trustplane.lease.repository.LedgerRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -37,9 +38,10 @@ public class LeaseService {
     private final Outbox outbox;
     private final LeaseNotifier notifier;
     private final WorkflowMetrics metrics;
+    private final IdempotentTransactions transactions;
 
     public LeaseService(LeaseRepository leases, LedgerRepository ledger, LeaseConfig config, EventPublisher events,
-            Outbox outbox, LeaseNotifier notifier, WorkflowMetrics metrics) {
+            Outbox outbox, LeaseNotifier notifier, WorkflowMetrics metrics, IdempotentTransactions transactions) {
         this.leases = leases;
         this.ledger = ledger;
         this.config = config;
@@ -47,6 +49,7 @@ public class LeaseService {
         this.outbox = outbox;
         this.notifier = notifier;
         this.metrics = metrics;
+        this.transactions = transactions;
     }
 
     /** The TTL to grant: the configured default when none is asked, refused above the configured maximum. */
@@ -67,11 +70,15 @@ public class LeaseService {
         Duration ttl = ttl(ttlSeconds);
         // the grant's lease.acquired (and lease.expired of a lapsed holder it replaced) are written to the outbox by
         // the acquire statement itself: no added statement or round trip on this path
-        return leases.acquire(taskId, phase, actor.id(), ttl, codec.template(actor.id(), EventType.LEASE_ACQUIRED),
-                codec.template(null, EventType.LEASE_EXPIRED)).map(outcome -> {
+        // with an Idempotency-Key, that statement runs in a transaction that also holds the key and the answer
+        return transactions.run(leases.pool(), client -> leases.acquire(client, taskId, phase, actor.id(), ttl,
+                codec.template(actor.id(), EventType.LEASE_ACQUIRED), codec.template(null, EventType.LEASE_EXPIRED)))
+                .map(outcome -> {
             if (outcome.expired() != null) {
-                outbox.committed();
-                expiredNotice(outcome.expired());
+                transactions.afterCommit(() -> {
+                    outbox.committed();
+                    expiredNotice(outcome.expired());
+                });
             }
             if (!outcome.isGranted()) {
                 metrics.leaseContention(actor.id(), taskId, phase, outcome.holder().holder());
@@ -79,7 +86,7 @@ public class LeaseService {
             }
             Lease l = outcome.granted();
             LOG.debugf("lease %s granted to %s on %s/%s token %d", l.leaseId(), l.holder(), taskId, phase, l.fencingToken());
-            outbox.committed();
+            transactions.afterCommit(outbox::committed);
             return l;
         });
     }

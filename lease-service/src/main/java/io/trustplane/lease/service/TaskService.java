@@ -1,5 +1,6 @@
 package io.trustplane.lease.service;
 
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
@@ -43,10 +44,12 @@ public class TaskService {
     private final WorkflowMetrics metrics;
     private final Outbox outbox;
     private final LeaseConfig config;
+    private final IdempotentTransactions transactions;
 
     public TaskService(Pool pool, TaskRepository tasks, LeaseRepository leases, LedgerRepository ledger,
             AttestationRepository attestations, LeaseService leaseService, AttestationService attestationService,
-            EvidenceGate gate, WorkflowMetrics metrics, Outbox outbox, LeaseConfig config) {
+            EvidenceGate gate, WorkflowMetrics metrics, Outbox outbox, LeaseConfig config,
+            IdempotentTransactions transactions) {
         this.pool = pool;
         this.tasks = tasks;
         this.leases = leases;
@@ -58,6 +61,7 @@ public class TaskService {
         this.metrics = metrics;
         this.outbox = outbox;
         this.config = config;
+        this.transactions = transactions;
     }
 
     /** Creates a task in STRATEGIZE with its genesis ledger entry; starting anywhere else skips STRATEGIZE. */
@@ -67,7 +71,7 @@ public class TaskService {
             throw new ProblemException(409, "strategize_skipped", "every task starts in STRATEGIZE",
                     List.of(new FieldViolation("startPhase", "must be STRATEGIZE")), Map.of());
         }
-        return pool.withTransaction(conn -> tasks.insert(conn, taskId, title, description, actor.id()).chain(task -> {
+        return transactions.withTransaction(pool, conn -> tasks.insert(conn, taskId, title, description, actor.id()).chain(task -> {
             if (task == null) {
                 throw new ProblemException(409, "task_exists", "task '" + taskId + "' already exists",
                         List.of(new FieldViolation("taskId", "already exists")), Map.of());
@@ -83,7 +87,7 @@ public class TaskService {
                 return Uni.combine().all().unis(ledger.write(conn, entries), outbox.write(conn, events))
                         .with((entry, written) -> task);
             });
-        })).invoke(task -> outbox.committed());
+        })).invoke(task -> transactions.afterCommit(outbox::committed));
     }
 
     /**
@@ -118,7 +122,7 @@ public class TaskService {
     public Uni<TransitionResult> transition(Actor actor, String taskId, Phase to, List<Evidence> evidence,
             PromptSpec attestation, long fencingToken) {
         List<Evidence> items = evidence == null ? List.of() : evidence;
-        return pool.withTransaction(conn -> Uni.combine().all()
+        return transactions.withTransaction(pool, conn -> Uni.combine().all()
                 .unis(tasks.lock(conn, taskId), leases.lockCurrent(conn, taskId)).asTuple()
                 .chain(locked -> {
                     Task task = locked.getItem1();
@@ -185,7 +189,7 @@ public class TaskService {
                                 return appended.map(e -> new TransitionResult(step.getItem3(), from, kind, granted,
                                         lease, e, att, outcome.expired()));
                             });
-                })).invoke(r -> committed(actor, r));
+                })).invoke(r -> transactions.afterCommit(() -> committed(actor, r)));
     }
 
     private void checkLease(Actor actor, Task task, Phase to, Lease lease, long fencingToken) {

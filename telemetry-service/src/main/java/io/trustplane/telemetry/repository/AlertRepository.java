@@ -92,6 +92,11 @@ public class AlertRepository {
                 : historyOf(pool, id).map(h -> Optional.of(found.get().withHistory(h))));
     }
 
+    /** {@code alert} with its history as {@code conn} sees it (inside the transaction that just moved it). */
+    public Uni<Alert> withHistory(SqlClient conn, UUID id, Alert alert) {
+        return historyOf(conn, id).map(alert::withHistory);
+    }
+
     public Uni<Optional<Alert>> findByFingerprint(String fingerprint) {
         return pool.preparedQuery("SELECT " + COLUMNS + " FROM alerts WHERE fingerprint = $1 ORDER BY id DESC LIMIT 1")
                 .execute(Tuple.of(fingerprint))

@@ -92,7 +92,7 @@ public class AlertsResource {
         });
     }
 
-    @Idempotent
+    @Idempotent(Idempotent.Store.TRANSACTION)
     @PATCH
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -1,5 +1,6 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
@@ -27,6 +28,7 @@ public class AlertService {
     static final String SYSTEM_ACTOR = "telemetry-service";
 
     private final Pool pool;
+    private final IdempotentTransactions transactions;
     private final AlertRepository alerts;
     private final EventPublisher publisher;
     private final NotificationService notifier;
@@ -34,8 +36,9 @@ public class AlertService {
     private final Outbox outbox;
 
     public AlertService(Pool pool, AlertRepository alerts, EventPublisher publisher, NotificationService notifier,
-            MeterRegistry registry, Outbox outbox) {
+            MeterRegistry registry, Outbox outbox, IdempotentTransactions transactions) {
         this.outbox = outbox;
+        this.transactions = transactions;
         this.pool = pool;
         this.alerts = alerts;
         this.publisher = publisher;
@@ -78,25 +81,29 @@ public class AlertService {
 
     /** Moves an alert; 404 if unknown, 409 if the lifecycle does not allow the move. */
     public Uni<Alert> transition(UUID id, AlertStatus to, String actor, String reason) {
-        return pool.withTransaction(conn -> alerts.find(conn, id, true).flatMap(found -> {
+        return transactions.withTransaction(pool, conn -> alerts.find(conn, id, true).flatMap(found -> {
             Alert current = found.orElseThrow(() -> ProblemException.notFound("alert", id.toString()));
             if (!current.status().canMoveTo(to)) {
                 throw ProblemException.conflict("invalid_transition",
                         "an alert in status " + current.status() + " cannot move to " + to)
                         .with("currentStatus", current.status().name());
             }
+            // the answer (with its history) is read in the transaction: with an Idempotency-Key it commits later
             return alerts.updateStatus(conn, id, to)
                     .call(() -> alerts.history(conn, id, current.status(), to, actor, reason))
                     .flatMap(updated -> {
                         Outbox.Pending event = event(updated, current.status(), to, actor, reason);
-                        return outbox.write(conn, event).replaceWith(Map.entry(event, updated));
+                        return outbox.write(conn, event).chain(() -> alerts.withHistory(conn, id, updated))
+                                .map(answer -> Map.entry(event, answer));
                     });
-        })).flatMap(moved -> {
+        })).map(moved -> {
             Alert updated = moved.getValue();
             LOG.infof("alert %s moved to %s by %s", id, to, actor);
-            outbox.committed();
-            notifier.dispatch(publisher.codec().envelope(moved.getKey()), updated.severity());
-            return alerts.findWithHistory(id).map(o -> o.orElse(updated));
+            transactions.afterCommit(() -> {
+                outbox.committed();
+                notifier.dispatch(publisher.codec().envelope(moved.getKey()), updated.severity());
+            });
+            return updated;
         });
     }
 

@@ -2,9 +2,18 @@ package io.trustplane.telemetry.rest;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
+import io.restassured.response.Response;
+import io.trustplane.telemetry.service.AlertService;
+import io.trustplane.telemetry.service.NewAlert;
+import io.trustplane.telemetry.service.Severity;
+import io.trustplane.testing.Concurrently;
 import io.trustplane.testing.TestKeys;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -12,9 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
-/** {@code Idempotency-Key} on telemetry's creating routes: a replay returns the first answer, a reuse is a 409. */
+/**
+ * {@code Idempotency-Key} on telemetry's creating routes: a replay returns the first answer, a reuse is a 409; an
+ * alert action holds its key in its own transaction, so duplicates sent at once move the alert once.
+ */
 @QuarkusTest
 class IdempotencyResourceTest {
+
+    @Inject
+    AlertService alerts;
 
     private static final String RULE = """
             {"id":"%s","name":"%s","kind":"THRESHOLD","counter":"role_gate_denied","windowSeconds":300,
@@ -76,5 +91,23 @@ class IdempotencyResourceTest {
         given().auth().oauth2(TestKeys.tokens().agent(agent)).contentType("application/json")
                 .header("Idempotency-Key", key).body(batch.replace("idem_test", "idem_other")).post("/v1/events")
                 .then().statusCode(409).body("code", equalTo("idempotency_key_reused"));
+    }
+
+    @Test
+    void concurrentDuplicatesOfAnAlertActionMoveItOnceAndAllGetItsAnswer() throws Exception {
+        String agent = "idem-agent-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = alerts.raise(new NewAlert("idem:" + agent, "RULE", "IDEMPOTENCY", Severity.LOW, agent,
+                "raced acknowledgement", Map.of())).await().atMost(Duration.ofSeconds(10)).alert().id();
+        String key = UUID.randomUUID().toString();
+        List<Response> answers = Concurrently.run(8, () -> given().auth().oauth2(TestKeys.tokens().operator())
+                .contentType("application/json").header("Idempotency-Key", key)
+                .body(Map.of("status", "INVESTIGATING", "reason", "looking")).patch("/v1/alerts/" + id));
+        assertThat(answers).extracting(Response::statusCode).containsOnly(200);
+        assertThat(answers).extracting(Response::asString).containsOnly(answers.get(0).asString());
+        assertThat(answers).extracting(r -> r.header("Idempotent-Replayed")).containsOnlyOnce((String) null);
+        // one move: ACTIVE then INVESTIGATING in the history, once (a second run would have been a 409)
+        given().auth().oauth2(TestKeys.tokens().operator()).get("/v1/alerts/" + id).then().statusCode(200)
+                .body("status", equalTo("INVESTIGATING")).body("history.findAll { it.to == 'INVESTIGATING' }.size()",
+                        equalTo(1));
     }
 }
