@@ -67,9 +67,11 @@ public enum EventType {
     AGENT_SCORE_CHANGED("agent.score_changed", AgentScoreChanged.class, Delivery.OUTBOX, false, Producer.GATE,
             "telemetry-service: score history (RAPID_CHANGE, OSCILLATION detectors) and agent inventory"),
     AGENT_CONTAINED("agent.contained", AgentContained.class, Delivery.OUTBOX, true, Producer.GATE,
-            "telemetry-service: a HIGH CONTAINMENT alert; provenance-service: anchor (the record of what was done)"),
+            "telemetry-service: a HIGH CONTAINMENT alert, per-agent counter agents_contained; provenance-service: anchor "
+            + "(the record of what was done)"),
     AGENT_CONTAINMENT_LIFTED("agent.containment_lifted", AgentContainmentLifted.class, Delivery.OUTBOX, true,
-            Producer.GATE, "provenance-service: anchor (what was undone and what could not be)"),
+            Producer.GATE, "telemetry-service: per-agent counter agent_containments_lifted; provenance-service: anchor "
+            + "(what was undone and what could not be)"),
     ESCALATION_AWAITING_OPERATOR("escalation.awaiting_operator", EscalationAwaitingOperator.class, Delivery.OUTBOX,
             true, Producer.GATE, "telemetry-service: counter escalations_awaiting_operator; provenance-service: anchor"),
     ESCALATION_DECIDED("escalation.decided", EscalationDecided.class, Delivery.OUTBOX, true, Producer.GATE,

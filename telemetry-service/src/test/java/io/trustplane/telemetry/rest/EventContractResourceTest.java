@@ -49,7 +49,8 @@ class EventContractResourceTest {
             assertThat(fx.increments().get(0).name()).isEqualTo("events." + t.wireName());
             boolean hasEffect = fx.increments().size() > 1 || fx.score().isPresent() || fx.tier().isPresent()
                     || fx.leaseAcquired().isPresent() || fx.leaseEnded().isPresent() || fx.logSize().isPresent()
-                    || fx.gamingSignal().isPresent() || fx.rollout().isPresent() || fx.rolloutSample().isPresent();
+                    || fx.gamingSignal().isPresent() || fx.rollout().isPresent() || fx.rolloutSample().isPresent()
+                    || fx.alert().isPresent();
             boolean declared = t.consumers().contains("telemetry-service:")
                     && !t.consumers().contains("telemetry-service: counter events." + t.wireName() + " only");
             assertThat(hasEffect).as(t.wireName() + " (docs: " + t.consumers() + ")").isEqualTo(declared);
