@@ -267,12 +267,7 @@ public final class Infrastructure implements AutoCloseable {
      */
     public void stopRedis() {
         requireEmbedded(redis, "Redis");
-        long pid;
-        try {
-            pid = redisProcessId();
-        } catch (RuntimeException notAnswering) { // already stopped, or frozen by freezeRedis()
-            pid = redisPid;
-        }
+        long pid = runningRedisPid();
         try {
             redis.stop();
             if (pid > 0) {
@@ -344,6 +339,15 @@ public final class Infrastructure implements AutoCloseable {
     }
 
     private volatile long redisPid;
+
+    /** The running Redis' process id: asked, or the one frozen by {@link #freezeRedis()}; 0 when not running. */
+    private long runningRedisPid() {
+        try {
+            return redisProcessId();
+        } catch (RuntimeException notAnswering) {
+            return redisPid;
+        }
+    }
 
     /** Asks the running Redis for its process id ({@code INFO server}, {@code process_id:}). */
     private long redisProcessId() {
