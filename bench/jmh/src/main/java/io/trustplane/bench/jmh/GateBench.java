@@ -58,7 +58,7 @@ public class GateBench {
         }
         policies = new PolicySet(RULES, rules);
         agent = new AgentSnapshot(Fixtures.AGENT_ID, 640, 612, Tier.VERIFIED, List.of(RegulatoryFramework.EU_AI_ACT),
-                Map.of("team", "billing"), false, null, 3, Instant.parse("2026-04-12T09:00:00Z"));
+                Map.of("team", "billing"), false, null, 3, Instant.parse("2026-04-12T09:00:00Z"), null);
     }
 
     @Benchmark
