@@ -76,10 +76,15 @@ class RolloutGuardTest {
         createFlag(flag);
         suite.as("gate", suite.admin()).post("/v1/flags/" + flag + "/advance").then().statusCode(200)
                 .body("percent", equalTo(15));
+        // the guard learns the stage from gate's events: until it has seen the advance it judges by the 5 % stage's
+        // stricter trigger (a rollback on the safe side), so the cohort's samples wait until it watches the 15 % stage
+        // (the control arm alone triggers nothing: a trigger compares both arms)
         sample(flag, "CONTROL", 300, 0, 100.0);
-        sample(flag, "COHORT", 300, 0, 106.0); // +6 %: would roll back at 5 %, not at 15 %
         await().atMost(Duration.ofSeconds(60)).until(() -> view(flag) != null
                 && ((Number) view(flag).get("percent")).intValue() == 15);
+        sample(flag, "COHORT", 300, 0, 106.0); // +6 %: would roll back at 5 %, not at 15 %
+        await().atMost(Duration.ofSeconds(60)).until(() -> view(flag).get("cohort") != null
+                && ((Number) ((Map<?, ?>) view(flag).get("cohort")).get("requests")).longValue() == 300);
         assertThat(view(flag).get("trigger")).isNull();
         assertThat(status(flag)).isEqualTo("ACTIVE");
 
