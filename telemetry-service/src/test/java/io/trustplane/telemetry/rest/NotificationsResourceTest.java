@@ -84,8 +84,11 @@ class NotificationsResourceTest {
         given().auth().oauth2(TestKeys.tokens().admin()).post("/v1/subscriptions/" + id + "/test").then()
                 .statusCode(200).body("outcome", equalTo("DELIVERED")).body("attempts", equalTo(1))
                 .body("httpStatus", equalTo(200));
-        assertThat(received).hasSize(1);
-        assertSignedWith(SECRET, received.get(0));
+        // only the test notification counts here: an alert left over from an earlier test of this application may
+        // reach the new subscription (it takes alert.*) at any moment
+        List<Received> tests = received.stream().filter(r -> r.body().contains("notification.test")).toList();
+        assertThat(tests).hasSize(1);
+        assertSignedWith(SECRET, tests.get(0));
 
         // a real alert reaches the webhook too, signed
         publish(publisher, "notify-agent",
