@@ -152,9 +152,10 @@ public class FlagResource {
             description = "Moves the rollout to its next percent.")
     @APIResponse(responseCode = "200", description = "The flag")
     @APIResponse(responseCode = "409",
-            description = "`flag_paused`: resume it first; `flag_completed`: it is at 100%; `flag_rolled_back`: it "
-                    + "was rolled back; `idempotency_key_reused`: this `Idempotency-Key` was used for a different "
-                    + "request; `idempotency_in_progress`: the first request with this key is still running")
+            description = "`flag_paused`: resume it first; `flag_completed`: it is at 100% (after a rollback, "
+                    + "advancing re-opens the stage that was rolled back); `idempotency_key_reused`: this "
+                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
+                    + "request with this key is still running")
     @Idempotent
     @POST
     @Path("/{flag}/advance")
@@ -168,7 +169,7 @@ public class FlagResource {
                     + "calls this when the cohort's error rate or latency is worse than the control's).")
     @APIResponse(responseCode = "200", description = "The rolled-back flag")
     @APIResponse(responseCode = "409",
-            description = "`flag_not_active`: the flag is completed or already rolled back; `idempotency_key_reused`: "
+            description = "`flag_rolled_back`: the flag is already rolled back; `idempotency_key_reused`: "
                     + "this `Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
                     + "request with this key is still running")
     @Idempotent

@@ -140,6 +140,9 @@ public class LeaseResource {
             description = "One lease with its holder, fencing token, expiry and status. An agent sees only its own "
                     + "leases.")
     @APIResponse(responseCode = "200", description = "The lease")
+    @APIResponse(responseCode = "403",
+            description = "`forbidden`: the caller's role does not allow this route; `not_lease_holder`: the lease "
+                    + "is another agent's")
     @GET
     @Path("/leases/{leaseId}")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})

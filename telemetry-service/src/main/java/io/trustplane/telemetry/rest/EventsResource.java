@@ -73,8 +73,9 @@ public class EventsResource {
 
     @Operation(summary = "Report telemetry counters",
             description = "Accepts a batch of counter lines (name, value, optional timestamp and tags) for an agent, "
-                    + "as JSON; they feed the counters, the alert rules and the detectors. Agents report only for "
-                    + "themselves. Send an Idempotency-Key to make a retry safe.")
+                    + "as a JSON batch or as JSON lines (application/x-ndjson); they feed the counters, the alert "
+                    + "rules and the detectors. Agents report only for themselves. Send an Idempotency-Key to make a "
+                    + "retry safe.")
     @APIResponse(responseCode = "202", description = "How many lines were accepted",
             content = @Content(schema = @Schema(implementation = EventsResource.Accepted.class)))
     @APIResponse(responseCode = "409",
@@ -101,8 +102,9 @@ public class EventsResource {
 
     @Operation(summary = "Report telemetry counters",
             description = "Accepts a batch of counter lines (name, value, optional timestamp and tags) for an agent, "
-                    + "as JSON; they feed the counters, the alert rules and the detectors. Agents report only for "
-                    + "themselves. Send an Idempotency-Key to make a retry safe.")
+                    + "as a JSON batch or as JSON lines (application/x-ndjson); they feed the counters, the alert "
+                    + "rules and the detectors. Agents report only for themselves. Send an Idempotency-Key to make a "
+                    + "retry safe.")
     @APIResponse(responseCode = "202", description = "How many lines were accepted",
             content = @Content(schema = @Schema(implementation = EventsResource.Accepted.class)))
     @APIResponse(responseCode = "409",
