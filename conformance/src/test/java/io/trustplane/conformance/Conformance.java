@@ -45,6 +45,7 @@ final class Conformance implements AutoCloseable {
     private final Suite suite;
     private final Map<String, Service> services = new LinkedHashMap<>();
     private final List<String> authorizationValues = Collections.synchronizedList(new ArrayList<>());
+    private final Observations observations = new Observations();
     private final TokenMinter minter;
     private final TokenMinter forger;
     private final List<ProcessHandle> processes = new ArrayList<>();
@@ -65,7 +66,7 @@ final class Conformance implements AutoCloseable {
         }
         for (Suite.Running r : suite.services()) {
             processes.add(r.process().toHandle());
-            RawHttp http = new RawHttp(r.port(), authorizationValues);
+            RawHttp http = new RawHttp(r.port(), authorizationValues, observations);
             RawHttp.Response doc = http.send(new RawHttp.Request("GET", "/q/openapi?format=json", List.of(), null, false),
                     false);
             assertThat(doc.status()).as("%s serves its OpenAPI", r.spec().name()).isEqualTo(200);
@@ -106,6 +107,11 @@ final class Conformance implements AutoCloseable {
 
     PgEndpoint postgres() {
         return suite.infrastructure().postgres();
+    }
+
+    /** Every answer any test saw, by the port of the service that gave it. */
+    Observations observations() {
+        return observations;
     }
 
     /** Every Authorization header value any test sent, in order. */
