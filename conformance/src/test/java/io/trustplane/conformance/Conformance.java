@@ -49,6 +49,7 @@ final class Conformance implements AutoCloseable {
     private McpHttp mcp;
     private int mcpPort;
     private Path mcpLog;
+    private final Observations observations = new Observations();
     private final TokenMinter minter;
     private final TokenMinter forger;
     private final List<ProcessHandle> processes = new ArrayList<>();
@@ -76,7 +77,7 @@ final class Conformance implements AutoCloseable {
                 mcpLog = r.log();
                 continue;
             }
-            RawHttp http = new RawHttp(r.port(), authorizationValues);
+            RawHttp http = new RawHttp(r.port(), authorizationValues, observations);
             RawHttp.Response doc = http.send(new RawHttp.Request("GET", "/q/openapi?format=json", List.of(), null, false),
                     false);
             assertThat(doc.status()).as("%s serves its OpenAPI", r.spec().name()).isEqualTo(200);
@@ -127,6 +128,11 @@ final class Conformance implements AutoCloseable {
 
     PgEndpoint postgres() {
         return suite.infrastructure().postgres();
+    }
+
+    /** Every answer any test saw, by the port of the service that gave it. */
+    Observations observations() {
+        return observations;
     }
 
     /** Every Authorization header value any test sent, in order. */

@@ -59,6 +59,11 @@ final class OpenApi {
         }
     }
 
+    /** The whole document, as served. */
+    JsonNode document() {
+        return doc;
+    }
+
     List<Operation> operations(String service) {
         List<Operation> ops = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {

@@ -17,7 +17,8 @@ import java.util.Optional;
 /**
  * A deliberately dumb HTTP/1.1 client over a socket: it sends exactly the bytes it is given (malformed escapes,
  * invalid UTF-8, duplicate or missing headers, no Content-Type), one connection per request, and reads the answer
- * to the end. Every Authorization value it sends is remembered, for the log scan.
+ * to the end. Every Authorization value it sends is remembered, for the log scan, and every answer is handed to the
+ * {@link Observations} (what the OpenAPI documents must list).
  */
 final class RawHttp {
 
@@ -53,13 +54,21 @@ final class RawHttp {
 
     private final int port;
     private final List<String> authorizationValues;
+    private final Observations observations;
 
-    RawHttp(int port, List<String> authorizationValues) {
+    RawHttp(int port, List<String> authorizationValues, Observations observations) {
         this.port = port;
         this.authorizationValues = authorizationValues;
+        this.observations = observations;
     }
 
     Response send(Request request, boolean headOnly) {
+        Response response = exchange(request, headOnly);
+        observations.add(port, request, response);
+        return response;
+    }
+
+    private Response exchange(Request request, boolean headOnly) {
         for (Header h : request.headers()) {
             if (h.name().equalsIgnoreCase("Authorization")) {
                 synchronized (authorizationValues) {

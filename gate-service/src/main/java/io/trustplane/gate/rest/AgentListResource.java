@@ -16,11 +16,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The agent list in creation order, keyset-paged, filtered by tier (of the effective score), status (ACTIVE or
  * SUSPENDED) and a trust-score range. An agent's list holds itself alone.
  */
+@Tag(name = "agents",
+        description = "The agent registry: trust scores and tiers, suspension, and truth scoring of reported "
+                + "outcomes.")
 @Path("/v1/agents")
 @Produces(MediaType.APPLICATION_JSON)
 public class AgentListResource {
@@ -33,6 +39,10 @@ public class AgentListResource {
         this.caller = caller;
     }
 
+    @Operation(summary = "List agents",
+            description = "Agents in creation order, keyset-paged, filtered by tier (of the effective score), status "
+                    + "(ACTIVE or SUSPENDED) and a trust-score range. An agent's list holds itself alone.")
+    @APIResponse(responseCode = "200", description = "A page of agents")
     @GET
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
     public Uni<Keyset.Page<AgentView>> list(

@@ -29,12 +29,18 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /** Agents: registration with trust score, tier lookup, suspension, score history and verified outcomes. */
+@Tag(name = "agents",
+        description = "The agent registry: trust scores and tiers, suspension, and truth scoring of reported "
+                + "outcomes.")
 @Path("/v1/agents/{agentId}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -87,6 +93,10 @@ public class AgentResource {
     public record OutcomeView(AgentView agent, double truthShare, int scoreDelta, int outcomesScored) {
     }
 
+    @Operation(summary = "Register or update an agent",
+            description = "Creates the agent's entry (with its initial trust score and role) or updates it. Its tier "
+                    + "follows from its effective score (bands in docs/concepts.md).")
+    @APIResponse(responseCode = "200", description = "The agent")
     @PUT
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
     public Uni<AgentView> register(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
@@ -96,6 +106,10 @@ public class AgentResource {
                 .map(AgentView::of);
     }
 
+    @Operation(summary = "Get an agent",
+            description = "The agent's trust score, effective score (after decay), tier and status. An agent may read "
+                    + "only its own entry.")
+    @APIResponse(responseCode = "200", description = "The agent")
     @GET
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
     public Uni<AgentView> get(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId) {
@@ -103,6 +117,10 @@ public class AgentResource {
         return agents.get(agentId).map(AgentView::of);
     }
 
+    @Operation(summary = "An agent's score history",
+            description = "Every change of the agent's trust score, newest first, with its reason. An agent may read "
+                    + "only its own history.")
+    @APIResponse(responseCode = "200", description = "The score changes")
     @GET
     @Path("/history")
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
@@ -113,6 +131,12 @@ public class AgentResource {
         return agents.history(agentId, limit);
     }
 
+    @Operation(summary = "Suspend an agent",
+            description = "Suspends the agent with a reason: while suspended, every gate decision for it is DENY.")
+    @APIResponse(responseCode = "200", description = "The suspended agent")
+    @APIResponse(responseCode = "409",
+            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/suspend")
@@ -122,6 +146,12 @@ public class AgentResource {
         return agents.suspend(agentId, true, request.reason()).map(AgentView::of);
     }
 
+    @Operation(summary = "Reinstate a suspended agent",
+            description = "Ends the agent's suspension; its decisions follow its tier again.")
+    @APIResponse(responseCode = "200", description = "The reinstated agent")
+    @APIResponse(responseCode = "409",
+            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/reinstate")
@@ -132,6 +162,14 @@ public class AgentResource {
     }
 
     /** Verified outcomes come from verifiers (services, operators), never from the agent itself. */
+    @Operation(summary = "Report a verified outcome (truth scoring)",
+            description = "A verifier (service, operator or admin, never the agent itself) reports whether a claim "
+                    + "the agent made turned out true. Confirmed claims raise the score, refuted ones lower it; the "
+                    + "answer carries the new score and the agent's truth share.")
+    @APIResponse(responseCode = "200", description = "The agent after the outcome, with the score change")
+    @APIResponse(responseCode = "409",
+            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/outcomes")

@@ -20,10 +20,15 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
 
 /** Capability ceiling checks with seed 002's payload; the registered tier decides the limit. */
+@Tag(name = "ceilings",
+        description = "Capability ceilings: how much of a resource type an agent may consume per window.")
 @Path("/v1/ceiling")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -51,6 +56,16 @@ public class CeilingResource {
             Instant resetAt, Tier tier, String reason) {
     }
 
+    @Operation(summary = "Check and consume a capability ceiling",
+            description = "Counts the amount against the agent's ceiling for the resource type in the current window "
+                    + "and says whether it is allowed, with what is used and what remains. A refused amount is not "
+                    + "counted.")
+    @APIResponse(responseCode = "200", description = "Whether the amount is allowed, and the ceiling's state")
+    @APIResponse(responseCode = "422",
+            description = "`unknown_resource_type`: no ceiling is configured for this resource type")
+    @APIResponse(responseCode = "503",
+            description = "`ceiling_store_unavailable`: Redis, which keeps the ceilings, is unreachable; "
+                    + "`dependency_unavailable`: PostgreSQL is unreachable; `Retry-After` says when to retry")
     @Idempotent(Idempotent.Store.REDIS)
     @POST
     @Path("/check")

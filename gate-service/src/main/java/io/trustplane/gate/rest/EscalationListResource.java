@@ -15,6 +15,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
@@ -23,6 +26,8 @@ import java.util.List;
  * {@code status} is OPEN (validators may vote), AWAITING_OPERATOR (the voting window passed), DECIDED (APPROVED or
  * REJECTED) or one of those two. Operators, admins, services and validators see every escalation; an agent its own.
  */
+@Tag(name = "escalations",
+        description = "Escalated decisions: validator votes up to a quorum, then the operator's final word.")
 @Path("/v1/escalations")
 @Produces(MediaType.APPLICATION_JSON)
 public class EscalationListResource {
@@ -35,6 +40,11 @@ public class EscalationListResource {
         this.caller = caller;
     }
 
+    @Operation(summary = "List escalations",
+            description = "The escalation queue in creation order, keyset-paged, each with its quorum progress and "
+                    + "votes, filtered by status (OPEN, AWAITING_OPERATOR, DECIDED, APPROVED, REJECTED). An agent "
+                    + "sees only its own escalations.")
+    @APIResponse(responseCode = "200", description = "A page of escalations")
     @GET
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
     public Uni<Keyset.Page<EscalationView>> list(

@@ -23,6 +23,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +35,8 @@ import java.util.UUID;
  * Escalations: validators (callers whose id is in {@code trustplane.gate.escalation.validators}, whatever their
  * role) vote; operators and admins decide directly, which is the only way once the voting window has passed.
  */
+@Tag(name = "escalations",
+        description = "Escalated decisions: validator votes up to a quorum, then the operator's final word.")
 @Path("/v1/escalations/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -69,6 +74,10 @@ public class EscalationResource {
         }
     }
 
+    @Operation(summary = "Get an escalation",
+            description = "One escalation with its quorum progress and votes. The agent it concerns, validators and "
+                    + "operators may read it.")
+    @APIResponse(responseCode = "200", description = "The escalation")
     @GET
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
     public Uni<EscalationView> get(@PathParam("id") String id) {
@@ -80,6 +89,18 @@ public class EscalationResource {
         });
     }
 
+    @Operation(summary = "Vote on an escalation (validator)",
+            description = "A validator approves or rejects the escalated action. When the quorum of approvals (or of "
+                    + "rejections) is reached the escalation is decided; a validator votes once.")
+    @APIResponse(responseCode = "200", description = "The escalation after the vote")
+    @APIResponse(responseCode = "403",
+            description = "`forbidden`: the caller is not a validator for this escalation, or is the agent it "
+                    + "concerns")
+    @APIResponse(responseCode = "409",
+            description = "`escalation_closed`: the escalation is decided or its voting window passed; "
+                    + "`duplicate_vote`: this validator already voted; `idempotency_key_reused`: this "
+                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
+                    + "request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/votes")
@@ -88,6 +109,13 @@ public class EscalationResource {
         return escalations.vote(uuid(id), caller.id(), request.approve(), request.reason()).map(EscalationView::of);
     }
 
+    @Operation(summary = "Decide an escalation (operator)",
+            description = "An operator approves or rejects the escalation, whatever the votes, with a reason.")
+    @APIResponse(responseCode = "200", description = "The decided escalation")
+    @APIResponse(responseCode = "409",
+            description = "`escalation_closed`: the escalation is already decided; `idempotency_key_reused`: this "
+                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
+                    + "request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/decision")

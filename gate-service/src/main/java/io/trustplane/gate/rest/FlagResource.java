@@ -26,6 +26,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.time.Instant;
@@ -35,6 +40,9 @@ import java.util.List;
  * Staged rollouts: agents ask whether a flag is on for them; admins create, advance, pause and roll back;
  * telemetry-service (service role) reads the triggers and calls rollback when one fires.
  */
+@Tag(name = "rollouts",
+        description = "Feature flags rolled out in stages, advanced by hand or automatically, and rolled back when "
+                + "the cohort looks worse.")
 @Path("/v1/flags")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -81,12 +89,27 @@ public class FlagResource {
         }
     }
 
+    @Operation(summary = "List flags",
+            description = "Every flag with its stages, current percent and status.")
+    @APIResponse(responseCode = "200", description = "The flags")
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
     public Uni<List<FlagView>> list() {
         return rollouts.list().map(l -> l.stream().map(FlagView::of).toList());
     }
 
+    @Operation(summary = "Create a flag (admin)",
+            description = "Creates a flag with its rollout stages (percents, increasing, ending at 100) and its "
+                    + "rollback triggers.")
+    @APIResponse(responseCode = "201", description = "The flag",
+            content = @Content(schema = @Schema(implementation = FlagView.class)))
+    @APIResponse(responseCode = "409",
+            description = "`flag_exists`: a flag with this name exists; `idempotency_key_reused`: this "
+                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
+                    + "request with this key is still running")
+    @APIResponse(responseCode = "422",
+            description = "`invalid_stages`: stages must increase and end at 100; `invalid_triggers`: a trigger is "
+                    + "out of range")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @RolesAllowed(Roles.ADMIN)
@@ -98,6 +121,11 @@ public class FlagResource {
     }
 
     /** With {@code agentId}: whether the flag is on for that agent; without: the flag itself. */
+    @Operation(summary = "Get a flag, or whether it is on for an agent",
+            description = "Without agentId, the flag itself; with agentId, whether the flag is on for that agent (its "
+                    + "stable bucket against the current percent). Agents may ask only for themselves.")
+    @APIResponse(responseCode = "200", description = "The flag, or the agent's membership",
+            content = @Content(schema = @Schema(oneOf = {FlagView.class, RolloutService.Membership.class})))
     @GET
     @Path("/{flag}")
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
@@ -110,6 +138,9 @@ public class FlagResource {
         return rollouts.membership(flag, agentId);
     }
 
+    @Operation(summary = "A flag's history",
+            description = "Every change of the flag (created, advanced, paused, resumed, rolled back), oldest first.")
+    @APIResponse(responseCode = "200", description = "The changes")
     @GET
     @Path("/{flag}/history")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
@@ -117,6 +148,14 @@ public class FlagResource {
         return rollouts.history(flag);
     }
 
+    @Operation(summary = "Advance a flag to its next stage (admin)",
+            description = "Moves the rollout to its next percent.")
+    @APIResponse(responseCode = "200", description = "The flag")
+    @APIResponse(responseCode = "409",
+            description = "`flag_paused`: resume it first; `flag_completed`: it is at 100% (after a rollback, "
+                    + "advancing re-opens the stage that was rolled back); `idempotency_key_reused`: this "
+                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
+                    + "request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/advance")
@@ -125,6 +164,14 @@ public class FlagResource {
         return rollouts.advance(flag, caller.id()).map(FlagView::of);
     }
 
+    @Operation(summary = "Roll a flag back",
+            description = "Turns the flag off for everyone, with a reason and what triggered it (telemetry-service "
+                    + "calls this when the cohort's error rate or latency is worse than the control's).")
+    @APIResponse(responseCode = "200", description = "The rolled-back flag")
+    @APIResponse(responseCode = "409",
+            description = "`flag_rolled_back`: the flag is already rolled back; `idempotency_key_reused`: "
+                    + "this `Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
+                    + "request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/rollback")
@@ -137,6 +184,13 @@ public class FlagResource {
         return rollouts.rollback(flag, reason, caller.id()).map(FlagView::of);
     }
 
+    @Operation(summary = "Pause a flag (admin)",
+            description = "Holds the rollout at its current percent.")
+    @APIResponse(responseCode = "200", description = "The paused flag")
+    @APIResponse(responseCode = "409",
+            description = "`flag_not_active`: the flag is not rolling out; `idempotency_key_reused`: this "
+                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
+                    + "request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/pause")
@@ -145,6 +199,13 @@ public class FlagResource {
         return rollouts.pause(flag, true, caller.id()).map(FlagView::of);
     }
 
+    @Operation(summary = "Resume a paused flag (admin)",
+            description = "Lets a paused rollout advance again.")
+    @APIResponse(responseCode = "200", description = "The flag")
+    @APIResponse(responseCode = "409",
+            description = "`flag_not_paused`: the flag is not paused; `idempotency_key_reused`: this "
+                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
+                    + "request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/resume")

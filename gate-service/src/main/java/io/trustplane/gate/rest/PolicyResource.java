@@ -26,11 +26,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
 
 /** Admin CRUD on the POLICY layer's rules; changes reach every replica through pub/sub. */
+@Tag(name = "policies",
+        description = "Policies: the allow/deny/escalate rules the role gate evaluates first.")
 @Path("/v1/policies")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -71,12 +78,18 @@ public class PolicyResource {
         }
     }
 
+    @Operation(summary = "List policies",
+            description = "Every policy, highest priority first.")
+    @APIResponse(responseCode = "200", description = "The policies")
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
     public Uni<List<PolicyRecord>> list() {
         return policies.list();
     }
 
+    @Operation(summary = "Get a policy",
+            description = "One policy with its version.")
+    @APIResponse(responseCode = "200", description = "The policy")
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
@@ -84,6 +97,14 @@ public class PolicyResource {
         return policies.get(id);
     }
 
+    @Operation(summary = "Create a policy (admin)",
+            description = "Adds a rule matching role, tiers, actions and a resource glob, with an effect and a "
+                    + "priority.")
+    @APIResponse(responseCode = "201", description = "The policy",
+            content = @Content(schema = @Schema(implementation = PolicyRecord.class)))
+    @APIResponse(responseCode = "409",
+            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @RolesAllowed(Roles.ADMIN)
@@ -92,6 +113,12 @@ public class PolicyResource {
                 .map(p -> RestResponse.status(RestResponse.Status.CREATED, p));
     }
 
+    @Operation(summary = "Update a policy (admin)",
+            description = "Replaces the policy; with expectedVersion the update applies only if nobody changed it "
+                    + "meanwhile.")
+    @APIResponse(responseCode = "200", description = "The updated policy")
+    @APIResponse(responseCode = "409",
+            description = "`version_mismatch`: the policy changed since expectedVersion")
     @PUT
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
@@ -100,6 +127,9 @@ public class PolicyResource {
         return policies.update(id, request.fields(), request.expectedVersion(), caller.id());
     }
 
+    @Operation(summary = "Delete a policy (admin)",
+            description = "Removes the policy and answers it as it was.")
+    @APIResponse(responseCode = "200", description = "The deleted policy")
     @DELETE
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)

@@ -20,8 +20,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Role-gate evaluation with seed 002's payload, unchanged. */
+@Tag(name = "role gates",
+        description = "Decisions on whether an agent may take an action: policies, tier and role, with escalation to "
+                + "validators.")
 @Path("/v1/role-gates")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -53,6 +59,11 @@ public class RoleGateResource {
             Tier registeredTier, String escalationId) {
     }
 
+    @Operation(summary = "Decide whether an agent may act",
+            description = "Evaluates the agent's action on a resource against suspension, the policies, its tier and "
+                    + "its role: ALLOW, DENY or ESCALATE (then `escalationId` names the escalation validators vote "
+                    + "on). Agents may ask only for themselves.")
+    @APIResponse(responseCode = "200", description = "The decision, the layer that made it and why")
     @Idempotent(Idempotent.Store.REDIS)
     @POST
     @Path("/evaluate")

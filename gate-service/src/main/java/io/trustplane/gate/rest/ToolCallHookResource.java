@@ -17,6 +17,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The tool-call guard in an agent runtime's own hook conventions, so the hook process only forwards what the runtime
@@ -24,6 +30,9 @@ import jakarta.ws.rs.core.MediaType;
  * shape. The caller's token names the agent. An ESCALATE is answered as a deny naming the escalation (never the
  * runtime's "ask the user", which would bypass the quorum) unless {@code trustplane.tool-calls.hook-escalate-as=ask}.
  */
+@Tag(name = "tool calls",
+        description = "The tool-call guard: a signed decision per tool call, approvals bound to the exact call, "
+                + "result receipts.")
 @Path("/v1/tool-calls/hooks")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -48,6 +57,12 @@ public class ToolCallHookResource {
      * {@code hookSpecificOutput.permissionDecision} allow/deny with a reason; PostToolUse answers {@code {}} when the
      * call was allowed, {@code {"decision": "block", reason}} when it was not (and a gaming alert is raised).
      */
+    @Operation(summary = "Claude Code PreToolUse/PostToolUse hook",
+            description = "Takes Claude Code's hook event as is. PreToolUse answers "
+                    + "`hookSpecificOutput.permissionDecision` (allow or deny, with the reason); PostToolUse records "
+                    + "the result and answers `{}`, or a block decision when the call had not been allowed.")
+    @APIResponse(responseCode = "200", description = "The hook answer for Claude Code",
+            content = @Content(schema = @Schema(type = SchemaType.OBJECT)))
     @POST
     @Path("/claude-code")
     @RolesAllowed(Roles.AGENT)
@@ -81,6 +96,11 @@ public class ToolCallHookResource {
      * {@code {decision: allow|deny|escalate, reason, decisionId?, escalationId?, receipt?}} for pre and
      * {@code {recorded: true|false, reason?}} for post.
      */
+    @Operation(summary = "Generic tool-call hook",
+            description = "The same guard for any agent runtime: a pre event answers the decision, a post event "
+                    + "records the result.")
+    @APIResponse(responseCode = "200", description = "The hook answer",
+            content = @Content(schema = @Schema(type = SchemaType.OBJECT)))
     @POST
     @Path("/generic")
     @RolesAllowed(Roles.AGENT)

@@ -27,6 +27,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
 import java.util.Map;
@@ -36,6 +39,9 @@ import java.util.UUID;
  * The tool-call guard: an agent asks before it calls a tool ({@code decisions}) and reports after ({@code results});
  * each answer is a receipt signed with gate-service's key ({@code key}), verifiable offline.
  */
+@Tag(name = "tool calls",
+        description = "The tool-call guard: a signed decision per tool call, approvals bound to the exact call, "
+                + "result receipts.")
 @Path("/v1/tool-calls")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -112,6 +118,21 @@ public class ToolCallResource {
     public record KeyView(String keyId, String algorithm, String publicKey, String publicKeyPem, String signedBytes) {
     }
 
+    @Operation(summary = "Decide on a tool call",
+            description = "Decides whether the agent may make this tool call (tool, resource, arguments or their "
+                    + "digest) and signs the decision; with `approvalId`, uses an operator-approved escalation for "
+                    + "exactly this call. ESCALATE answers carry the escalation to wait on. Agents may ask only for "
+                    + "themselves. See docs/tool-call-guard.md.")
+    @APIResponse(responseCode = "200", description = "The signed decision")
+    @APIResponse(responseCode = "409",
+            description = "`duplicate_call_id`: this callId was decided before with different content; "
+                    + "`approval_pending`, `approval_rejected`, `approval_mismatch`, `approval_used`, "
+                    + "`approval_expired`: the approval cannot be used for this call; `idempotency_key_reused`: this "
+                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
+                    + "request with this key is still running")
+    @APIResponse(responseCode = "422",
+            description = "`arguments_required`: give the arguments or their digest; `argumentsDigest_mismatch`: the "
+                    + "digest is not the one of the arguments given")
     @Idempotent
     @POST
     @Path("/decisions")
@@ -125,6 +146,20 @@ public class ToolCallResource {
                 .map(DecisionResponse::of);
     }
 
+    @Operation(summary = "Report a tool call's result",
+            description = "Records the result (or its digest) of a tool call that was allowed, and returns a signed "
+                    + "receipt. A result for a call that was never allowed, or with other arguments, is refused and "
+                    + "raises a gaming alert.")
+    @APIResponse(responseCode = "200", description = "The receipt")
+    @APIResponse(responseCode = "409",
+            description = "`result_already_reported`: this call has a result; `no_prior_allow`: no ALLOW decision "
+                    + "exists for this call; `arguments_mismatch`: the arguments differ from the decided ones; "
+                    + "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
+    @APIResponse(responseCode = "422",
+            description = "`decision_required`: name the decisionId or the callId; `result_required`: give the result "
+                    + "or its digest; `resultDigest_mismatch`, `arguments_required`, `argumentsDigest_mismatch`: a "
+                    + "digest does not match what was given")
     @Idempotent
     @POST
     @Path("/results")
@@ -144,6 +179,10 @@ public class ToolCallResource {
                 .map(i -> new ResultResponse(i.call().id().toString(), request.status(), resultDigest, i.receipt()));
     }
 
+    @Operation(summary = "The receipt verification key",
+            description = "gate-service's public key for verifying decisions and receipts offline, as base64 and PEM, "
+                    + "with how the signed bytes are formed.")
+    @APIResponse(responseCode = "200", description = "The public key")
     @GET
     @Path("/key")
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
@@ -154,6 +193,10 @@ public class ToolCallResource {
     }
 
     /** One decision as stored: the agent sees its own, operators, admins and services all (others: 404). */
+    @Operation(summary = "Get a tool-call decision",
+            description = "One decision as stored. An agent sees its own; operators, admins and services all; another "
+                    + "agent gets 404.")
+    @APIResponse(responseCode = "200", description = "The decision")
     @GET
     @Path("/decisions/{id}")
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
@@ -171,6 +214,11 @@ public class ToolCallResource {
      * What an approver is asked to approve: the escalated call (agent, tool, resource, argument digest and summary,
      * why it escalated) by its escalation id. Validators, operators, admins, services and the agent itself may read it.
      */
+    @Operation(summary = "What an approval is for",
+            description = "The escalated tool call behind an escalation (agent, tool, resource, argument digest and "
+                    + "summary, why it escalated), for the validators and operators asked to approve it, and for the "
+                    + "agent itself.")
+    @APIResponse(responseCode = "200", description = "The escalated call")
     @GET
     @Path("/approvals/{escalationId}")
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})

@@ -19,10 +19,18 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Map;
 
 /** Prompt attestation: record what a phase's prompt said, detect drift from the baseline, reset baselines. */
+@Tag(name = "attestations",
+        description = "Spec attestations: the hash of the spec an agent works from, compared with the phase's "
+                + "baseline to detect drift.")
 @Path("/v1/attestations")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -36,6 +44,17 @@ public class AttestationResource {
         this.caller = caller;
     }
 
+    @Operation(summary = "Attest the spec of a task phase",
+            description = "Records the hash of the spec the lease holder works from. The first attestation of a "
+                    + "(task, phase) sets the baseline; a later one that differs is a drift, with a severity. Only "
+                    + "the lease holder may attest.")
+    @APIResponse(responseCode = "200", description = "The attestation, with drift and severity")
+    @APIResponse(responseCode = "403",
+            description = "`forbidden`: the caller's role does not allow this route, or an agent names another agent; "
+                    + "`not_lease_holder`: the lease is held by another agent")
+    @APIResponse(responseCode = "409",
+            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
     @Idempotent
     @POST
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
@@ -45,6 +64,16 @@ public class AttestationResource {
                 b.modelVersion()));
     }
 
+    @Operation(summary = "Reset an attestation baseline (operator)",
+            description = "Retires the current baseline of a (task, phase), with a reason; the next attestation sets "
+                    + "a new baseline.")
+    @APIResponse(responseCode = "200", description = "The retired and the next baseline version",
+            content = @Content(schema = @Schema(implementation = ResponseBodies.BaselineReset.class)))
+    @APIResponse(responseCode = "404",
+            description = "`not_found`: the (task, phase) has no baseline")
+    @APIResponse(responseCode = "409",
+            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
     @Idempotent
     @POST
     @Path("/baselines/reset")
@@ -53,6 +82,10 @@ public class AttestationResource {
         return attestations.reset(new Actor(caller.id(), true), b.taskId(), b.phase(), b.reason());
     }
 
+    @Operation(summary = "Attestation and drift counts",
+            description = "How many attestations, baselines and drifts were recorded, by drift severity and by phase.")
+    @APIResponse(responseCode = "200", description = "The counts",
+            content = @Content(schema = @Schema(implementation = ResponseBodies.AttestationStats.class)))
     @GET
     @Path("/stats")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})

@@ -34,12 +34,19 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.util.Map;
 
 /** Leases on (taskId, phase) keys with fencing tokens, and their lease-lost/expired notifications. */
+@Tag(name = "leases",
+        description = "Fenced leases on a (task, phase): acquire, renew, release, check a fencing token, and hear "
+                + "when a lease is lost.")
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -61,6 +68,17 @@ public class LeaseResource {
         return Actors.of(caller);
     }
 
+    @Operation(summary = "Acquire a lease on a task phase",
+            description = "Takes the lease on (taskId, phase) for ttlSeconds (the service default when absent) and "
+                    + "returns it with a fencing token that is higher than any token issued before on that key. Every "
+                    + "write the holder makes afterwards carries this token; an older token is refused. Send an "
+                    + "Idempotency-Key to make a retry safe.")
+    @APIResponse(responseCode = "201", description = "The lease, with its fencing token and expiry",
+            content = @Content(schema = @Schema(implementation = LeaseView.class)))
+    @APIResponse(responseCode = "409",
+            description = "`lease_held`: another agent holds a live lease on this key (the problem carries `holder` "
+                    + "and `expiresInMs`); `idempotency_key_reused`: this `Idempotency-Key` was used for a different "
+                    + "request; `idempotency_in_progress`: the first request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/leases")
@@ -70,6 +88,18 @@ public class LeaseResource {
                 .map(l -> Response.status(201).entity(LeaseView.of(l)).build());
     }
 
+    @Operation(summary = "Renew a lease",
+            description = "Extends the caller's live lease by ttlSeconds (or the default), up to the configured "
+                    + "number of renewals. The fencing token does not change.")
+    @APIResponse(responseCode = "200", description = "The renewed lease")
+    @APIResponse(responseCode = "403",
+            description = "`forbidden`: the caller's role does not allow this route, or an agent names another agent; "
+                    + "`not_lease_holder`: the lease is held by another agent")
+    @APIResponse(responseCode = "409",
+            description = "`lease_expired`: the lease lapsed before the renewal; `renewal_limit_reached`: no renewals "
+                    + "are left, acquire a new lease; `lease_not_active`: the lease was released or force-released; "
+                    + "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
     @Idempotent
     @POST
     @Path("/leases/{leaseId}/renew")
@@ -78,6 +108,14 @@ public class LeaseResource {
         return leases.renew(actor(), leaseId, body == null ? null : body.ttlSeconds()).map(LeaseView::of);
     }
 
+    @Operation(summary = "Release a lease",
+            description = "Ends the caller's lease now so another agent can acquire the key.")
+    @APIResponse(responseCode = "200", description = "The released lease")
+    @APIResponse(responseCode = "403",
+            description = "`forbidden`: the caller's role does not allow this route, or an agent names another agent; "
+                    + "`not_lease_holder`: the lease is held by another agent")
+    @APIResponse(responseCode = "409",
+            description = "`lease_not_active`: the lease already ended")
     @DELETE
     @Path("/leases/{leaseId}")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
@@ -85,6 +123,12 @@ public class LeaseResource {
         return leases.release(actor(), leaseId).map(LeaseView::of);
     }
 
+    @Operation(summary = "Force-release a lease (operator)",
+            description = "An operator ends another agent's lease, with a reason that is recorded. The holder hears "
+                    + "`lease.lost` on its event stream and its fencing token is refused from then on.")
+    @APIResponse(responseCode = "200", description = "The force-released lease")
+    @APIResponse(responseCode = "409",
+            description = "`lease_not_active`: the lease already ended")
     @Idempotent
     @POST
     @Path("/leases/{leaseId}/force-release")
@@ -116,6 +160,13 @@ public class LeaseResource {
                 .map(all -> new HolderReleased(body.holder(), all.stream().map(LeaseView::of).toList()));
     }
 
+    @Operation(summary = "Get a lease",
+            description = "One lease with its holder, fencing token, expiry and status. An agent sees only its own "
+                    + "leases.")
+    @APIResponse(responseCode = "200", description = "The lease")
+    @APIResponse(responseCode = "403",
+            description = "`forbidden`: the caller's role does not allow this route; `not_lease_holder`: the lease "
+                    + "is another agent's")
     @GET
     @Path("/leases/{leaseId}")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
@@ -127,6 +178,12 @@ public class LeaseResource {
      * Live leases in acquisition order; agents see only their own, operators all. The body stays the array it always
      * was; when more remain, the next page's cursor is in {@code X-Next-Cursor} and a {@code Link: rel="next"}.
      */
+    @Operation(summary = "List live leases",
+            description = "Live leases in acquisition order, keyset-paged: the body is an array; when more remain, "
+                    + "the `X-Next-Cursor` header and `Link: rel=next` give the next page. Agents see only their own "
+                    + "leases, operators all.")
+    @APIResponse(responseCode = "200", description = "A page of leases",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = LeaseView.class)))
     @GET
     @Path("/leases")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
@@ -149,6 +206,11 @@ public class LeaseResource {
     }
 
     /** Server-Sent Events of lease.expired / lease.lost: an agent's own leases, or all for operators. */
+    @Operation(summary = "Stream lease notifications",
+            description = "Server-Sent Events of `lease.expired` and `lease.lost`: an agent hears about its own "
+                    + "leases, operators about all. Keep it open to learn at once that a lease is gone.")
+    @APIResponse(responseCode = "200", description = "An event stream of lease notices",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = LeaseNotice.class)))
     @GET
     @Path("/leases/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -162,6 +224,12 @@ public class LeaseResource {
                 notifier.stream(a.id(), a.privileged()), heartbeat);
     }
 
+    @Operation(summary = "Check a fencing token",
+            description = "Says whether the fencing token is the one of the live lease on (taskId, phase), with the "
+                    + "latest token issued and the current holder. A downstream system calls it before accepting a "
+                    + "write.")
+    @APIResponse(responseCode = "200", description = "Whether the token is current",
+            content = @Content(schema = @Schema(implementation = ResponseBodies.FencingCheckView.class)))
     @POST
     @Path("/fencing/check")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})

@@ -38,6 +38,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -46,6 +51,8 @@ import java.util.List;
 import java.util.Map;
 
 /** Tasks, their phase transitions and their hash-chained ledger. */
+@Tag(name = "tasks",
+        description = "Tasks, their phase workflow with evidence gates, and their hash-chained ledger.")
 @Path("/v1/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -69,6 +76,15 @@ public class TaskResource {
         return Actors.of(caller);
     }
 
+    @Operation(summary = "Create a task",
+            description = "Creates a task in its first phase. The task id is chosen by the caller (or generated); "
+                    + "creating an existing id is refused. Send an Idempotency-Key to make a retry safe.")
+    @APIResponse(responseCode = "201", description = "The task",
+            content = @Content(schema = @Schema(implementation = Task.class)))
+    @APIResponse(responseCode = "409",
+            description = "`task_exists`: a task with this id exists; `idempotency_key_reused`: this "
+                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
+                    + "request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
@@ -94,6 +110,11 @@ public class TaskResource {
      * {@code agent} (creator or current lease holder), {@code phase}, {@code status} (LEASED or UNLEASED),
      * {@code updatedSince} (RFC 3339). An agent sees its own tasks only.
      */
+    @Operation(summary = "List tasks",
+            description = "Tasks in creation order, keyset-paged (pass the previous page's nextCursor as cursor), "
+                    + "filtered by agent (creator or current holder), phase, status (LEASED or UNLEASED) and "
+                    + "updatedSince (RFC 3339). An agent sees only its own tasks.")
+    @APIResponse(responseCode = "200", description = "A page of tasks")
     @GET
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<Keyset.Page<TaskListView>> list(
@@ -109,6 +130,9 @@ public class TaskResource {
                 .map(page -> page.map(TaskListView::of));
     }
 
+    @Operation(summary = "Get a task",
+            description = "One task with its phase, status and lease. An agent sees only its own tasks.")
+    @APIResponse(responseCode = "200", description = "The task")
     @GET
     @Path("/{taskId}")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
@@ -117,6 +141,27 @@ public class TaskResource {
     }
 
     /** Moves the task; the response carries the new lease and its fencing token. */
+    @Operation(summary = "Move a task to another phase",
+            description = "Moves the task from its phase to the next one (or back for a rework), under the caller's "
+                    + "lease on the current phase and its fencing token, with the evidence the target phase requires "
+                    + "(kinds per phase are in docs/concepts.md). The answer carries the lease on the new phase and "
+                    + "its fencing token; the move is appended to the task's ledger.")
+    @APIResponse(responseCode = "200", description = "The transition, the task after it and the new lease",
+            content = @Content(schema = @Schema(implementation = ResponseBodies.TransitionView.class)))
+    @APIResponse(responseCode = "403",
+            description = "`forbidden`: the caller's role does not allow this route, or an agent names another agent; "
+                    + "`not_lease_holder`: the lease is held by another agent")
+    @APIResponse(responseCode = "409",
+            description = "`lease_required`: the caller holds no live lease on the current phase; "
+                    + "`stale_fencing_token`: a newer lease was issued; `phase_lease_contention`: another agent holds "
+                    + "the target phase; `same_phase`: the task is already in that phase; `phase_skip`: the target is "
+                    + "not a next phase; `strategize_skipped`: the STRATEGIZE phase may not be skipped here; "
+                    + "`lease_expired`: the lease lapsed; `idempotency_key_reused`: this `Idempotency-Key` was used "
+                    + "for a different request; `idempotency_in_progress`: the first request with this key is still "
+                    + "running")
+    @APIResponse(responseCode = "422",
+            description = "`evidence_gate_failed`: the evidence does not satisfy the target phase's gate (the problem "
+                    + "lists what is `missing`)")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{taskId}/transitions")
@@ -131,6 +176,12 @@ public class TaskResource {
                 .map(TaskResource::view);
     }
 
+    @Operation(summary = "Export a task's ledger",
+            description = "Every ledger entry of the task, oldest first, each hash-chained to the one before: as "
+                    + "JSON, or as JSON lines with format=jsonl or Accept: application/x-ndjson, for verification "
+                    + "offline.")
+    @APIResponse(responseCode = "200", description = "The ledger entries",
+            content = @Content(schema = @Schema(implementation = ResponseBodies.LedgerView.class)))
     @GET
     @Path("/{taskId}/ledger")
     @Produces({MediaType.APPLICATION_JSON, NDJSON})
@@ -145,6 +196,10 @@ public class TaskResource {
                 : Response.ok(Map.of("taskId", taskId, "entries", entries), MediaType.APPLICATION_JSON).build());
     }
 
+    @Operation(summary = "Verify a task's ledger",
+            description = "Recomputes the hash chain of the task's ledger and says whether it is intact, and where it "
+                    + "breaks if not.")
+    @APIResponse(responseCode = "200", description = "The verification result")
     @GET
     @Path("/{taskId}/ledger/verify")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})

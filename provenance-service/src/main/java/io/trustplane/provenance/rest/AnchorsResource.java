@@ -13,6 +13,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -22,6 +25,8 @@ import java.util.UUID;
  * (submitter, seq, hash read from the leaf bytes the checkpoints cover, not from a side table), for lease-service's
  * ledger verify.
  */
+@Tag(name = "anchors",
+        description = "Ledger anchors: which lease-service ledger entries were written into the log.")
 @Path("/v1/anchors/ledger/{taskId}")
 @Produces(MediaType.APPLICATION_JSON)
 public class AnchorsResource {
@@ -37,6 +42,10 @@ public class AnchorsResource {
         this.repository = repository;
     }
 
+    @Operation(summary = "A task ledger's anchors",
+            description = "Each anchored ledger entry of the task (sequence, hash, submitter) with the log record and "
+                    + "leaf index that anchor it.")
+    @APIResponse(responseCode = "200", description = "The anchors")
     @GET
     @RolesAllowed({Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
     public Uni<List<LedgerAnchor>> ledger(@PathParam("taskId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String taskId) {

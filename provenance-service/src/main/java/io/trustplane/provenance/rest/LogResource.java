@@ -10,10 +10,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.Base64;
 import java.util.List;
 
 /** The log itself: the latest signed checkpoint, the verifier key and consistency proofs. */
+@Tag(name = "log",
+        description = "The signed Merkle log behind the records: checkpoints, keys, proofs, and the C2SP tlog-tiles "
+                + "any standard client reads.")
 @Path("/v1/log")
 public class LogResource {
 
@@ -27,6 +36,13 @@ public class LogResource {
     public record ConsistencyView(long from, long to, String fromRoot, String toRoot, List<String> hashes) {
     }
 
+    @Operation(summary = "The latest checkpoint",
+            description = "The latest signed checkpoint (tree size, root hash, signature) as a signed note; with "
+                    + "final=true, the latest one cosigned by the witness quorum.")
+    @APIResponse(responseCode = "200", description = "The checkpoint as a signed note",
+            content = @Content(mediaType = "text/plain", schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "404",
+            description = "`not_found`: no checkpoint is cosigned by the witness quorum yet (final=true)")
     @GET
     @Path("/checkpoint")
     @Produces(MediaType.TEXT_PLAIN)
@@ -35,6 +51,10 @@ public class LogResource {
         return service.publishedCheckpoint(finalOnly);
     }
 
+    @Operation(summary = "The log's public key",
+            description = "The key that signs checkpoints, as a note verifier key: pin it to verify proofs offline.")
+    @APIResponse(responseCode = "200", description = "The verifier key",
+            content = @Content(mediaType = "text/plain", schema = @Schema(type = SchemaType.STRING)))
     @GET
     @Path("/key")
     @Produces(MediaType.TEXT_PLAIN)
@@ -43,6 +63,10 @@ public class LogResource {
         return service.verifierKey();
     }
 
+    @Operation(summary = "Consistency proof between two tree sizes",
+            description = "The RFC 9162 consistency proof from tree size `from` to `to` (base64 hashes): proves the "
+                    + "later tree extends the earlier one.")
+    @APIResponse(responseCode = "200", description = "The consistency proof")
     @GET
     @Path("/consistency")
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})

@@ -27,9 +27,17 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** Provenance records: create (returns once integrated and signed), read, list, lineage and inclusion proofs. */
+@Tag(name = "provenance",
+        description = "Provenance records: what an agent did, appended to a hash-chained, signed Merkle log, with "
+                + "lineage and inclusion proofs.")
 @Path("/v1/provenance")
 public class ProvenanceResource {
 
@@ -57,6 +65,19 @@ public class ProvenanceResource {
             List<String> hashes, @JsonSerialize(using = NoteSerializer.class) String checkpoint) {
     }
 
+    @Operation(summary = "Record provenance",
+            description = "Appends a record (type, subject, optional parent and metadata) for the calling agent to "
+                    + "the log. It is integrated into the Merkle tree at the next checkpoint; its inclusion proof is "
+                    + "then available. Send an Idempotency-Key to make a retry safe.")
+    @APIResponse(responseCode = "201", description = "The record",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = RecordView.class)))
+    @APIResponse(responseCode = "409",
+            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
+    @APIResponse(responseCode = "422",
+            description = "`unknown_parent`: the parent record does not exist; `reserved_for_services`: this record "
+                    + "type or metadata is written by services only; `foreign_source`: the metadata names another "
+                    + "agent's source")
     @Idempotent
     @POST
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
@@ -71,6 +92,10 @@ public class ProvenanceResource {
                 metadata).map(r -> RestResponse.status(Response.Status.CREATED, RecordView.of(r)));
     }
 
+    @Operation(summary = "List provenance records",
+            description = "Records in log order, keyset-paged, filtered by agentId and a time range. An agent sees "
+                    + "only its own records.")
+    @APIResponse(responseCode = "200", description = "A page of records")
     @GET
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
     public Uni<PageView> list(@QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId, @QueryParam("from") String from,
@@ -85,6 +110,9 @@ public class ProvenanceResource {
                 .map(page -> new PageView(page.items().stream().map(RecordView::of).toList(), page.nextCursor()));
     }
 
+    @Operation(summary = "Get a record",
+            description = "One record with its leaf index once integrated.")
+    @APIResponse(responseCode = "200", description = "The record")
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
@@ -92,6 +120,9 @@ public class ProvenanceResource {
         return service.get(uuid(id)).map(this::readable).map(RecordView::of);
     }
 
+    @Operation(summary = "A record's lineage",
+            description = "The chain from the record up through its parents to the root record.")
+    @APIResponse(responseCode = "200", description = "The record and its ancestors")
     @GET
     @Path("/{id}/lineage")
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
@@ -107,6 +138,14 @@ public class ProvenanceResource {
         });
     }
 
+    @Operation(summary = "Inclusion proof of a record",
+            description = "The RFC 9162 inclusion proof of the record in the tree of treeSize (the latest checkpoint "
+                    + "by default): leaf hash, root hash and the audit path, base64. Verify it against a signed "
+                    + "checkpoint (docs/verification.md).")
+    @APIResponse(responseCode = "200", description = "The inclusion proof")
+    @APIResponse(responseCode = "503",
+            description = "`not_yet_integrated`: the record is not in a checkpoint yet, retry after `Retry-After`; "
+                    + "`dependency_unavailable`: PostgreSQL or Redis is unreachable")
     @GET
     @Path("/{id}/proof")
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})

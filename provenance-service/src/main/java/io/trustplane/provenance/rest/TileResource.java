@@ -15,6 +15,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -24,6 +29,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * operators and admins only. Full tiles never change and are cacheable forever; partial tiles and the checkpoint
  * are short-lived.
  */
+@Tag(name = "log",
+        description = "The signed Merkle log behind the records: checkpoints, keys, proofs, and the C2SP tlog-tiles "
+                + "any standard client reads.")
 @Path("/v1/log/tiles")
 public class TileResource {
 
@@ -41,21 +49,32 @@ public class TileResource {
         this.service = service;
     }
 
+    @Operation(summary = "The tlog-tiles checkpoint",
+            description = "The latest checkpoint as a C2SP tlog-checkpoint signed note, with any witness "
+                    + "cosignatures; final=true gives the latest one cosigned by the witness quorum.")
+    @APIResponse(responseCode = "200", description = "The checkpoint",
+            content = @Content(mediaType = "text/plain; charset=utf-8", schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "404",
+            description = "`not_found`: no checkpoint is cosigned by the witness quorum yet (final=true)")
     @GET
     @Path("/checkpoint")
     @Produces("text/plain; charset=utf-8")
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "The latest checkpoint (C2SP tlog-checkpoint signed note, with any witness cosignatures)")
     public Uni<Response> checkpoint(@QueryParam("final") boolean finalOnly) {
         return service.publishedCheckpoint(finalOnly).map(note -> Response.ok(note)
                 .header("Cache-Control", CHECKPOINT).build());
     }
 
+    @Operation(summary = "A hash tile",
+            description = "Up to 256 32-byte hashes at tree level 8*L (C2SP tlog-tiles: tile/<L>/<N>[.p/<W>]). Full "
+                    + "tiles are immutable and cached forever.")
+    @APIResponse(responseCode = "200", description = "The tile bytes",
+            content = @Content(mediaType = "application/octet-stream",
+                    schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @GET
     @Path("/tile/{path: [0-9].*}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "A hash tile: up to 256 32-byte hashes at tree level 8*L (C2SP tlog-tiles)")
     public Uni<Response> hashTile(@PathParam("path") String path) {
         TilePath tile = parse(path);
         if (tile.level() * 8L > Short.MAX_VALUE) {
@@ -64,11 +83,16 @@ public class TileResource {
         return tiles.tile(tile).map(bytes -> respond(bytes, tile, path, IMMUTABLE, PARTIAL));
     }
 
+    @Operation(summary = "An entry bundle",
+            description = "Up to 256 RFC 8785 leaves, each after its big-endian uint16 length (C2SP tlog-tiles: "
+                    + "tile/entries/<N>[.p/<W>]). Leaves carry agents' metadata, so agents may not read them.")
+    @APIResponse(responseCode = "200", description = "The bundle bytes",
+            content = @Content(mediaType = "application/octet-stream",
+                    schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @GET
     @Path("/tile/entries/{path: .+}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     @RolesAllowed({Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
-    @Operation(summary = "An entry bundle: up to 256 RFC 8785 leaves, each after its big-endian uint16 length")
     public Uni<Response> entryBundle(@PathParam("path") String path) {
         TilePath tile = parse("entries/" + path);
         return tiles.tile(tile).map(bytes -> respond(bytes, tile, path, PRIVATE_IMMUTABLE, PRIVATE_PARTIAL));

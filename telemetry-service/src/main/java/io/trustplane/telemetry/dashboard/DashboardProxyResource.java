@@ -19,6 +19,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
@@ -35,6 +41,9 @@ import java.util.StringJoiner;
  * only their listed query parameters, and only to the configured {@code trustplane.services.*} URLs. The caller's
  * own bearer token goes on (so each service still applies its own rules); no cookie or other header does.
  */
+@Tag(name = "dashboard",
+        description = "What the operator dashboard reads: time series, rollouts, and a narrow proxy to the other "
+                + "services.")
 @Path("/v1/dashboard/proxy/{service}/{path: .+}")
 public class DashboardProxyResource {
 
@@ -48,6 +57,20 @@ public class DashboardProxyResource {
         this.upstream = upstream;
     }
 
+    @Operation(summary = "Read another service through the dashboard proxy",
+            description = "Forwards a GET to one of the listed lease, provenance or gate routes with the caller's "
+                    + "token and answers what that route answered (its statuses and problems included), so the "
+                    + "dashboard needs no CORS.")
+    @APIResponse(responseCode = "200", description = "What the proxied route answered",
+            content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "403",
+            description = "`forbidden`: the caller is not an operator or admin; `proxy_path_refused`: the route is "
+                    + "not among those the dashboard may reach")
+    @APIResponse(responseCode = "404",
+            description = "`not_found`: no such service, or what the proxied route answered")
+    @APIResponse(responseCode = "503",
+            description = "`dependency_unavailable`: the proxied service is unreachable; `Retry-After` says when to "
+                    + "retry")
     @GET
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     public Uni<Response> get(@PathParam("service") String service, @PathParam("path") String path, UriInfo uri,
@@ -55,6 +78,19 @@ public class DashboardProxyResource {
         return forward("GET", service, path, uri, authorization, accept, null, null);
     }
 
+    @Operation(summary = "Write to another service through the dashboard proxy",
+            description = "Forwards a POST to one of the listed routes (e.g. an operator decision on an escalation) "
+                    + "with the caller's token and Idempotency-Key, and answers what that route answered.")
+    @APIResponse(responseCode = "200", description = "What the proxied route answered",
+            content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT)))
+    @APIResponse(responseCode = "403",
+            description = "`forbidden`: the caller is not an operator or admin; `proxy_path_refused`: the route is "
+                    + "not among those the dashboard may reach")
+    @APIResponse(responseCode = "404",
+            description = "`not_found`: no such service, or what the proxied route answered")
+    @APIResponse(responseCode = "503",
+            description = "`dependency_unavailable`: the proxied service is unreachable; `Retry-After` says when to "
+                    + "retry")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})

@@ -17,6 +17,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
@@ -24,6 +27,9 @@ import java.util.List;
  * What the operator dashboard needs beyond the public API: counter series for its charts and the rollout guard's
  * current cohort-versus-control figures.
  */
+@Tag(name = "dashboard",
+        description = "What the operator dashboard reads: time series, rollouts, and a narrow proxy to the other "
+                + "services.")
 @Path("/v1/dashboard")
 public class DashboardResource {
 
@@ -58,6 +64,9 @@ public class DashboardResource {
         this.config = config;
     }
 
+    @Operation(summary = "Time series for the dashboard",
+            description = "Per-bucket counts of a metric over a range, for the dashboard's charts.")
+    @APIResponse(responseCode = "200", description = "The series")
     @GET
     @Path("/series")
     @Produces(MediaType.APPLICATION_JSON)
@@ -78,6 +87,10 @@ public class DashboardResource {
         return series.series(name.stream().distinct().toList(), window, step);
     }
 
+    @Operation(summary = "Rollouts as the guard sees them",
+            description = "The rollout guard's limits and every active rollout with cohort and control figures in the "
+                    + "window.")
+    @APIResponse(responseCode = "200", description = "The rollouts")
     @GET
     @Path("/rollouts")
     @Produces(MediaType.APPLICATION_JSON)

@@ -28,10 +28,17 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 
 /** {@code /v1/alert-rules}: operators read; admins create, update, disable and delete (built-in rules stay). */
+@Tag(name = "alert rules",
+        description = "Alert rules: thresholds on counters over a window, built-in and admin-written.")
 @Path("/v1/alert-rules")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -76,12 +83,18 @@ public class AlertRulesResource {
         this.engine = engine;
     }
 
+    @Operation(summary = "List alert rules",
+            description = "Every rule, built-in and custom, with its counter, threshold, window and severity.")
+    @APIResponse(responseCode = "200", description = "The rules")
     @GET
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<AlertRule>> list() {
         return rules.all();
     }
 
+    @Operation(summary = "Get an alert rule",
+            description = "One rule.")
+    @APIResponse(responseCode = "200", description = "The rule")
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
@@ -89,6 +102,17 @@ public class AlertRulesResource {
         return rules.find(id).map(o -> o.orElseThrow(() -> ProblemException.notFound("alert rule", id)));
     }
 
+    @Operation(summary = "Create an alert rule (admin)",
+            description = "Adds a rule: when the counter over the window crosses the threshold for an agent, an alert "
+                    + "of the given severity is raised.")
+    @APIResponse(responseCode = "201", description = "The rule",
+            content = @Content(schema = @Schema(implementation = AlertRule.class)))
+    @APIResponse(responseCode = "409",
+            description = "`rule_exists`: a rule with this id exists; `idempotency_key_reused`: this "
+                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
+                    + "request with this key is still running")
+    @APIResponse(responseCode = "422",
+            description = "`invalid_rule`: the rule's counter, threshold or window is not valid")
     @Idempotent
     @POST
     @RolesAllowed(Roles.ADMIN)
@@ -105,6 +129,11 @@ public class AlertRulesResource {
         });
     }
 
+    @Operation(summary = "Update an alert rule (admin)",
+            description = "Replaces the rule's definition.")
+    @APIResponse(responseCode = "200", description = "The updated rule")
+    @APIResponse(responseCode = "422",
+            description = "`invalid_rule`: the rule's counter, threshold or window is not valid")
     @PUT
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
@@ -119,6 +148,11 @@ public class AlertRulesResource {
         });
     }
 
+    @Operation(summary = "Delete an alert rule (admin)",
+            description = "Removes a custom rule; built-in rules can be changed but not removed.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "409",
+            description = "`builtin_rule`: built-in rules cannot be deleted")
     @DELETE
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)

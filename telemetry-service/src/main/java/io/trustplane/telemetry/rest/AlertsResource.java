@@ -27,6 +27,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 import java.util.UUID;
@@ -35,6 +38,8 @@ import java.util.UUID;
  * Alerts: {@code GET /v1/alerts} (filters + keyset pagination, newest first), {@code GET /v1/alerts/{id}} with its
  * history, {@code PATCH /v1/alerts/{id}} to move it through its lifecycle (operators and admins).
  */
+@Tag(name = "alerts",
+        description = "Alerts raised by the rules and detectors, and their lifecycle (acknowledge, resolve).")
 @Path("/v1/alerts")
 @Produces(MediaType.APPLICATION_JSON)
 public class AlertsResource {
@@ -59,6 +64,10 @@ public class AlertsResource {
         this.caller = caller;
     }
 
+    @Operation(summary = "List alerts",
+            description = "Alerts newest first, keyset-paged, filtered by status, severity, rule and agent. An agent "
+                    + "sees only alerts about itself.")
+    @APIResponse(responseCode = "200", description = "A page of alerts")
     @GET
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})
     public Uni<Page> list(@QueryParam("status") String statusParam, @QueryParam("severity") String severityParam,
@@ -79,6 +88,9 @@ public class AlertsResource {
                 .map(items -> new Page(items, items.size() == limit ? items.get(items.size() - 1).id() : null));
     }
 
+    @Operation(summary = "Get an alert",
+            description = "One alert with its rule, agent, severity, status and evidence.")
+    @APIResponse(responseCode = "200", description = "The alert")
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})
@@ -92,6 +104,14 @@ public class AlertsResource {
         });
     }
 
+    @Operation(summary = "Acknowledge or resolve an alert (operator)",
+            description = "Moves the alert to another status (OPEN to ACKNOWLEDGED to RESOLVED) with the operator's "
+                    + "reason.")
+    @APIResponse(responseCode = "200", description = "The alert after the move")
+    @APIResponse(responseCode = "409",
+            description = "`invalid_transition`: the alert cannot move from its status to that one; "
+                    + "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @PATCH
     @Path("/{id}")

@@ -15,6 +15,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
 import java.util.Map;
@@ -23,6 +29,8 @@ import java.util.Map;
  * {@code GET /v1/counters[/{name}]?window=&agentId=}: window sums of the counters (global series, or one agent's:
  * per-agent detail lives here, never in metric labels). Agents read only their own series.
  */
+@Tag(name = "counters",
+        description = "Counters: sums of reported telemetry over a window, globally or per agent.")
 @Path("/v1/counters")
 @Produces(MediaType.APPLICATION_JSON)
 public class CountersResource {
@@ -39,6 +47,12 @@ public class CountersResource {
         this.caller = caller;
     }
 
+    @Operation(summary = "All counters over a window",
+            description = "Every counter's total over the last window seconds, for an agent (an agent only for "
+                    + "itself) or across agents.")
+    @APIResponse(responseCode = "200", description = "The totals",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY,
+                    implementation = ResponseBodies.CounterTotal.class)))
     @GET
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})
     public Uni<List<Map<String, Object>>> all(@QueryParam("window") @DefaultValue("300") @Min(1) @Max(172_800) int window,
@@ -46,6 +60,9 @@ public class CountersResource {
         return counters.all(scope(agentId), window);
     }
 
+    @Operation(summary = "One counter over a window",
+            description = "One counter's sum over the last window seconds, for an agent or across agents.")
+    @APIResponse(responseCode = "200", description = "The counter")
     @GET
     @Path("/{name}")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})

@@ -26,6 +26,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -39,6 +44,8 @@ import java.util.Map;
  * ({@code application/x-ndjson}). 202 means the lines are stored in PostgreSQL; 429 + Retry-After when the
  * ingest queue is full (nothing of that request was taken).
  */
+@Tag(name = "ingest",
+        description = "Telemetry ingest: counter lines from agents and services, and rollout samples.")
 @Path("/v1/events")
 @Produces(MediaType.APPLICATION_JSON)
 public class EventsResource {
@@ -64,6 +71,22 @@ public class EventsResource {
         this.config = config.ingest();
     }
 
+    @Operation(summary = "Report telemetry counters",
+            description = "Accepts a batch of counter lines (name, value, optional timestamp and tags) for an agent, "
+                    + "as a JSON batch or as JSON lines (application/x-ndjson); they feed the counters, the alert "
+                    + "rules and the detectors. Agents report only for themselves. Send an Idempotency-Key to make a "
+                    + "retry safe.")
+    @APIResponse(responseCode = "202", description = "How many lines were accepted",
+            content = @Content(schema = @Schema(implementation = EventsResource.Accepted.class)))
+    @APIResponse(responseCode = "409",
+            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
+    @APIResponse(responseCode = "429",
+            description = "`ingest_queue_full`: the ingest queue is full; `rate_limited`: the caller's request budget "
+                    + "is spent; `Retry-After` says when to retry")
+    @APIResponse(responseCode = "503",
+            description = "`shutting_down`: this replica is stopping, retry on another; `dependency_unavailable`: "
+                    + "PostgreSQL or Redis is unreachable; `Retry-After` says when to retry")
     @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -77,6 +100,22 @@ public class EventsResource {
         return enqueue(agentId, lines);
     }
 
+    @Operation(summary = "Report telemetry counters",
+            description = "Accepts a batch of counter lines (name, value, optional timestamp and tags) for an agent, "
+                    + "as a JSON batch or as JSON lines (application/x-ndjson); they feed the counters, the alert "
+                    + "rules and the detectors. Agents report only for themselves. Send an Idempotency-Key to make a "
+                    + "retry safe.")
+    @APIResponse(responseCode = "202", description = "How many lines were accepted",
+            content = @Content(schema = @Schema(implementation = EventsResource.Accepted.class)))
+    @APIResponse(responseCode = "409",
+            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
+    @APIResponse(responseCode = "429",
+            description = "`ingest_queue_full`: the ingest queue is full; `rate_limited`: the caller's request budget "
+                    + "is spent; `Retry-After` says when to retry")
+    @APIResponse(responseCode = "503",
+            description = "`shutting_down`: this replica is stopping, retry on another; `dependency_unavailable`: "
+                    + "PostgreSQL or Redis is unreachable; `Retry-After` says when to retry")
     @Idempotent
     @POST
     @Consumes(NDJSON)

@@ -21,12 +21,19 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code POST /v1/rollouts/{flag}/samples}: aggregated request figures of one arm of a rollout (cohort or control)
  * from a reporter with the {@code service} role (a service's own request metrics, a load balancer's exporter); the
  * rollout guard compares them. Agents cannot report here: what an agent says about itself never rolls a flag back.
  */
+@Tag(name = "ingest",
+        description = "Telemetry ingest: counter lines from agents and services, and rollout samples.")
 @Path("/v1/rollouts/{flag}/samples")
 @Produces(MediaType.APPLICATION_JSON)
 public class RolloutSamplesResource {
@@ -54,6 +61,11 @@ public class RolloutSamplesResource {
         this.caller = caller;
     }
 
+    @Operation(summary = "Report a rollout sample",
+            description = "A service reports requests, errors and latency of a flag's cohort or control arm; the "
+                    + "rollout guard compares the arms and asks gate-service to roll back when the cohort is worse.")
+    @APIResponse(responseCode = "202", description = "The stored sample",
+            content = @Content(schema = @Schema(implementation = RolloutSamplesResource.Accepted.class)))
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.SERVICE, Roles.ADMIN})

@@ -26,6 +26,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -38,6 +43,8 @@ import java.util.UUID;
  * Silences: operators and admins create them ({@code POST /v1/silences}) and end them early
  * ({@code DELETE /v1/silences/{id}}); readers list them with their state. Every change is audited and anchored.
  */
+@Tag(name = "silences",
+        description = "Silences: hold back notifications for an agent or severity for a while.")
 @Path("/v1/silences")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -73,6 +80,16 @@ public class SilencesResource {
         this.caller = caller;
     }
 
+    @Operation(summary = "Create a silence (operator)",
+            description = "Holds back notifications of alerts matching the agent and/or severity until the silence "
+                    + "ends; alerts are still raised and listed.")
+    @APIResponse(responseCode = "201", description = "The silence",
+            content = @Content(schema = @Schema(implementation = SilenceView.class)))
+    @APIResponse(responseCode = "409",
+            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
+    @APIResponse(responseCode = "422",
+            description = "`invalid_silence`: the silence matches nothing or its end is not in the future")
     @Idempotent
     @POST
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
@@ -82,6 +99,9 @@ public class SilencesResource {
                 .map(s -> Response.status(201).entity(SilenceView.of(s)).build());
     }
 
+    @Operation(summary = "List silences",
+            description = "Silences, filtered by state (active, expired).")
+    @APIResponse(responseCode = "200", description = "The silences")
     @GET
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<SilenceView>> list(@QueryParam("state")
@@ -89,6 +109,10 @@ public class SilencesResource {
         return silences.list("all".equals(state), 500).map(l -> l.stream().map(SilenceView::of).toList());
     }
 
+    @Operation(summary = "Get a silence",
+            description = "One silence with its history.")
+    @APIResponse(responseCode = "200", description = "The silence and its history",
+            content = @Content(schema = @Schema(implementation = ResponseBodies.SilenceDetail.class)))
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
@@ -101,6 +125,11 @@ public class SilencesResource {
         });
     }
 
+    @Operation(summary = "End a silence now (operator)",
+            description = "Expires the silence so matching notifications are sent again.")
+    @APIResponse(responseCode = "200", description = "The expired silence")
+    @APIResponse(responseCode = "409",
+            description = "`silence_expired`: the silence already ended")
     @DELETE
     @Path("/{id}")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})

@@ -35,6 +35,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -46,6 +51,8 @@ import java.util.UUID;
  * {@code /v1/subscriptions} (admin): notification targets filtered by event type and minimum severity, their
  * delivery log, re-enabling after automatic disablement, and a test send. Secrets are write-only.
  */
+@Tag(name = "notifications",
+        description = "Notification subscriptions: webhooks that receive alerts, with a delivery log.")
 @Path("/v1/subscriptions")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
@@ -84,6 +91,17 @@ public class SubscriptionsResource {
         this.caller = caller;
     }
 
+    @Operation(summary = "Subscribe a webhook (admin)",
+            description = "Registers a webhook URL for alerts of a minimum severity; deliveries are signed and "
+                    + "retried. URLs that reach private or loopback addresses are refused.")
+    @APIResponse(responseCode = "201", description = "The subscription",
+            content = @Content(schema = @Schema(implementation = Subscription.View.class)))
+    @APIResponse(responseCode = "409",
+            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+                    + "`idempotency_in_progress`: the first request with this key is still running")
+    @APIResponse(responseCode = "422",
+            description = "`url_not_allowed`: the URL is not https, or resolves to a private, loopback or link-local "
+                    + "address")
     @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -109,11 +127,17 @@ public class SubscriptionsResource {
         return Response.status(201).entity(s.view()).build();
     }
 
+    @Operation(summary = "List subscriptions (admin)",
+            description = "Every subscription with its state and failure streak.")
+    @APIResponse(responseCode = "200", description = "The subscriptions")
     @GET
     public Uni<List<Subscription.View>> list() {
         return subscriptions.all().map(all -> all.stream().map(Subscription::view).toList());
     }
 
+    @Operation(summary = "Get a subscription (admin)",
+            description = "One subscription.")
+    @APIResponse(responseCode = "200", description = "The subscription")
     @GET
     @Path("/{id}")
     public Uni<Subscription.View> get(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
@@ -121,6 +145,9 @@ public class SubscriptionsResource {
                 .map(o -> o.orElseThrow(() -> ProblemException.notFound("subscription", id)).view());
     }
 
+    @Operation(summary = "Delete a subscription (admin)",
+            description = "Stops deliveries to the webhook and removes it.")
+    @APIResponse(responseCode = "204", description = "Deleted")
     @DELETE
     @Path("/{id}")
     public Uni<Response> delete(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
@@ -134,6 +161,10 @@ public class SubscriptionsResource {
     }
 
     /** Re-enables a subscription disabled after consecutive failures, clearing its streak and circuit. */
+    @Operation(summary = "Re-enable a subscription (admin)",
+            description = "Re-enables a subscription disabled after consecutive failures, clearing its failure streak "
+                    + "and circuit.")
+    @APIResponse(responseCode = "200", description = "The subscription")
     @POST
     @Path("/{id}/enable")
     public Uni<Subscription.View> enable(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
@@ -144,6 +175,9 @@ public class SubscriptionsResource {
         });
     }
 
+    @Operation(summary = "A subscription's delivery log (admin)",
+            description = "Deliveries newest first, keyset-paged, with status and attempts.")
+    @APIResponse(responseCode = "200", description = "A page of deliveries")
     @GET
     @Path("/{id}/deliveries")
     public Uni<DeliveryPage> deliveries(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id,
@@ -157,6 +191,11 @@ public class SubscriptionsResource {
     }
 
     /** Sends a {@code notification.test} event now and returns the logged delivery (counts like any delivery). */
+    @Operation(summary = "Send a test notification (admin)",
+            description = "Sends a `notification.test` event now and returns the logged delivery.")
+    @APIResponse(responseCode = "200", description = "The delivery")
+    @APIResponse(responseCode = "409",
+            description = "`subscription_disabled`: re-enable the subscription first")
     @POST
     @Path("/{id}/test")
     @Blocking
