@@ -31,7 +31,7 @@ import java.util.List;
 @Path("/v1/agents/{agentId}/containment")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "Agents", description = "Registration, tiers, suspension and containment of agents")
+@Tag(name = "agents")
 public class ContainmentResource {
 
     private final ContainmentService containment;
@@ -77,10 +77,8 @@ public class ContainmentResource {
             + "CONTAINMENT alert. Containing a contained agent does nothing again; if a step failed before "
             + "(failedSteps, e.g. lease-service unreachable), it completes that step.")
     @APIResponse(responseCode = "200", description = "The agent is contained; what the containment did")
-    @APIResponse(responseCode = "400", description = "No reason, or one over 500 characters (problem+json naming reason)")
-    @APIResponse(responseCode = "401", description = "No valid token")
-    @APIResponse(responseCode = "403", description = "The caller is not an operator or admin")
-    @APIResponse(responseCode = "404", description = "The agent is not registered")
+    @APIResponse(responseCode = "409", description = "`idempotency_key_reused`: this `Idempotency-Key` was used for "
+            + "a different request; `idempotency_in_progress`: the first request with this key is still running")
     public Uni<ContainmentView> contain(
             @PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull ContainmentRequest request) {
@@ -95,11 +93,9 @@ public class ContainmentResource {
             + "the policies again and its flags are unpinned; released leases and revoked approvals stay as they are "
             + "(notUndone says so). Recorded by the anchored agent.containment_lifted event.")
     @APIResponse(responseCode = "200", description = "The containment is lifted; what was undone and what was not")
-    @APIResponse(responseCode = "400", description = "No reason, or one over 500 characters (problem+json naming reason)")
-    @APIResponse(responseCode = "401", description = "No valid token")
-    @APIResponse(responseCode = "403", description = "The caller is not an operator or admin")
-    @APIResponse(responseCode = "404", description = "The agent is not registered")
-    @APIResponse(responseCode = "409", description = "The agent is not contained (problem agent_not_contained)")
+    @APIResponse(responseCode = "409", description = "`agent_not_contained`: the agent is not contained; "
+            + "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
+            + "`idempotency_in_progress`: the first request with this key is still running")
     public Uni<LiftView> lift(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull ContainmentRequest request) {
         return containment.lift(agentId, request.reason(), caller.id())

@@ -152,9 +152,6 @@ public class LeaseResource {
             + "FORCE_RELEASED with a ledger entry on its task and a lease.lost notice to its holder; none held is an "
             + "empty list. gate-service calls this when an operator contains an agent.")
     @APIResponse(responseCode = "200", description = "The leases ended (possibly none)")
-    @APIResponse(responseCode = "400", description = "holder or reason missing or malformed (problem+json naming it)")
-    @APIResponse(responseCode = "401", description = "No valid token")
-    @APIResponse(responseCode = "403", description = "The caller is an agent")
     public Uni<HolderReleased> forceReleaseHolder(@Valid @NotNull ForceReleaseHolder body) {
         return leases.forceReleaseHolder(actor(), body.holder(), body.reason())
                 .map(all -> new HolderReleased(body.holder(), all.stream().map(LeaseView::of).toList()));
