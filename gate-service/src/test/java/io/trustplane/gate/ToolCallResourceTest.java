@@ -181,6 +181,10 @@ class ToolCallResourceTest extends GateTestSupport {
         // 10 drawn by the one ALLOW; neither the retry nor the refused call took anything
         as(agent(id)).body(Map.of("agentId", id, "resourceType", "QUOTA50", "requestedAmount", 1))
                 .post("/v1/ceiling/check").then().statusCode(200).body("used", equalTo(11));
+        // a suspended agent gets no earlier ALLOW back
+        as(operator()).body(Map.of("reason", "investigation")).post("/v1/agents/" + id + "/suspend").then()
+                .statusCode(200);
+        decide(agent(id), first).statusCode(409).body("code", equalTo("duplicate_call_id"));
     }
 
     @Test

@@ -125,7 +125,9 @@ public class ToolCallResource {
                     + "themselves. See docs/tool-call-guard.md.")
     @APIResponse(responseCode = "200", description = "The signed decision")
     @APIResponse(responseCode = "409",
-            description = "`duplicate_call_id`: this callId was decided before with different content; "
+            description = "`duplicate_call_id`: this callId was decided before for another call, or its decision is "
+                    + "no longer given again (receipt expired, agent suspended or contained; the same call under the "
+                    + "same callId otherwise gets its decision back); "
                     + "`approval_pending`, `approval_rejected`, `approval_mismatch`, `approval_used`, "
                     + "`approval_expired`: the approval cannot be used for this call; `idempotency_key_reused`: this "
                     + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "

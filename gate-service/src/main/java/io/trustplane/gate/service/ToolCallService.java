@@ -105,7 +105,7 @@ public class ToolCallService {
             if (prior.sameCallId() != null) {
                 // a runtime asking again about the same call (a retried hook) gets the decision it already has,
                 // without drawing on a ceiling again; the same id for another call is refused before anything is used
-                return Uni.createFrom().item(replay(r, prior.sameCallId()));
+                return gate.agent(r.agentId()).map(agent -> replay(r, prior.sameCallId(), agent));
             }
             // an approval already given for exactly this call (agent, tool, argument digest) is used for it first, so
             // a runtime's hook only has to make the same call again once the escalation is approved
@@ -114,10 +114,19 @@ public class ToolCallService {
         });
     }
 
-    private Issued replay(Request r, ToolCall earlier) {
+    /**
+     * The decision already given under a call id, again: only for the same call, only while its receipt is valid and
+     * only while the agent may still act (a suspended or contained agent gets no earlier ALLOW back).
+     */
+    private Issued replay(Request r, ToolCall earlier, AgentSnapshot agent) {
         if (!earlier.tool().equals(r.tool()) || !earlier.argumentsDigest().equals(r.argumentsDigest())) {
             throw ProblemException.conflict("duplicate_call_id", "callId '" + r.callId() + "' already names a call of "
                     + earlier.tool() + " with other arguments; a runtime's call id names one call").with("field", "callId");
+        }
+        if (agent == null || agent.suspended() || agent.contained() || !earlier.expiresAt().isAfter(Instant.now())) {
+            throw ProblemException.conflict("duplicate_call_id", "callId '" + r.callId() + "' was decided at "
+                    + earlier.issuedAt() + "; that decision is no longer given again (its receipt expired, or the agent "
+                    + "is suspended or contained): a new call needs a new call id").with("field", "callId");
         }
         try {
             @SuppressWarnings("unchecked")
