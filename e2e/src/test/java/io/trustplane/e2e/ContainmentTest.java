@@ -21,6 +21,7 @@ import static io.trustplane.e2e.Flows.startTask;
 import static io.trustplane.e2e.Flows.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Containment across the services: one operator call on gate-service and the agent's evaluations, ceiling checks
@@ -119,6 +120,10 @@ class ContainmentTest {
                 .statusCode(409).contentType("application/problem+json");
         assertThat(suite.as("lease", suite.operator()).get("/v1/leases/" + leaseId).then().statusCode(200).extract()
                 .<String>path("status")).isEqualTo("FORCE_RELEASED");
+        // lease: and no new lease either, on this task or another
+        suite.as("lease", suite.agent(agent)).body(Map.of("taskId", task, "phase", "STRATEGIZE"))
+                .post("/v1/leases").then().statusCode(409).contentType("application/problem+json")
+                .body("code", equalTo("holder_contained"));
         // telemetry: a HIGH alert
         Map<String, Object> alert = awaitAlert(suite, "CONTAINMENT", agent);
         assertThat(alert.get("severity")).isEqualTo("HIGH");
@@ -155,6 +160,8 @@ class ContainmentTest {
         JsonPath lifted = JsonPath.from(suite.as("gate", suite.operator()).body(Map.of("reason", "keys rotated"))
                 .post("/v1/agents/" + agent + "/containment/lift").then().statusCode(200).extract().asString());
         assertThat(lifted.getBoolean("contained")).isFalse();
+        assertThat(lifted.getList("undone", String.class))
+                .contains("lease-service lets the agent acquire leases again");
         assertThat(lifted.getList("notUndone.what", String.class)).anyMatch(w -> w.contains(leaseId))
                 .anyMatch(w -> w.contains(approval));
         assertThat(evaluate(agent)).isEqualTo("ALLOW");

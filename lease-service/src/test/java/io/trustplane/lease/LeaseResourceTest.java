@@ -157,4 +157,27 @@ class LeaseResourceTest {
         given().auth().oauth2(agent("agent-a")).when().get("/v1/leases/" + leaseId).then().statusCode(200)
                 .body("status", equalTo("ACTIVE")).body("renewals", equalTo(0)).body("fencingToken", equalTo(1));
     }
+
+    @Test
+    void aContainedHolderTakesNoNewLeaseUntilItsContainmentIsLifted() {
+        String agentId = "contained-" + newTaskId();
+        String held = newTaskId();
+        acquire(agentId, held, "STRATEGIZE", 60).statusCode(201);
+        // gate-service's containment: every lease of the holder ends, and the holder is named contained
+        given().auth().oauth2(LeaseApi.TOKENS.service()).contentType("application/json")
+                .body(Map.of("holder", agentId, "reason", "containment", "contain", true))
+                .when().post("/v1/leases/force-release-holder").then().statusCode(200).body("released", hasSize(1));
+        String other = newTaskId();
+        acquire(agentId, other, "STRATEGIZE", 60).statusCode(409).contentType("application/problem+json")
+                .body("code", equalTo("holder_contained"));
+        acquire("bystander-" + newTaskId(), other, "STRATEGIZE", 60).statusCode(201);
+        // only operators, admins and services lift it; an agent cannot lift its own
+        given().auth().oauth2(agent(agentId)).when().delete("/v1/leases/contained-holders/" + agentId).then()
+                .statusCode(403);
+        given().auth().oauth2(LeaseApi.TOKENS.service()).when().delete("/v1/leases/contained-holders/" + agentId)
+                .then().statusCode(200).body("lifted", equalTo(true));
+        acquire(agentId, newTaskId(), "STRATEGIZE", 60).statusCode(201);
+        given().auth().oauth2(LeaseApi.TOKENS.service()).when().delete("/v1/leases/contained-holders/" + agentId)
+                .then().statusCode(200).body("lifted", equalTo(false));
+    }
 }

@@ -8,9 +8,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,28 @@ public class LeaseClient {
         this.mapper = mapper.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     }
 
+    /**
+     * Lets a contained holder take leases again ({@code DELETE /v1/leases/contained-holders/{holder}}); a failure
+     * says why lease-service did not.
+     */
+    public Uni<Boolean> liftHolder(String holder) {
+        if (baseUrl.isEmpty() || serviceToken.isEmpty()) {
+            return Uni.createFrom().failure(new IOException("lease-service is not configured "
+                    + "(trustplane.services.lease and trustplane.service-token)"));
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl.get() + "/v1/leases/contained-holders/"
+                        + URLEncoder.encode(holder, StandardCharsets.UTF_8)))
+                .timeout(TIMEOUT).header("Authorization", "Bearer " + serviceToken.get())
+                .header("Accept", "application/json").DELETE().build();
+        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .map(response -> {
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("lease-service answered HTTP " + response.statusCode());
+                    }
+                    return response.body().contains("\"lifted\":true");
+                });
+    }
+
     /** The ids of the leases released, or a failure whose message says why there are none. */
     public Uni<List<String>> forceReleaseHolder(String holder, String reason) {
         if (baseUrl.isEmpty() || serviceToken.isEmpty()) {
@@ -58,7 +82,7 @@ public class LeaseClient {
                     .timeout(TIMEOUT).header("Authorization", "Bearer " + serviceToken.get())
                     .header("Content-Type", "application/json").header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(
-                            Map.of("holder", holder, "reason", reason))))
+                            Map.of("holder", holder, "reason", reason, "contain", true))))
                     .build();
         } catch (IOException e) {
             return Uni.createFrom().failure(e);

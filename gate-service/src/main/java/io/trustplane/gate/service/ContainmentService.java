@@ -77,13 +77,25 @@ public class ContainmentService {
     }
 
     public Uni<Lift> lift(String agentId, String reason, String actor) {
+        // lease-service first lets the holder take leases again; if it cannot be reached the lift still happens here
+        // and says what is left
+        return leases.liftHolder(agentId).map(lifted -> StepResult.done(List.of()))
+                .onFailure().recoverWithItem(f -> {
+                    LOG.warnf("lift of %s: lease-service did not lift the holder's containment: %s", agentId,
+                            f.toString());
+                    return StepResult.failed(f.getMessage() == null ? f.toString() : f.getMessage());
+                })
+                .flatMap(step -> lift(agentId, reason, actor, step));
+    }
+
+    private Uni<Lift> lift(String agentId, String reason, String actor, StepResult leaseStep) {
         return repository.lift(agentId, had -> {
                     if (had == null) {
                         throw ProblemException.conflict("agent_not_contained", "agent '" + agentId
                                 + "' is not contained; there is nothing to lift").with("contained", false);
                     }
                 }, (conn, l) -> {
-                    Lift lift = lift(l);
+                    Lift lift = lift(l, leaseStep);
                     return outbox.write(conn, Outbox.event(agentId, new DomainEvent.AgentContainmentLifted(reason,
                             actor, lift.undone(), lift.notUndone().stream().map(n -> n.what() + ": " + n.why())
                             .toList())));
@@ -93,7 +105,7 @@ public class ContainmentService {
                     caches.agentChanged(agentId);
                     outbox.committed();
                     LOG.infof("containment of %s lifted by %s: %s", agentId, actor, reason);
-                    return lift(l);
+                    return lift(l, leaseStep);
                 });
     }
 
@@ -146,11 +158,14 @@ public class ContainmentService {
         return c.agent();
     }
 
-    private static Lift lift(Lifted l) {
+    private static Lift lift(Lifted l, StepResult leaseStep) {
         Containment had = l.lifted();
         List<String> undone = new ArrayList<>();
         undone.add("gate decisions follow the agent's tier and the policies again (evaluate, ceiling checks, "
                 + "tool calls, approvals it is given from now on)");
+        if (leaseStep.failure() == null) {
+            undone.add("lease-service lets the agent acquire leases again");
+        }
         if (!had.flagsPinned().isEmpty()) {
             undone.add("unpinned from the control arm of " + had.flagsPinned());
         }
@@ -162,6 +177,11 @@ public class ContainmentService {
         if (!had.approvalsRevoked().isEmpty()) {
             notUndone.add(new NotUndone("approvals revoked " + had.approvalsRevoked(), "a revoked approval stays "
                     + "rejected; the agent asks again and a new escalation decides"));
+        }
+        if (leaseStep.failure() != null) {
+            notUndone.add(new NotUndone("new leases", "lease-service did not lift the holder's containment ("
+                    + leaseStep.failure() + "); it still refuses the agent's acquires until an operator sends DELETE "
+                    + "/v1/leases/contained-holders/" + l.agent().agentId() + " to lease-service"));
         }
         for (Containment.FailedStep f : had.failedSteps()) {
             notUndone.add(new NotUndone("step '" + f.step() + "' never completed", f.why()));

@@ -3,10 +3,12 @@ package io.trustplane.lease.repository;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.Streams;
 import io.trustplane.common.events.UuidV7;
+import io.trustplane.common.problem.ProblemException;
 import io.trustplane.lease.service.AcquireOutcome;
 import io.trustplane.lease.service.Lease;
 import io.trustplane.lease.service.Phase;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -81,8 +83,14 @@ public class LeaseRepository {
                 .execute(Tuple.of(UuidV7.next(), taskId, phase.name(), holder, ttl.toMillis() / 1000.0)));
     }
 
+    /** The SQLSTATE {@code tp_acquire_lease} raises for a contained holder (V61). */
+    static final String CONTAINED = "TPC01";
+
     private static Uni<AcquireOutcome> outcome(Uni<RowSet<Row>> result) {
-        return result.map(rows -> {
+        return result.onFailure(f -> f instanceof PgException pg && CONTAINED.equals(pg.getSqlState()))
+                .transform(f -> ProblemException.conflict("holder_contained", "the holder is contained by an operator: "
+                        + "it may take no lease until the containment is lifted"))
+                .map(rows -> {
                     Lease held = null;
                     Lease expired = null;
                     Lease granted = null;
@@ -112,6 +120,21 @@ public class LeaseRepository {
                         + LEASE_EVENT_DATA.formatted("u") + ")::text FROM u) SELECT * FROM u")
                 .execute(Tuple.of(UUID.fromString(leaseId), holder, releasedEvent, Streams.EVENTS))
                 .map(LeaseRepository::first);
+    }
+
+    /** Names a holder as contained (in the caller's transaction): {@code tp_acquire_lease} refuses it from then on. */
+    public Uni<Void> contain(SqlClient conn, String holder, String reason, String by) {
+        // exclusive with the shared lock every acquire of this holder takes (V61): acquires in flight commit first
+        return conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtext('tp:holder:' || $1))")
+                .execute(Tuple.of(holder)).chain(() -> conn.preparedQuery("INSERT INTO contained_holders (holder, reason, contained_by) VALUES ($1, $2, $3) "
+                        + "ON CONFLICT (holder) DO UPDATE SET reason = EXCLUDED.reason, contained_by = EXCLUDED.contained_by")
+                .execute(Tuple.of(holder, reason, by))).replaceWithVoid();
+    }
+
+    /** Lifts a holder's containment; false when it was not contained. */
+    public Uni<Boolean> lift(String holder) {
+        return pool.preparedQuery("DELETE FROM contained_holders WHERE holder = $1").execute(Tuple.of(holder))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     /** Ends an active lease with the given status. */

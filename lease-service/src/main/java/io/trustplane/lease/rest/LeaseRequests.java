@@ -31,7 +31,8 @@ public final class LeaseRequests {
     /** {@code POST /v1/leases/force-release-holder}: every active lease of one holder. */
     public record ForceReleaseHolder(
             @NotBlank @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String holder,
-            @NotBlank @Size(max = 1000) String reason) {
+            @NotBlank @Size(max = 1000) String reason,
+            Boolean contain) {
     }
 
     /** {@code POST /v1/fencing/check}. */

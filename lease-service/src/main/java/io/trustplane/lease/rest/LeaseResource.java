@@ -77,8 +77,10 @@ public class LeaseResource {
             content = @Content(schema = @Schema(implementation = LeaseView.class)))
     @APIResponse(responseCode = "409",
             description = "`lease_held`: another agent holds a live lease on this key (the problem carries `holder` "
-                    + "and `expiresInMs`); `idempotency_key_reused`: this `Idempotency-Key` was used for a different "
-                    + "request; `idempotency_in_progress`: the first request with this key is still running")
+                    + "and `expiresInMs`); `holder_contained`: an operator contained the agent, it may take no lease "
+                    + "until the containment is lifted; `idempotency_key_reused`: this `Idempotency-Key` was used for "
+                    + "a different request; `idempotency_in_progress`: the first request with this key is still "
+                    + "running")
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/leases")
@@ -150,11 +152,29 @@ public class LeaseResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "Force-release every active lease of one holder", description = "Each lease ends "
             + "FORCE_RELEASED with a ledger entry on its task and a lease.lost notice to its holder; none held is an "
-            + "empty list. gate-service calls this when an operator contains an agent.")
+            + "empty list. With `contain: true` (gate-service's containment of an agent) the holder is also named "
+            + "contained in the same transaction: it may take no new lease (409 `holder_contained`) until "
+            + "`DELETE /v1/leases/contained-holders/{holder}`.")
     @APIResponse(responseCode = "200", description = "The leases ended (possibly none)")
     public Uni<HolderReleased> forceReleaseHolder(@Valid @NotNull ForceReleaseHolder body) {
-        return leases.forceReleaseHolder(actor(), body.holder(), body.reason())
+        return leases.forceReleaseHolder(actor(), body.holder(), body.reason(), Boolean.TRUE.equals(body.contain()))
                 .map(all -> new HolderReleased(body.holder(), all.stream().map(LeaseView::of).toList()));
+    }
+
+    /** Whether a holder's containment was lifted by this call. */
+    public record HolderLifted(String holder, boolean lifted) {
+    }
+
+    /** Lets a contained holder take leases again (gate-service calls this when an agent's containment is lifted). */
+    @DELETE
+    @Path("/leases/contained-holders/{holder}")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    @Operation(summary = "Lift a holder's containment", description = "The holder may acquire leases again; "
+            + "`lifted` is false when it was not contained. The leases released when it was contained stay ended.")
+    @APIResponse(responseCode = "200", description = "Whether the holder was contained until now")
+    public Uni<HolderLifted> liftHolder(
+            @PathParam("holder") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String holder) {
+        return leases.liftHolder(actor(), holder).map(lifted -> new HolderLifted(holder, lifted));
     }
 
     @Operation(summary = "Get a lease",

@@ -156,7 +156,8 @@ public class TaskResource {
                     + "`stale_fencing_token`: a newer lease was issued; `phase_lease_contention`: another agent holds "
                     + "the target phase; `same_phase`: the task is already in that phase; `phase_skip`: the target is "
                     + "not a next phase; `strategize_skipped`: the STRATEGIZE phase may not be skipped here; "
-                    + "`lease_expired`: the lease lapsed; `idempotency_key_reused`: this `Idempotency-Key` was used "
+                    + "`lease_expired`: the lease lapsed; `holder_contained`: an operator contained the agent; "
+                    + "`idempotency_key_reused`: this `Idempotency-Key` was used "
                     + "for a different request; `idempotency_in_progress`: the first request with this key is still "
                     + "running")
     @APIResponse(responseCode = "422",

@@ -160,8 +160,9 @@ public class LeaseService {
      * Takes every active lease of one holder away at once (an agent's containment): each ends FORCE_RELEASED with
      * its ledger entry, so its fencing token is no longer current. None held is an empty answer, not an error.
      */
-    public Uni<List<Lease>> forceReleaseHolder(Actor actor, String holder, String reason) {
-        return leases.pool().withTransaction(conn -> leases.lockActiveOf(conn, holder).chain(held -> {
+    public Uni<List<Lease>> forceReleaseHolder(Actor actor, String holder, String reason, boolean contain) {
+        return leases.pool().withTransaction(conn -> (contain ? leases.contain(conn, holder, reason, actor.id())
+                : Uni.createFrom().voidItem()).chain(() -> leases.lockActiveOf(conn, holder)).chain(held -> {
             Uni<List<Lease>> chain = Uni.createFrom().item(new java.util.ArrayList<>());
             for (Lease l : held) {
                 // one after the other: two leases on one task append to the same ledger chain
@@ -175,6 +176,15 @@ public class LeaseService {
             }
             released.forEach(l -> notifier.announce(LeaseNotice.of("lease.lost", l, reason)));
             return released;
+        });
+    }
+
+    /** Lets a contained holder take leases again; false when it was not contained. */
+    public Uni<Boolean> liftHolder(Actor actor, String holder) {
+        return leases.lift(holder).invoke(lifted -> {
+            if (lifted) {
+                LOG.infof("containment of %s lifted by %s: it may take leases again", holder, actor.id());
+            }
         });
     }
 
