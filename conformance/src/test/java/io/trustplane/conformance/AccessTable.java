@@ -70,8 +70,8 @@ final class AccessTable {
         lease("POST /v1/leases/force-release-holder", READERS, f -> post("/v1/leases/force-release-holder",
                 "{\"holder\":\"conf-holds-nothing\",\"reason\":\"matrix\"}"),
                 "gate-service's containment of an agent (the service role); never an agent's own call");
-        lease("DELETE /v1/leases/contained-holders/{holder}", READERS,
-                f -> delete("/v1/leases/contained-holders/conf-holds-nothing"),
+        lease("POST /v1/leases/lift-holder", READERS,
+                f -> post("/v1/leases/lift-holder", "{\"holder\":\"conf-holds-nothing\"}"),
                 "gate-service lifting an agent's containment (the service role); never an agent's own call");
         lease("DELETE /v1/leases/{leaseId}", EnumSet.of(AGENT_SELF), f -> delete("/v1/leases/" + f.get("lease.del")),
                 "holder only, even for operators (they force-release)");

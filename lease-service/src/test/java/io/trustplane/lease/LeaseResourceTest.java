@@ -172,12 +172,12 @@ class LeaseResourceTest {
                 .body("code", equalTo("holder_contained"));
         acquire("bystander-" + newTaskId(), other, "STRATEGIZE", 60).statusCode(201);
         // only operators, admins and services lift it; an agent cannot lift its own
-        given().auth().oauth2(agent(agentId)).when().delete("/v1/leases/contained-holders/" + agentId).then()
-                .statusCode(403);
-        given().auth().oauth2(LeaseApi.TOKENS.service()).when().delete("/v1/leases/contained-holders/" + agentId)
-                .then().statusCode(200).body("lifted", equalTo(true));
+        given().auth().oauth2(agent(agentId)).contentType("application/json").body(Map.of("holder", agentId))
+                .when().post("/v1/leases/lift-holder").then().statusCode(403);
+        given().auth().oauth2(LeaseApi.TOKENS.service()).contentType("application/json").body(Map.of("holder", agentId))
+                .when().post("/v1/leases/lift-holder").then().statusCode(200).body("lifted", equalTo(true));
         acquire(agentId, newTaskId(), "STRATEGIZE", 60).statusCode(201);
-        given().auth().oauth2(LeaseApi.TOKENS.service()).when().delete("/v1/leases/contained-holders/" + agentId)
-                .then().statusCode(200).body("lifted", equalTo(false));
+        given().auth().oauth2(LeaseApi.TOKENS.service()).contentType("application/json").body(Map.of("holder", agentId))
+                .when().post("/v1/leases/lift-holder").then().statusCode(200).body("lifted", equalTo(false));
     }
 }

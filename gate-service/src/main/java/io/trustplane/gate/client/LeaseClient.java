@@ -8,11 +8,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,18 +47,24 @@ public class LeaseClient {
     }
 
     /**
-     * Lets a contained holder take leases again ({@code DELETE /v1/leases/contained-holders/{holder}}); a failure
-     * says why lease-service did not.
+     * Lets a contained holder take leases again ({@code POST /v1/leases/lift-holder}); a failure says why
+     * lease-service did not.
      */
     public Uni<Boolean> liftHolder(String holder) {
         if (baseUrl.isEmpty() || serviceToken.isEmpty()) {
             return Uni.createFrom().failure(new IOException("lease-service is not configured "
                     + "(trustplane.services.lease and trustplane.service-token)"));
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl.get() + "/v1/leases/contained-holders/"
-                        + URLEncoder.encode(holder, StandardCharsets.UTF_8)))
-                .timeout(TIMEOUT).header("Authorization", "Bearer " + serviceToken.get())
-                .header("Accept", "application/json").DELETE().build();
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(baseUrl.get() + "/v1/leases/lift-holder"))
+                    .timeout(TIMEOUT).header("Authorization", "Bearer " + serviceToken.get())
+                    .header("Content-Type", "application/json").header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(Map.of("holder", holder))))
+                    .build();
+        } catch (IOException e) {
+            return Uni.createFrom().failure(e);
+        }
         return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
                 .map(response -> {
                     if (response.statusCode() != 200) {

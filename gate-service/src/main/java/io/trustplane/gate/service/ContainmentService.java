@@ -180,8 +180,8 @@ public class ContainmentService {
         }
         if (leaseStep.failure() != null) {
             notUndone.add(new NotUndone("new leases", "lease-service did not lift the holder's containment ("
-                    + leaseStep.failure() + "); it still refuses the agent's acquires until an operator sends DELETE "
-                    + "/v1/leases/contained-holders/" + l.agent().agentId() + " to lease-service"));
+                    + leaseStep.failure() + "); it still refuses the agent's acquires until an operator sends POST "
+                    + "/v1/leases/lift-holder {\"holder\": \"" + l.agent().agentId() + "\"} to lease-service"));
         }
         for (Containment.FailedStep f : had.failedSteps()) {
             notUndone.add(new NotUndone("step '" + f.step() + "' never completed", f.why()));

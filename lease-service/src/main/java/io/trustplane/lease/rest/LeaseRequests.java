@@ -35,6 +35,10 @@ public final class LeaseRequests {
             Boolean contain) {
     }
 
+    /** {@code POST /v1/leases/lift-holder}: a contained holder may take leases again. */
+    public record LiftHolder(@NotBlank @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String holder) {
+    }
+
     /** {@code POST /v1/fencing/check}. */
     public record FencingCheck(
             @NotBlank @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String taskId,

@@ -15,6 +15,7 @@ import io.trustplane.lease.rest.LeaseRequests.Acquire;
 import io.trustplane.lease.rest.LeaseRequests.FencingCheck;
 import io.trustplane.lease.rest.LeaseRequests.ForceRelease;
 import io.trustplane.lease.rest.LeaseRequests.ForceReleaseHolder;
+import io.trustplane.lease.rest.LeaseRequests.LiftHolder;
 import io.trustplane.lease.rest.LeaseRequests.Renew;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -154,7 +155,7 @@ public class LeaseResource {
             + "FORCE_RELEASED with a ledger entry on its task and a lease.lost notice to its holder; none held is an "
             + "empty list. With `contain: true` (gate-service's containment of an agent) the holder is also named "
             + "contained in the same transaction: it may take no new lease (409 `holder_contained`) until "
-            + "`DELETE /v1/leases/contained-holders/{holder}`.")
+            + "`POST /v1/leases/lift-holder`.")
     @APIResponse(responseCode = "200", description = "The leases ended (possibly none)")
     public Uni<HolderReleased> forceReleaseHolder(@Valid @NotNull ForceReleaseHolder body) {
         return leases.forceReleaseHolder(actor(), body.holder(), body.reason(), Boolean.TRUE.equals(body.contain()))
@@ -166,15 +167,14 @@ public class LeaseResource {
     }
 
     /** Lets a contained holder take leases again (gate-service calls this when an agent's containment is lifted). */
-    @DELETE
-    @Path("/leases/contained-holders/{holder}")
+    @POST
+    @Path("/leases/lift-holder")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     @Operation(summary = "Lift a holder's containment", description = "The holder may acquire leases again; "
             + "`lifted` is false when it was not contained. The leases released when it was contained stay ended.")
     @APIResponse(responseCode = "200", description = "Whether the holder was contained until now")
-    public Uni<HolderLifted> liftHolder(
-            @PathParam("holder") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String holder) {
-        return leases.liftHolder(actor(), holder).map(lifted -> new HolderLifted(holder, lifted));
+    public Uni<HolderLifted> liftHolder(@Valid @NotNull LiftHolder body) {
+        return leases.liftHolder(actor(), body.holder()).map(lifted -> new HolderLifted(body.holder(), lifted));
     }
 
     @Operation(summary = "Get a lease",
