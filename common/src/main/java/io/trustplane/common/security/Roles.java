@@ -1,6 +1,10 @@
 package io.trustplane.common.security;
 
-/** The roles a bearer token carries in its {@code groups} claim. */
+/**
+ * The roles a bearer token carries in its {@code groups} claim. Every {@code @RolesAllowed} lists its roles in the
+ * order declared here (agent, operator, admin, service), so one set of roles has one spelling; each service's
+ * {@code LayerTest} checks it.
+ */
 public final class Roles {
 
     /** An autonomous agent; {@code sub} is its agent id and it may act only as itself. */
