@@ -27,7 +27,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * The package convention of docs/architecture.md as rules every service's {@code LayerTest} checks over its compiled
- * main classes: {@code domain} is plain Java, {@code repository} maps rows to domain types and knows no other layer,
+ * main classes: {@code domain} is plain Java (and Jackson, for canonical JSON), {@code repository} maps rows to domain types and knows no other layer,
  * {@code service} never reaches back into {@code rest}, {@code rest} goes through services, no cycles between the
  * packages, typed responses, and one spelling of each role set.
  */
@@ -67,7 +67,7 @@ public final class LayerRules {
         return List.of(
                 classes().that().resideInAPackage(root + ".domain..")
                         .should().onlyDependOnClassesThat().resideInAnyPackage(root + ".domain..", "java..",
-                                "io.trustplane.common..", "com.fasterxml.jackson.annotation..",
+                                "io.trustplane.common..", "com.fasterxml.jackson..",
                                 "org.eclipse.microprofile.openapi.annotations..", "io.quarkus.runtime.annotations..")
                         .as("domain is plain Java: value types, enums and pure rules")
                         .allowEmptyShould(true),
