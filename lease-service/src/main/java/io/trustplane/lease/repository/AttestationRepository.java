@@ -2,9 +2,9 @@ package io.trustplane.lease.repository;
 
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.UuidV7;
-import io.trustplane.lease.service.AttestationResult;
-import io.trustplane.lease.service.DriftSeverity;
-import io.trustplane.lease.service.Phase;
+import io.trustplane.lease.domain.AttestationResult;
+import io.trustplane.lease.domain.DriftSeverity;
+import io.trustplane.lease.domain.Phase;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;

@@ -1,9 +1,9 @@
 package io.trustplane.lease.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.lease.service.Canonical;
-import io.trustplane.lease.service.LedgerChain;
-import io.trustplane.lease.service.LedgerEntry;
+import io.trustplane.lease.domain.Canonical;
+import io.trustplane.lease.domain.LedgerChain;
+import io.trustplane.lease.domain.LedgerEntry;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;

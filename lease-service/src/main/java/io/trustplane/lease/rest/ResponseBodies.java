@@ -1,8 +1,8 @@
 package io.trustplane.lease.rest;
 
-import io.trustplane.lease.service.AttestationResult;
-import io.trustplane.lease.service.LedgerEntry;
-import io.trustplane.lease.service.Task;
+import io.trustplane.lease.domain.AttestationResult;
+import io.trustplane.lease.domain.LedgerEntry;
+import io.trustplane.lease.domain.Task;
 
 import java.util.List;
 import java.util.Map;

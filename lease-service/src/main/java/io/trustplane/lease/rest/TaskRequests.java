@@ -1,7 +1,7 @@
 package io.trustplane.lease.rest;
 
-import io.trustplane.lease.service.Evidence;
-import io.trustplane.lease.service.Phase;
+import io.trustplane.lease.domain.Evidence;
+import io.trustplane.lease.domain.Phase;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;

@@ -10,6 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.trustplane.lease.domain.Actor;
+import io.trustplane.lease.domain.AttestationResult;
+import io.trustplane.lease.domain.Phase;
+import io.trustplane.lease.domain.PromptSpec;
 
 /** Prompt attestation (seed 001): baseline per (task, phase), drift with a phase-dependent severity. */
 @ApplicationScoped

@@ -24,6 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.trustplane.lease.domain.Actor;
+import io.trustplane.lease.domain.Lease;
+import io.trustplane.lease.domain.Phase;
 
 /** Lease rules: acquire, renew, release, force-release, query, fencing checks and expiry. */
 @ApplicationScoped

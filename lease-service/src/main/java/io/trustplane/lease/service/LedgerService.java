@@ -11,6 +11,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.trustplane.lease.domain.LedgerChain;
+import io.trustplane.lease.domain.LedgerEntry;
+import io.trustplane.lease.domain.LedgerVerification;
+import io.trustplane.lease.domain.Task;
 
 /** Reads, verifies and anchors the per-task ledgers. */
 @ApplicationScoped

@@ -21,6 +21,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.trustplane.lease.domain.AcquireOutcome;
+import io.trustplane.lease.domain.Actor;
+import io.trustplane.lease.domain.AttestationResult;
+import io.trustplane.lease.domain.Evidence;
+import io.trustplane.lease.domain.EvidenceGate;
+import io.trustplane.lease.domain.Lease;
+import io.trustplane.lease.domain.LedgerEntry;
+import io.trustplane.lease.domain.Phase;
+import io.trustplane.lease.domain.PromptSpec;
+import io.trustplane.lease.domain.Task;
+import io.trustplane.lease.domain.TaskListing;
+import io.trustplane.lease.domain.TaskQuery;
+import io.trustplane.lease.domain.TransitionKind;
+import io.trustplane.lease.domain.TransitionResult;
 
 /**
  * The work process: tasks start in STRATEGIZE and move one phase forward at a time (with evidence) or back.
