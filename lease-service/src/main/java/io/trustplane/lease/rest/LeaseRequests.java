@@ -1,5 +1,6 @@
 package io.trustplane.lease.rest;
 
+import io.trustplane.common.validation.Ids;
 import io.trustplane.lease.domain.Phase;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;

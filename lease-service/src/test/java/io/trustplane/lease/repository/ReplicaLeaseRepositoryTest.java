@@ -46,6 +46,9 @@ class ReplicaLeaseRepositoryTest {
     @Inject
     Vertx vertx;
 
+    @Inject
+    Pool appPool;
+
     private Pool newPool() {
         PgEndpoint pg = TrustplaneTestResource.infrastructure().postgres();
         PgConnectOptions options = new PgConnectOptions().setHost(pg.host()).setPort(pg.port()).setDatabase(DB)
@@ -76,7 +79,7 @@ class ReplicaLeaseRepositoryTest {
             lastToken = winner.fencingToken();
             // the winner releases through the other replica half of the time
             LeaseRepository releaser = round % 2 == 0 ? otherReplica : appReplica;
-            releaser.pool().withTransaction(c -> releaser.end(c, winner.leaseId(), "RELEASED", "test"))
+            (round % 2 == 0 ? second : appPool).withTransaction(c -> releaser.end(c, winner.leaseId(), "RELEASED", "test"))
                     .await().atMost(Duration.ofSeconds(10));
         }
 
@@ -89,7 +92,7 @@ class ReplicaLeaseRepositoryTest {
                         .await().atMost(Duration.ofSeconds(10)).granted(), l -> l != null);
         assertThat(taken.fencingToken()).isGreaterThan(shortLived.fencingToken());
         lastToken = taken.fencingToken();
-        otherReplica.pool().withTransaction(c -> otherReplica.end(c, taken.leaseId(), "RELEASED", "test"))
+        second.withTransaction(c -> otherReplica.end(c, taken.leaseId(), "RELEASED", "test"))
                 .await().atMost(Duration.ofSeconds(10));
 
         // "restart": the second replica goes away and a fresh one starts; its first grant continues the sequence

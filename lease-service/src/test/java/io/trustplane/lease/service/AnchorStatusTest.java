@@ -1,6 +1,6 @@
 package io.trustplane.lease.service;
 
-import io.trustplane.lease.client.ProvenanceClient.LedgerAnchor;
+import io.trustplane.lease.domain.LedgerAnchor;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
