@@ -1,69 +1,54 @@
 package io.trustplane.lease.client;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.mutiny.Uni;
+import io.trustplane.lease.config.LeaseConfig;
+import io.trustplane.lease.config.ServiceToken;
+import io.trustplane.lease.config.ServicesConfig;
+import io.trustplane.lease.domain.LedgerAnchor;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.ws.rs.client.ClientRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Asks provenance-service, with the service token, which of a task's ledger entries its log anchors
- * ({@code GET /v1/anchors/ledger/{taskId}}); empty when provenance-service is not configured or does not answer.
+ * ({@code GET /v1/anchors/ledger/{taskId}}); empty when provenance-service is not configured or does not answer
+ * (a verify then reports the chain alone: fail-open, as the anchors are a second opinion).
  */
 @ApplicationScoped
 public class ProvenanceClient {
 
-    /** One anchor as the signed leaf states it. */
-    public record LedgerAnchor(long seq, String hash, String submitter) {
+    /** Absent when no provenance URL or no service token is configured. */
+    private final Optional<ProvenanceApi> api;
+
+    public ProvenanceClient(ServicesConfig services, ServiceToken serviceToken, LeaseConfig config) {
+        Optional<String> baseUrl = services.provenance().filter(s -> !s.isBlank());
+        Optional<String> token = serviceToken.value();
+        if (baseUrl.isEmpty() || token.isEmpty()) {
+            this.api = Optional.empty();
+            return;
+        }
+        String bearer = "Bearer " + token.get();
+        this.api = Optional.of(QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(baseUrl.get()))
+                .connectTimeout(config.provenance().connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(config.provenance().timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .register((ClientRequestFilter) request -> request.getHeaders()
+                        .putSingle(HttpHeaders.AUTHORIZATION, bearer))
+                .build(ProvenanceApi.class));
     }
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
-    private static final TypeReference<List<LedgerAnchor>> ANCHORS = new TypeReference<>() {
-    };
-
-    private final Optional<String> baseUrl;
-    private final Optional<String> serviceToken;
-    private final ObjectMapper mapper;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    public ProvenanceClient(@ConfigProperty(name = "trustplane.services.provenance") Optional<String> baseUrl,
-            @ConfigProperty(name = "trustplane.service-token") Optional<String> serviceToken, ObjectMapper mapper) {
-        this.baseUrl = baseUrl.filter(s -> !s.isBlank());
-        this.serviceToken = serviceToken.filter(s -> !s.isBlank());
-        this.mapper = mapper;
-    }
-
+    /** The task's anchors, or empty when provenance-service is not configured, answers other than 200, or fails. */
     public Uni<Optional<List<LedgerAnchor>>> ledgerAnchors(String taskId) {
-        if (baseUrl.isEmpty() || serviceToken.isEmpty()) {
+        if (api.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl.get() + "/v1/anchors/ledger/"
-                        + URLEncoder.encode(taskId, StandardCharsets.UTF_8)))
-                .timeout(TIMEOUT).header("Authorization", "Bearer " + serviceToken.get())
-                .header("Accept", "application/json").GET().build();
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
-                .map(response -> {
-                    if (response.statusCode() != 200) {
-                        return Optional.<List<LedgerAnchor>>empty();
-                    }
-                    try {
-                        return Optional.of(mapper.copy()
-                                .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-                                .readValue(response.body(), ANCHORS));
-                    } catch (java.io.IOException e) {
-                        return Optional.<List<LedgerAnchor>>empty();
-                    }
-                })
+        return api.get().ledgerAnchors(taskId).map(Optional::of)
                 .onFailure().recoverWithItem(Optional.empty());
     }
 }

@@ -1,7 +1,7 @@
 package io.trustplane.lease.config;
 
-import io.trustplane.lease.service.EvidenceGate;
-import io.trustplane.lease.service.Phase;
+import io.trustplane.lease.domain.EvidenceGate;
+import io.trustplane.lease.domain.Phase;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 

@@ -45,4 +45,27 @@ public interface LeaseConfig {
 
     /** Evidence kinds required to leave each phase forward (phase name -> kinds). */
     Map<String, List<String>> evidence();
+
+    /** How often a replica that lost (or never had) its notice subscription tries again. */
+    @WithDefault("1s")
+    Duration noticeResubscribeInterval();
+
+    /** Notice ids a replica remembers, so a notice heard both locally and over Redis is delivered once. */
+    @WithDefault("10000")
+    int noticeDedupSize();
+
+    /** Calls to provenance-service (the anchors of a ledger verify). */
+    Provenance provenance();
+
+    /** {@code trustplane.lease.provenance.*}. */
+    interface Provenance {
+
+        /** Time to open a connection. */
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        /** Time for the whole answer; past it the verify reports the chain alone. */
+        @WithDefault("5s")
+        Duration timeout();
+    }
 }

@@ -2,7 +2,7 @@ package io.trustplane.lease.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.trustplane.common.events.UuidV7;
-import io.trustplane.lease.service.Lease;
+import io.trustplane.lease.domain.Lease;
 
 /**
  * What an SSE subscriber is told: {@code type} is {@code lease.expired} or {@code lease.lost} (taken away by an

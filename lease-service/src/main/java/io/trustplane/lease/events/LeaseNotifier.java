@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class LeaseNotifier {
 
     private static final Logger LOG = Logger.getLogger(LeaseNotifier.class);
-    private static final int RECENT_IDS = 10_000;
 
     private final ReactivePubSubCommands<String> pubsub;
     private final RedisDeadline deadline;
@@ -38,12 +37,7 @@ public class LeaseNotifier {
     private final AtomicBoolean subscribing = new AtomicBoolean();
     private volatile ReactivePubSubCommands.ReactiveRedisSubscriber subscriber;
     /** Ids of notices delivered lately, so one heard both locally and over Redis reaches subscribers once. */
-    private final Map<String, Boolean> recent = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > RECENT_IDS;
-        }
-    };
+    private final Map<String, Boolean> recent;
 
     public LeaseNotifier(ReactiveRedisDataSource redis, RedisDeadline deadline, ObjectMapper mapper,
             LeaseConfig config) {
@@ -51,6 +45,13 @@ public class LeaseNotifier {
         this.deadline = deadline;
         this.mapper = mapper;
         this.channel = config.noticeChannel();
+        int remembered = config.noticeDedupSize();
+        this.recent = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > remembered;
+            }
+        };
     }
 
     /** Sends a notice to every replica's subscribers. */
@@ -83,7 +84,7 @@ public class LeaseNotifier {
     }
 
     /** (Re)subscribes when needed; cheap enough to call every second. */
-    @Scheduled(every = "1s", delay = 0, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${trustplane.lease.notice-resubscribe-interval:1s}", delay = 0, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void ensureSubscribed() {
         if (subscribed.get() || !subscribing.compareAndSet(false, true)) {
             return;

@@ -3,10 +3,11 @@ package io.trustplane.lease.repository;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.Streams;
 import io.trustplane.common.events.UuidV7;
-import io.trustplane.common.problem.ProblemException;
-import io.trustplane.lease.service.AcquireOutcome;
-import io.trustplane.lease.service.Lease;
-import io.trustplane.lease.service.Phase;
+import io.trustplane.lease.domain.AcquireOutcome;
+import io.trustplane.lease.domain.ContainedHolderException;
+import io.trustplane.lease.domain.FencingState;
+import io.trustplane.lease.domain.Lease;
+import io.trustplane.lease.domain.Phase;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Row;
@@ -26,7 +27,8 @@ import java.util.UUID;
  * SQL for leases. Correctness rests on PostgreSQL alone: every grant locks the key's row in
  * {@code lease_keys}, judges expiry with {@code clock_timestamp()}, and increments the key's fencing counter
  * in the same transaction, so any number of replicas (or pools) can never hand out a key twice or reuse a
- * token. Plain enough to run on a second pool in tests, as a second replica would.
+ * token. Plain enough to run on a second pool in tests, as a second replica would. Transactions belong to the
+ * services: a method that joins one takes the service's connection.
  */
 @ApplicationScoped
 public class LeaseRepository {
@@ -39,10 +41,6 @@ public class LeaseRepository {
 
     public LeaseRepository(Pool pool) {
         this.pool = pool;
-    }
-
-    public Pool pool() {
-        return pool;
     }
 
     /** The lease fields of the lease events (DomainEvent.LeaseAcquired and friends), as jsonb, from row {@code r}. */
@@ -62,7 +60,7 @@ public class LeaseRepository {
     /** The same statement on {@code client}: the pool, or a transaction that also holds an idempotency key. */
     public Uni<AcquireOutcome> acquire(SqlClient client, String taskId, Phase phase, String holder, Duration ttl,
             String grantedEvent, String expiredEvent) {
-        return outcome(client.preparedQuery("WITH r AS (SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)), "
+        return outcome(holder, client.preparedQuery("WITH r AS (SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)), "
                         + "o AS (INSERT INTO event_outbox (stream, payload) SELECT $8::text, CASE r.kind "
                         + "WHEN 'granted' THEN jsonb_set($6::text::jsonb, '{data}', " + LEASE_EVENT_DATA.formatted("r")
                         + ") "
@@ -79,17 +77,17 @@ public class LeaseRepository {
      * acquirers of one key queue there and each sees the committed result of the one before.
      */
     public Uni<AcquireOutcome> acquire(SqlClient conn, String taskId, Phase phase, String holder, Duration ttl) {
-        return outcome(conn.preparedQuery("SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)")
+        return outcome(holder, conn.preparedQuery("SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)")
                 .execute(Tuple.of(UuidV7.next(), taskId, phase.name(), holder, ttl.toMillis() / 1000.0)));
     }
 
     /** The SQLSTATE {@code tp_acquire_lease} raises for a contained holder (V61). */
     static final String CONTAINED = "TPC01";
 
-    private static Uni<AcquireOutcome> outcome(Uni<RowSet<Row>> result) {
+    /** The grant's outcome; a contained holder fails with {@link ContainedHolderException} (the service's 409). */
+    private static Uni<AcquireOutcome> outcome(String holder, Uni<RowSet<Row>> result) {
         return result.onFailure(f -> f instanceof PgException pg && CONTAINED.equals(pg.getSqlState()))
-                .transform(f -> ProblemException.conflict("holder_contained", "the holder is contained by an operator: "
-                        + "it may take no lease until the containment is lifted"))
+                .transform(f -> new ContainedHolderException(holder))
                 .map(rows -> {
                     Lease held = null;
                     Lease expired = null;
@@ -199,10 +197,6 @@ public class LeaseRepository {
                         + "ORDER BY acquired_at, lease_id FOR UPDATE")
                 .execute(Tuple.of(holder))
                 .map(LeaseRepository::all);
-    }
-
-    /** Fencing state of a key: the live lease (if any) and the last token ever issued. */
-    public record FencingState(long lastToken, Lease live) {
     }
 
     public Uni<FencingState> fencing(String taskId, Phase phase) {

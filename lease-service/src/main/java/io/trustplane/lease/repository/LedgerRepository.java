@@ -1,9 +1,10 @@
 package io.trustplane.lease.repository;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.lease.service.Canonical;
-import io.trustplane.lease.service.LedgerChain;
-import io.trustplane.lease.service.LedgerEntry;
+import io.trustplane.lease.domain.LedgerChain;
+import io.trustplane.lease.domain.LedgerEntry;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -11,18 +12,19 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * SQL for the per-task hash chain. Appends run inside the caller's transaction behind a per-task advisory
- * lock, so the entry commits or vanishes together with the change it records.
+ * SQL for the per-task hash chain. Entries (prepared and hashed by {@link LedgerChain}) are written inside the
+ * caller's transaction behind a per-task advisory lock, so they commit or vanish together with the change they
+ * record.
  */
 @ApplicationScoped
 public class LedgerRepository {
 
-    public static final String GENESIS = "GENESIS";
+    /** Reads stored bodies back for export (verification always hashes the stored text itself). */
+    private static final ObjectMapper READER = new ObjectMapper();
 
     private final Pool pool;
 
@@ -30,21 +32,12 @@ public class LedgerRepository {
         this.pool = pool;
     }
 
-    /** The end of a task's chain as read under its advisory lock, with the time the next entry is stamped with. */
-    public record Tail(String taskId, String now, Long seq, String hash) {
-    }
-
-    /** Appends one entry (writing the genesis entry first when the task has none). */
-    public Uni<LedgerEntry> append(SqlClient conn, String taskId, String kind, String actor, Map<String, Object> data) {
-        return tail(conn, taskId).chain(tail -> append(conn, tail, kind, actor, data));
-    }
-
     /**
      * Takes the task's advisory lock (held to the end of the transaction) and reads the chain's end. Both statements
      * are sent at once (the client pipelines them on the connection); PostgreSQL runs the read once the lock is
      * held, with a fresh snapshot, so it sees every entry committed before.
      */
-    public Uni<Tail> tail(SqlClient conn, String taskId) {
+    public Uni<LedgerChain.Tail> tail(SqlClient conn, String taskId) {
         Uni<?> lock = conn.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended($1, 7431))")
                 .execute(Tuple.of(taskId));
         Uni<Row> end = conn.preparedQuery("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', "
@@ -53,40 +46,14 @@ public class LedgerRepository {
                         + "LIMIT 1) l ON true")
                 .execute(Tuple.of(taskId))
                 .map(rows -> rows.iterator().next());
-        return Uni.combine().all().unis(lock, end)
-                .with((locked, r) -> new Tail(taskId, r.getString("now"), r.getLong("seq"), r.getString("hash")));
-    }
-
-    /** Appends one entry after {@code tail}, read in this transaction by {@link #tail}. */
-    public Uni<LedgerEntry> append(SqlClient conn, Tail tail, String kind, String actor, Map<String, Object> data) {
-        return write(conn, prepare(tail, kind, actor, data));
-    }
-
-    /** An entry ready to insert: the entry and its canonical body, hashed. */
-    public record Prepared(LedgerEntry entry, String body) {
-    }
-
-    /**
-     * The entries that appending one after {@code tail} writes, hashed but not yet stored: the entry, preceded by the
-     * genesis entry when the task has none. Known before the INSERT is sent, so events describing them (anchors)
-     * can go out in the same pipelined step.
-     */
-    public List<Prepared> prepare(Tail tail, String kind, String actor, Map<String, Object> data) {
-        String taskId = tail.taskId();
-        if (tail.seq() == null && !GENESIS.equals(kind)) {
-            Prepared genesis = prepare(taskId, 0, GENESIS, actor, tail.now(), Map.of("taskId", taskId),
-                    LedgerChain.GENESIS_PREV);
-            return List.of(genesis, prepare(taskId, 1, kind, actor, tail.now(), data, genesis.entry().hash()));
-        }
-        long seq = tail.seq() == null ? 0 : tail.seq() + 1;
-        String prev = tail.seq() == null ? LedgerChain.GENESIS_PREV : tail.hash();
-        return List.of(prepare(taskId, seq, kind, actor, tail.now(), data, prev));
+        return Uni.combine().all().unis(lock, end).with((locked, r) -> new LedgerChain.Tail(taskId,
+                r.getString("now"), r.getLong("seq"), r.getString("hash")));
     }
 
     /** Inserts prepared entries (in order, sent together); completes with the last. */
-    public Uni<LedgerEntry> write(SqlClient conn, List<Prepared> entries) {
+    public Uni<LedgerEntry> write(SqlClient conn, List<LedgerChain.Prepared> entries) {
         List<Uni<LedgerEntry>> inserts = new ArrayList<>(entries.size());
-        for (Prepared p : entries) {
+        for (LedgerChain.Prepared p : entries) {
             LedgerEntry e = p.entry();
             inserts.add(conn.preparedQuery("INSERT INTO ledger_entries (task_id, seq, kind, body, prev_hash, hash, "
                             + "created_at) VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp())")
@@ -95,20 +62,6 @@ public class LedgerRepository {
         }
         return inserts.size() == 1 ? inserts.get(0)
                 : Uni.combine().all().unis(inserts).with(list -> (LedgerEntry) list.get(list.size() - 1));
-    }
-
-    private static Prepared prepare(String taskId, long seq, String kind, String actor, String time,
-            Map<String, Object> data, String prev) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("seq", seq);
-        body.put("taskId", taskId);
-        body.put("kind", kind);
-        body.put("actor", actor);
-        body.put("time", time);
-        body.put("data", data);
-        String json = Canonical.json(body);
-        String hash = LedgerChain.hash(json, prev);
-        return new Prepared(new LedgerEntry(seq, taskId, kind, actor, time, data, prev, hash), json);
     }
 
     /** The chain as stored, for export and verification, ascending by seq. */
@@ -127,12 +80,12 @@ public class LedgerRepository {
     @SuppressWarnings("unchecked")
     public static LedgerEntry export(String taskId, LedgerChain.Stored s) {
         try {
-            Map<String, Object> b = Canonical.parse(s.body());
+            Map<String, Object> b = READER.readValue(s.body(), Map.class);
             Object data = b.get("data");
             return new LedgerEntry(s.seq(), taskId, String.valueOf(b.get("kind")), String.valueOf(b.get("actor")),
                     String.valueOf(b.get("time")), data instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of(),
                     s.prevHash(), s.hash());
-        } catch (RuntimeException e) {
+        } catch (JsonProcessingException | RuntimeException e) {
             return new LedgerEntry(s.seq(), taskId, "UNREADABLE", null, null, Map.of(), s.prevHash(), s.hash());
         }
     }

@@ -1,10 +1,10 @@
 package io.trustplane.lease.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.lease.service.Phase;
-import io.trustplane.lease.service.Task;
-import io.trustplane.lease.service.TaskListing;
-import io.trustplane.lease.service.TaskQuery;
+import io.trustplane.lease.domain.Phase;
+import io.trustplane.lease.domain.Task;
+import io.trustplane.lease.domain.TaskListing;
+import io.trustplane.lease.domain.TaskQuery;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;

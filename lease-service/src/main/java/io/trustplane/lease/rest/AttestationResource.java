@@ -1,15 +1,18 @@
 package io.trustplane.lease.rest;
 
+import io.trustplane.common.openapi.ApiText;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.lease.rest.TaskRequests.Attest;
 import io.trustplane.lease.rest.TaskRequests.ResetBaseline;
-import io.trustplane.lease.service.Actor;
-import io.trustplane.lease.service.AttestationResult;
+import io.trustplane.lease.domain.Actor;
+import io.trustplane.lease.domain.AttestationResult;
+import io.trustplane.lease.domain.AttestationStats;
+import io.trustplane.lease.domain.BaselineReset;
 import io.trustplane.lease.service.AttestationService;
-import io.trustplane.lease.service.PromptSpec;
+import io.trustplane.lease.domain.PromptSpec;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -24,8 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.util.Map;
 
 /** Prompt attestation: record what a phase's prompt said, detect drift from the baseline, reset baselines. */
 @Tag(name = "attestations",
@@ -53,8 +54,7 @@ public class AttestationResource {
             description = "`forbidden`: the caller's role does not allow this route, or an agent names another agent; "
                     + "`not_lease_holder`: the lease is held by another agent")
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent
     @POST
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
@@ -68,28 +68,27 @@ public class AttestationResource {
             description = "Retires the current baseline of a (task, phase), with a reason; the next attestation sets "
                     + "a new baseline.")
     @APIResponse(responseCode = "200", description = "The retired and the next baseline version",
-            content = @Content(schema = @Schema(implementation = ResponseBodies.BaselineReset.class)))
+            content = @Content(schema = @Schema(implementation = BaselineReset.class)))
     @APIResponse(responseCode = "404",
             description = "`not_found`: the (task, phase) has no baseline")
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent
     @POST
     @Path("/baselines/reset")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
-    public Uni<Map<String, Object>> reset(@Valid @NotNull ResetBaseline b) {
+    public Uni<BaselineReset> reset(@Valid @NotNull ResetBaseline b) {
         return attestations.reset(new Actor(caller.id(), true), b.taskId(), b.phase(), b.reason());
     }
 
     @Operation(summary = "Attestation and drift counts",
             description = "How many attestations, baselines and drifts were recorded, by drift severity and by phase.")
     @APIResponse(responseCode = "200", description = "The counts",
-            content = @Content(schema = @Schema(implementation = ResponseBodies.AttestationStats.class)))
+            content = @Content(schema = @Schema(implementation = AttestationStats.class)))
     @GET
     @Path("/stats")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    public Uni<Map<String, Object>> stats() {
+    public Uni<AttestationStats> stats() {
         return attestations.stats();
     }
 }

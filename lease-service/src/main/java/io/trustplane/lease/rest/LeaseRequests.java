@@ -1,6 +1,7 @@
 package io.trustplane.lease.rest;
 
-import io.trustplane.lease.service.Phase;
+import io.trustplane.common.validation.Ids;
+import io.trustplane.lease.domain.Phase;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;

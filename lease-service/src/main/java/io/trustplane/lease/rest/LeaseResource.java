@@ -1,5 +1,7 @@
 package io.trustplane.lease.rest;
 
+import io.trustplane.common.openapi.ApiText;
+import io.trustplane.common.validation.Ids;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
@@ -8,9 +10,10 @@ import io.trustplane.common.security.Roles;
 import io.trustplane.lease.config.LeaseConfig;
 import io.trustplane.lease.events.LeaseNotice;
 import io.trustplane.lease.events.LeaseNotifier;
-import io.trustplane.lease.service.Actor;
+import io.trustplane.lease.domain.Actor;
+import io.trustplane.lease.domain.FencingVerdict;
 import io.trustplane.lease.service.LeaseService;
-import io.trustplane.lease.service.Phase;
+import io.trustplane.lease.domain.Phase;
 import io.trustplane.lease.rest.LeaseRequests.Acquire;
 import io.trustplane.lease.rest.LeaseRequests.FencingCheck;
 import io.trustplane.lease.rest.LeaseRequests.ForceRelease;
@@ -41,8 +44,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
-
-import java.util.Map;
 
 /** Leases on (taskId, phase) keys with fencing tokens, and their lease-lost/expired notifications. */
 @Tag(name = "leases",
@@ -79,9 +80,7 @@ public class LeaseResource {
     @APIResponse(responseCode = "409",
             description = "`lease_held`: another agent holds a live lease on this key (the problem carries `holder` "
                     + "and `expiresInMs`); `holder_contained`: an operator contained the agent, it may take no lease "
-                    + "until the containment is lifted; `idempotency_key_reused`: this `Idempotency-Key` was used for "
-                    + "a different request; `idempotency_in_progress`: the first request with this key is still "
-                    + "running")
+                    + "until the containment is lifted; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/leases")
@@ -101,8 +100,7 @@ public class LeaseResource {
     @APIResponse(responseCode = "409",
             description = "`lease_expired`: the lease lapsed before the renewal; `renewal_limit_reached`: no renewals "
                     + "are left, acquire a new lease; `lease_not_active`: the lease was released or force-released; "
-                    + "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+                    + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent
     @POST
     @Path("/leases/{leaseId}/renew")
@@ -246,11 +244,11 @@ public class LeaseResource {
                     + "latest token issued and the current holder. A downstream system calls it before accepting a "
                     + "write.")
     @APIResponse(responseCode = "200", description = "Whether the token is current",
-            content = @Content(schema = @Schema(implementation = ResponseBodies.FencingCheckView.class)))
+            content = @Content(schema = @Schema(implementation = FencingVerdict.class)))
     @POST
     @Path("/fencing/check")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    public Uni<Map<String, Object>> fencingCheck(@Valid @NotNull FencingCheck body) {
+    public Uni<FencingVerdict> fencingCheck(@Valid @NotNull FencingCheck body) {
         return leases.fencingCheck(body.taskId(), body.phase(), body.fencingToken());
     }
 }

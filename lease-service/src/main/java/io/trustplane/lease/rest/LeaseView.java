@@ -1,6 +1,6 @@
 package io.trustplane.lease.rest;
 
-import io.trustplane.lease.service.Lease;
+import io.trustplane.lease.domain.Lease;
 
 import java.time.Instant;
 

@@ -1,16 +1,14 @@
 package io.trustplane.lease.rest;
 
-import io.trustplane.lease.service.AttestationResult;
-import io.trustplane.lease.service.LedgerEntry;
-import io.trustplane.lease.service.Task;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.trustplane.lease.domain.AttestationResult;
+import io.trustplane.lease.domain.LedgerEntry;
+import io.trustplane.lease.domain.Task;
+import io.trustplane.lease.domain.TransitionResult;
 
 import java.util.List;
-import java.util.Map;
 
-/**
- * The shapes of the answers the lease resources build as maps, named for the OpenAPI document (the resources do not
- * use them yet; typing the answers themselves is a separate change).
- */
+/** The shapes of the answers the task resources build from the services' results (the other answers are domain types). */
 public final class ResponseBodies {
 
     private ResponseBodies() {
@@ -18,7 +16,14 @@ public final class ResponseBodies {
 
     /** {@code POST /v1/tasks/{taskId}/transitions}: the move, the task after it and the lease to work under. */
     public record TransitionView(String taskId, String from, String to, String kind, Task task, LeaseView lease,
-            long fencingToken, LedgerRef ledgerEntry, AttestationResult attestation) {
+            long fencingToken, LedgerRef ledgerEntry,
+            @JsonInclude(JsonInclude.Include.NON_NULL) AttestationResult attestation) {
+
+        static TransitionView of(TransitionResult r) {
+            return new TransitionView(r.task().taskId(), r.from().name(), r.task().phase().name(), r.kind().name(),
+                    r.task(), LeaseView.of(r.lease()), r.lease().fencingToken(),
+                    new LedgerRef(r.ledgerEntry().seq(), r.ledgerEntry().hash()), r.attestation());
+        }
     }
 
     /** The ledger entry a transition appended. */
@@ -27,23 +32,5 @@ public final class ResponseBodies {
 
     /** {@code GET /v1/tasks/{taskId}/ledger} as JSON. */
     public record LedgerView(String taskId, List<LedgerEntry> entries) {
-    }
-
-    /** {@code POST /v1/fencing/check}: whether the token is the one of the live lease on (taskId, phase). */
-    public record FencingCheckView(boolean current, String taskId, String phase, long fencingToken, Long latestToken,
-            String holder, Long expiresInMs) {
-    }
-
-    /** {@code POST /v1/attestations/baselines/reset}: the retired baseline version and the next one. */
-    public record BaselineReset(String taskId, String phase, int retiredVersion, int nextVersion) {
-    }
-
-    /** {@code GET /v1/attestations/stats}: attestation and drift counts, in total, by severity and by phase. */
-    public record AttestationStats(long total, long baselines, long drifts, double driftRate,
-            Map<String, Long> bySeverity, Map<String, PhaseCounts> byPhase) {
-    }
-
-    /** One phase's attestations and drifts. */
-    public record PhaseCounts(long total, long drifts) {
     }
 }

@@ -1,7 +1,7 @@
 package io.trustplane.lease.rest;
 
-import io.trustplane.lease.service.Evidence;
-import io.trustplane.lease.service.Phase;
+import io.trustplane.common.validation.Ids;
+import io.trustplane.lease.domain.Phase;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -34,6 +34,17 @@ public final class TaskRequests {
             @Size(max = 128) String personaHash,
             @NotBlank @Size(max = 128) String agentType,
             @NotBlank @Size(max = 128) String modelVersion) {
+    }
+
+    /** One piece of evidence for leaving a phase: what it is, where it lives, and the SHA-256 of its content. */
+    public record Evidence(
+            @NotBlank @Pattern(regexp = "[a-z0-9._-]{1,64}", message = "must match [a-z0-9._-]{1,64}") String kind,
+            @NotBlank @Size(max = 2048) String uri,
+            @NotBlank @Pattern(regexp = "[0-9a-f]{64}", message = "must be 64 lower-case hex digits") String sha256) {
+
+        io.trustplane.lease.domain.Evidence toDomain() {
+            return new io.trustplane.lease.domain.Evidence(kind, uri, sha256);
+        }
     }
 
     /** {@code POST /v1/tasks/{taskId}/transitions}. */

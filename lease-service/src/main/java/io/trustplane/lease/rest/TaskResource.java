@@ -1,5 +1,7 @@
 package io.trustplane.lease.rest;
 
+import io.trustplane.common.openapi.ApiText;
+import io.trustplane.common.validation.Ids;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.page.Keyset;
@@ -9,17 +11,17 @@ import io.trustplane.common.security.Roles;
 import io.trustplane.lease.rest.TaskRequests.CreateTask;
 import io.trustplane.lease.rest.TaskRequests.PromptBody;
 import io.trustplane.lease.rest.TaskRequests.Transition;
-import io.trustplane.lease.service.Actor;
-import io.trustplane.lease.service.LedgerChain;
-import io.trustplane.lease.service.LedgerVerification;
-import io.trustplane.lease.service.LedgerEntry;
+import io.trustplane.lease.domain.Actor;
+import io.trustplane.lease.domain.LedgerChain;
+import io.trustplane.lease.domain.LedgerVerification;
+import io.trustplane.lease.domain.LedgerEntry;
 import io.trustplane.lease.service.LedgerService;
-import io.trustplane.lease.service.PromptSpec;
-import io.trustplane.lease.service.Phase;
-import io.trustplane.lease.service.Task;
-import io.trustplane.lease.service.TaskListing;
+import io.trustplane.lease.domain.PromptSpec;
+import io.trustplane.lease.domain.Phase;
+import io.trustplane.lease.domain.Task;
+import io.trustplane.lease.domain.TaskListing;
 import io.trustplane.lease.service.TaskService;
-import io.trustplane.lease.service.TransitionResult;
+import io.trustplane.lease.domain.Evidence;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.annotation.security.RolesAllowed;
@@ -46,9 +48,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Tasks, their phase transitions and their hash-chained ledger. */
 @Tag(name = "tasks",
@@ -82,9 +82,7 @@ public class TaskResource {
     @APIResponse(responseCode = "201", description = "The task",
             content = @Content(schema = @Schema(implementation = Task.class)))
     @APIResponse(responseCode = "409",
-            description = "`task_exists`: a task with this id exists; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`task_exists`: a task with this id exists; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
@@ -157,9 +155,7 @@ public class TaskResource {
                     + "the target phase; `same_phase`: the task is already in that phase; `phase_skip`: the target is "
                     + "not a next phase; `strategize_skipped`: the STRATEGIZE phase may not be skipped here; "
                     + "`lease_expired`: the lease lapsed; `holder_contained`: an operator contained the agent; "
-                    + "`idempotency_key_reused`: this `Idempotency-Key` was used "
-                    + "for a different request; `idempotency_in_progress`: the first request with this key is still "
-                    + "running")
+                    + ApiText.IDEMPOTENCY_CONFLICTS)
     @APIResponse(responseCode = "422",
             description = "`evidence_gate_failed`: the evidence does not satisfy the target phase's gate (the problem "
                     + "lists what is `missing`)")
@@ -167,14 +163,16 @@ public class TaskResource {
     @POST
     @Path("/{taskId}/transitions")
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    public Uni<Map<String, Object>> transition(
+    public Uni<ResponseBodies.TransitionView> transition(
             @PathParam("taskId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String taskId,
             @Valid @NotNull Transition body) {
         PromptBody a = body.attestation();
         PromptSpec spec = a == null ? null : new PromptSpec(body.to(), taskId, a.requirements(), a.qualityGates(),
                 a.artifacts(), a.contextSummary(), a.personaHash(), a.agentType(), a.modelVersion());
-        return tasks.transition(actor(), taskId, body.to(), body.evidence(), spec, body.fencingToken())
-                .map(TaskResource::view);
+        List<Evidence> evidence = body.evidence() == null ? null
+                : body.evidence().stream().map(TaskRequests.Evidence::toDomain).toList();
+        return tasks.transition(actor(), taskId, body.to(), evidence, spec, body.fencingToken())
+                .map(ResponseBodies.TransitionView::of);
     }
 
     @Operation(summary = "Export a task's ledger",
@@ -194,7 +192,7 @@ public class TaskResource {
         boolean jsonl = "jsonl".equals(format) || (format == null && accept != null && accept.contains(NDJSON));
         return ledgers.entries(taskId).map(entries -> jsonl
                 ? Response.ok(lines(entries), NDJSON).build()
-                : Response.ok(Map.of("taskId", taskId, "entries", entries), MediaType.APPLICATION_JSON).build());
+                : Response.ok(new ResponseBodies.LedgerView(taskId, entries), MediaType.APPLICATION_JSON).build());
     }
 
     @Operation(summary = "Verify a task's ledger",
@@ -219,21 +217,5 @@ public class TaskResource {
             }
         }
         return sb.toString();
-    }
-
-    private static Map<String, Object> view(TransitionResult r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("taskId", r.task().taskId());
-        m.put("from", r.from().name());
-        m.put("to", r.task().phase().name());
-        m.put("kind", r.kind().name());
-        m.put("task", r.task());
-        m.put("lease", LeaseView.of(r.lease()));
-        m.put("fencingToken", r.lease().fencingToken());
-        m.put("ledgerEntry", Map.of("seq", r.ledgerEntry().seq(), "hash", r.ledgerEntry().hash()));
-        if (r.attestation() != null) {
-            m.put("attestation", r.attestation());
-        }
-        return m;
     }
 }

@@ -5,11 +5,16 @@ import io.trustplane.common.problem.FieldViolation;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.lease.repository.AttestationRepository;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.trustplane.lease.domain.AttestationStats;
+import io.trustplane.lease.domain.BaselineReset;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.trustplane.lease.domain.Actor;
+import io.trustplane.lease.domain.AttestationResult;
+import io.trustplane.lease.domain.Phase;
+import io.trustplane.lease.domain.PromptSpec;
 
 /** Prompt attestation (seed 001): baseline per (task, phase), drift with a phase-dependent severity. */
 @ApplicationScoped
@@ -41,7 +46,9 @@ public class AttestationService {
                             List.of(new FieldViolation("phase", "the caller holds no live lease of this task and phase")),
                             Map.of());
                 }
-                return repository.attest(conn, spec.taskId(), spec.phase(), actor.id(), spec.specHash());
+                String specHash = spec.specHash();
+                return repository.baseline(conn, spec.taskId(), spec.phase(), specHash).chain(b -> repository.record(
+                        conn, actor.id(), AttestationResult.judge(spec.taskId(), spec.phase(), specHash, b)));
             });
         }).invoke(r -> reported(actor, r));
     }
@@ -54,21 +61,16 @@ public class AttestationService {
     }
 
     /** Retires the active baseline: the next attestation becomes the baseline of the next version. */
-    public Uni<Map<String, Object>> reset(Actor actor, String taskId, Phase phase, String reason) {
+    public Uni<BaselineReset> reset(Actor actor, String taskId, Phase phase, String reason) {
         return repository.reset(taskId, phase, actor.id(), reason).map(version -> {
             if (version == null) {
                 throw ProblemException.notFound("baseline", taskId + "/" + phase);
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("taskId", taskId);
-            out.put("phase", phase.name());
-            out.put("retiredVersion", version);
-            out.put("nextVersion", version + 1);
-            return out;
+            return BaselineReset.retired(taskId, phase, version);
         });
     }
 
-    public Uni<Map<String, Object>> stats() {
-        return repository.stats();
+    public Uni<AttestationStats> stats() {
+        return repository.tallies().map(AttestationStats::of);
     }
 }

@@ -14,6 +14,12 @@ import io.trustplane.lease.events.LeaseNotice;
 import io.trustplane.lease.events.LeaseNotifier;
 import io.trustplane.lease.repository.LeaseRepository;
 import io.trustplane.lease.repository.LedgerRepository;
+import io.trustplane.lease.domain.AcquireOutcome;
+import io.trustplane.lease.domain.ContainedHolderException;
+import io.trustplane.lease.domain.FencingVerdict;
+import io.trustplane.lease.domain.LedgerChain;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.trustplane.common.idempotency.IdempotentTransactions;
 import org.jboss.logging.Logger;
@@ -24,6 +30,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.trustplane.lease.domain.Actor;
+import io.trustplane.lease.domain.Lease;
+import io.trustplane.lease.domain.Phase;
 
 /** Lease rules: acquire, renew, release, force-release, query, fencing checks and expiry. */
 @ApplicationScoped
@@ -31,6 +40,7 @@ public class LeaseService {
 
     private static final Logger LOG = Logger.getLogger(LeaseService.class);
 
+    private final Pool pool;
     private final LeaseRepository leases;
     private final LedgerRepository ledger;
     private final LeaseConfig config;
@@ -40,8 +50,10 @@ public class LeaseService {
     private final WorkflowMetrics metrics;
     private final IdempotentTransactions transactions;
 
-    public LeaseService(LeaseRepository leases, LedgerRepository ledger, LeaseConfig config, EventPublisher events,
-            Outbox outbox, LeaseNotifier notifier, WorkflowMetrics metrics, IdempotentTransactions transactions) {
+    public LeaseService(Pool pool, LeaseRepository leases, LedgerRepository ledger, LeaseConfig config,
+            EventPublisher events, Outbox outbox, LeaseNotifier notifier, WorkflowMetrics metrics,
+            IdempotentTransactions transactions) {
+        this.pool = pool;
         this.leases = leases;
         this.ledger = ledger;
         this.config = config;
@@ -71,8 +83,8 @@ public class LeaseService {
         // the grant's lease.acquired (and lease.expired of a lapsed holder it replaced) are written to the outbox by
         // the acquire statement itself: no added statement or round trip on this path
         // with an Idempotency-Key, that statement runs in a transaction that also holds the key and the answer
-        return transactions.run(leases.pool(), client -> leases.acquire(client, taskId, phase, actor.id(), ttl,
-                codec.template(actor.id(), EventType.LEASE_ACQUIRED), codec.template(null, EventType.LEASE_EXPIRED)))
+        return transactions.run(pool, client -> refuseContained(leases.acquire(client, taskId, phase, actor.id(), ttl,
+                codec.template(actor.id(), EventType.LEASE_ACQUIRED), codec.template(null, EventType.LEASE_EXPIRED))))
                 .map(outcome -> {
             if (outcome.expired() != null) {
                 transactions.afterCommit(() -> {
@@ -91,6 +103,13 @@ public class LeaseService {
         });
     }
 
+    /** A grant the database refused for a contained holder answers 409 {@code holder_contained}. */
+    public static Uni<AcquireOutcome> refuseContained(Uni<AcquireOutcome> grant) {
+        return grant.onFailure(ContainedHolderException.class).transform(f -> ProblemException.conflict(
+                "holder_contained", "the holder is contained by an operator: it may take no lease until the "
+                        + "containment is lifted"));
+    }
+
     /** 409 naming who holds the key and for how long. */
     public static ProblemException held(Lease holder) {
         return ProblemException.conflict("lease_held", "the lease on " + holder.taskId() + "/" + holder.phase()
@@ -102,7 +121,7 @@ public class LeaseService {
     public Uni<Lease> renew(Actor actor, String leaseId, Integer ttlSeconds) {
         Duration ttl = ttl(ttlSeconds);
         UUID id = leaseId(leaseId);
-        return leases.pool().withTransaction(conn -> leases.lock(conn, id.toString()).chain(l -> {
+        return pool.withTransaction(conn -> leases.lock(conn, id.toString()).chain(l -> {
             requireHolder(actor, leaseId, l, false);
             if (!l.live()) {
                 throw ProblemException.conflict("lease_expired", "lease " + leaseId + " is no longer active");
@@ -128,7 +147,7 @@ public class LeaseService {
     }
 
     private Uni<Lease> releaseOrExplain(Actor actor, String leaseId, UUID id) {
-        return leases.pool().withTransaction(conn -> leases.lock(conn, id.toString()).chain(l -> {
+        return pool.withTransaction(conn -> leases.lock(conn, id.toString()).chain(l -> {
             requireHolder(actor, leaseId, l, false);
             if (!l.live()) {
                 throw ProblemException.conflict("lease_expired", "lease " + leaseId + " is no longer active");
@@ -141,7 +160,7 @@ public class LeaseService {
     /** An operator takes a lease away; the holder is told and the task's ledger records who and why. */
     public Uni<Lease> forceRelease(Actor actor, String leaseId, String reason) {
         UUID id = leaseId(leaseId);
-        return leases.pool().withTransaction(conn -> leases.lock(conn, id.toString()).chain(l -> {
+        return pool.withTransaction(conn -> leases.lock(conn, id.toString()).chain(l -> {
             if (l == null) {
                 throw ProblemException.notFound("lease", leaseId);
             }
@@ -161,7 +180,7 @@ public class LeaseService {
      * its ledger entry, so its fencing token is no longer current. None held is an empty answer, not an error.
      */
     public Uni<List<Lease>> forceReleaseHolder(Actor actor, String holder, String reason, boolean contain) {
-        return leases.pool().withTransaction(conn -> (contain ? leases.contain(conn, holder, reason, actor.id())
+        return pool.withTransaction(conn -> (contain ? leases.contain(conn, holder, reason, actor.id())
                 : Uni.createFrom().voidItem()).chain(() -> leases.lockActiveOf(conn, holder)).chain(held -> {
             Uni<List<Lease>> chain = Uni.createFrom().item(new java.util.ArrayList<>());
             for (Lease l : held) {
@@ -188,13 +207,13 @@ public class LeaseService {
         });
     }
 
-    private Uni<Lease> forceRelease(io.vertx.mutiny.sqlclient.SqlClient conn, Actor actor, Lease l, String reason) {
+    private Uni<Lease> forceRelease(SqlClient conn, Actor actor, Lease l, String reason) {
         Map<String, Object> data = leaseData(l);
         data.put("reason", reason);
         return Uni.combine().all().unis(leases.end(conn, l.leaseId(), "FORCE_RELEASED", reason),
                         ledger.tail(conn, l.taskId())).asTuple()
                 .chain(t -> {
-                    List<LedgerRepository.Prepared> entries = ledger.prepare(t.getItem2(),
+                    List<LedgerChain.Prepared> entries = LedgerChain.prepare(t.getItem2(),
                             "LEASE_FORCE_RELEASED", actor.id(), data);
                     List<Outbox.Pending> events = new java.util.ArrayList<>(LedgerService.anchors(entries));
                     events.add(released(actor.id(), t.getItem1(), reason, true));
@@ -237,24 +256,13 @@ public class LeaseService {
     }
 
     /** Whether {@code token} is the fencing token of the live lease of the key, by PostgreSQL's clock. */
-    public Uni<Map<String, Object>> fencingCheck(String taskId, Phase phase, long token) {
-        return leases.fencing(taskId, phase).map(state -> {
-            Lease live = state.live();
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("current", live != null && live.fencingToken() == token);
-            out.put("taskId", taskId);
-            out.put("phase", phase.name());
-            out.put("fencingToken", token);
-            out.put("latestToken", state.lastToken());
-            out.put("holder", live == null ? null : live.holder());
-            out.put("expiresInMs", live == null ? null : live.expiresInMs());
-            return out;
-        });
+    public Uni<FencingVerdict> fencingCheck(String taskId, Phase phase, long token) {
+        return leases.fencing(taskId, phase).map(state -> FencingVerdict.of(taskId, phase, token, state));
     }
 
     /** Expires lapsed leases (any replica, any number of them) and tells their holders. */
     public Uni<Integer> sweepExpired() {
-        return leases.pool().withTransaction(conn -> leases.sweep(conn, config.sweepBatch())
+        return pool.withTransaction(conn -> leases.sweep(conn, config.sweepBatch())
                 .call(expired -> outbox.write(conn, expired.stream().map(LeaseService::expiredEvent).toList())))
                 .map(expired -> {
             if (!expired.isEmpty()) {

@@ -7,10 +7,15 @@ import io.trustplane.common.problem.ProblemException;
 import io.trustplane.lease.client.ProvenanceClient;
 import io.trustplane.lease.repository.LedgerRepository;
 import io.trustplane.lease.repository.TaskRepository;
+import io.trustplane.lease.domain.LedgerAnchor;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.trustplane.lease.domain.LedgerChain;
+import io.trustplane.lease.domain.LedgerEntry;
+import io.trustplane.lease.domain.LedgerVerification;
+import io.trustplane.lease.domain.Task;
 
 /** Reads, verifies and anchors the per-task ledgers. */
 @ApplicationScoped
@@ -44,10 +49,10 @@ public class LedgerService {
     }
 
     static List<LedgerVerification.EntryAnchor> statuses(List<LedgerChain.Stored> entries,
-            List<ProvenanceClient.LedgerAnchor> anchors) {
+            List<LedgerAnchor> anchors) {
         List<LedgerVerification.EntryAnchor> out = new ArrayList<>(entries.size());
         for (LedgerChain.Stored e : entries) {
-            List<ProvenanceClient.LedgerAnchor> mine = anchors.stream().filter(a -> a.seq() == e.seq()).toList();
+            List<LedgerAnchor> mine = anchors.stream().filter(a -> a.seq() == e.seq()).toList();
             LedgerVerification.AnchorStatus status = mine.isEmpty() ? LedgerVerification.AnchorStatus.MISSING
                     : mine.stream().anyMatch(a -> SUBMITTER.equals(a.submitter()) && e.hash().equals(a.hash()))
                     ? LedgerVerification.AnchorStatus.ANCHORED : LedgerVerification.AnchorStatus.NOT_GENUINE;
@@ -63,7 +68,7 @@ public class LedgerService {
     }
 
     /** The anchors of prepared entries (a genesis entry written with the first entry included). */
-    public static List<Outbox.Pending> anchors(List<LedgerRepository.Prepared> entries) {
+    public static List<Outbox.Pending> anchors(List<LedgerChain.Prepared> entries) {
         return entries.stream().map(p -> anchor(p.entry())).toList();
     }
 

@@ -9,6 +9,9 @@ import io.trustplane.common.problem.FieldViolation;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.lease.config.LeaseConfig;
 import io.trustplane.lease.repository.AttestationRepository;
+import io.trustplane.lease.domain.AttestationBaseline;
+import io.trustplane.lease.domain.LedgerChain;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.trustplane.lease.repository.LeaseRepository;
 import io.trustplane.lease.repository.LedgerRepository;
 import io.trustplane.lease.repository.TaskRepository;
@@ -21,6 +24,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.trustplane.lease.domain.AcquireOutcome;
+import io.trustplane.lease.domain.Actor;
+import io.trustplane.lease.domain.AttestationResult;
+import io.trustplane.lease.domain.Evidence;
+import io.trustplane.lease.domain.EvidenceGate;
+import io.trustplane.lease.domain.Lease;
+import io.trustplane.lease.domain.LedgerEntry;
+import io.trustplane.lease.domain.Phase;
+import io.trustplane.lease.domain.PromptSpec;
+import io.trustplane.lease.domain.Task;
+import io.trustplane.lease.domain.TaskListing;
+import io.trustplane.lease.domain.TaskQuery;
+import io.trustplane.lease.domain.TransitionKind;
+import io.trustplane.lease.domain.TransitionResult;
 
 /**
  * The work process: tasks start in STRATEGIZE and move one phase forward at a time (with evidence) or back.
@@ -31,7 +48,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class TaskService {
 
-    private static final Optional<AttestationRepository.Baseline> NO_BASELINE = Optional.empty();
+    private static final Optional<AttestationBaseline> NO_BASELINE = Optional.empty();
 
     private final Pool pool;
     private final TaskRepository tasks;
@@ -80,8 +97,7 @@ public class TaskService {
             data.put("title", title);
             data.put("phase", Phase.STRATEGIZE.name());
             return ledger.tail(conn, taskId).chain(tail -> {
-                List<LedgerRepository.Prepared> entries = ledger.prepare(tail, LedgerRepository.GENESIS, actor.id(),
-                        data);
+                List<LedgerChain.Prepared> entries = LedgerChain.prepare(tail, LedgerChain.GENESIS, actor.id(), data);
                 List<Outbox.Pending> events = new ArrayList<>(LedgerService.anchors(entries));
                 events.add(Outbox.event(actor.id(), new DomainEvent.TaskCreated(taskId)));
                 return Uni.combine().all().unis(ledger.write(conn, entries), outbox.write(conn, events))
@@ -129,67 +145,78 @@ public class TaskService {
                     if (task == null) {
                         throw ProblemException.notFound("task", taskId);
                     }
-                    Phase from = task.phase();
                     Lease lease = locked.getItem2();
                     checkLease(actor, task, to, lease, fencingToken);
-                    TransitionKind kind = TransitionKind.of(from, to);
+                    TransitionKind kind = TransitionKind.of(task.phase(), to);
                     checkMove(actor, task, to, kind, items);
-                    PromptSpec bound = attestation == null ? null : new PromptSpec(to, taskId,
-                            attestation.requirements(), attestation.qualityGates(), attestation.artifacts(),
-                            attestation.contextSummary(), attestation.personaHash(), attestation.agentType(),
-                            attestation.modelVersion());
+                    Move move = new Move(actor, task, to, kind, lease, items, attestation, fencingToken);
                     return Uni.combine().all().unis(
                                     leases.end(conn, lease.leaseId(), "HANDED_OFF", "transition to " + to),
-                                    leases.acquire(conn, taskId, to, actor.id(), config.defaultTtl()),
+                                    LeaseService.refuseContained(leases.acquire(conn, taskId, to, actor.id(),
+                                            config.defaultTtl())),
                                     tasks.movePhase(conn, taskId, to),
-                                    bound == null ? Uni.createFrom().item(NO_BASELINE)
-                                            : attestations.baseline(conn, taskId, to, bound.specHash())
+                                    attestation == null ? Uni.createFrom().item(NO_BASELINE)
+                                            : attestations.baseline(conn, taskId, to, attestation.specHash())
                                                     .map(Optional::of),
                                     ledger.tail(conn, taskId))
-                            .asTuple()
-                            .chain(step -> {
-                                AcquireOutcome outcome = step.getItem2();
-                                if (!outcome.isGranted()) {
-                                    metrics.leaseContention(actor.id(), taskId, to, outcome.holder().holder());
-                                    metrics.validationFailed(actor.id(), taskId, "lease_contention", from.name(), to);
-                                    throw new ProblemException(409, "phase_lease_contention", "the lease of " + to
-                                            + " is held by '" + outcome.holder().holder() + "'", List.of(
-                                            new FieldViolation("to", "lease is held by another agent")), Map.of())
-                                            .with("holder", outcome.holder().holder())
-                                            .with("expiresInMs", outcome.holder().expiresInMs());
-                                }
-                                Lease granted = outcome.granted();
-                                AttestationResult att = step.getItem4().map(b -> AttestationRepository.judge(taskId,
-                                        to, bound.specHash(), b)).orElse(null);
-                                Map<String, Object> data = new LinkedHashMap<>();
-                                data.put("from", from.name());
-                                data.put("to", to.name());
-                                data.put("kind", kind.name());
-                                data.put("fencingToken", fencingToken);
-                                data.put("evidence", items.stream().map(e -> Map.of("kind", e.kind(), "uri", e.uri(),
-                                        "sha256", e.sha256())).toList());
-                                data.put("newFencingToken", granted.fencingToken());
-                                data.put("leaseId", granted.leaseId());
-                                if (att != null) {
-                                    data.put("attestation", attestationData(att));
-                                }
-                                List<LedgerRepository.Prepared> entries = ledger.prepare(step.getItem5(), "TRANSITION",
-                                        actor.id(), data);
-                                LedgerEntry entry = entries.get(entries.size() - 1).entry();
-                                // the ledger entry and every event of the move go out in the same pipelined step
-                                // (one INSERT into the outbox), and commit or vanish with the move
-                                List<Outbox.Pending> events = transitionEvents(actor, taskId, from, to, kind, lease,
-                                        granted, outcome.expired(), entries);
-                                Uni<LedgerEntry> appended = Uni.combine().all().unis(ledger.write(conn, entries),
-                                        outbox.write(conn, events)).with((written, sent) -> entry);
-                                if (att != null) {
-                                    appended = Uni.combine().all().unis(attestations.record(conn, actor.id(), att),
-                                            appended).with((recorded, e) -> e);
-                                }
-                                return appended.map(e -> new TransitionResult(step.getItem3(), from, kind, granted,
-                                        lease, e, att, outcome.expired()));
-                            });
+                            .with((ended, outcome, moved, baseline, tail) -> new Step(outcome, moved, baseline, tail))
+                            .chain(step -> commitMove(conn, move, step));
                 })).invoke(r -> transactions.afterCommit(() -> committed(actor, r)));
+    }
+
+    /** What was asked and checked under the locks. */
+    private record Move(Actor actor, Task task, Phase to, TransitionKind kind, Lease lease, List<Evidence> evidence,
+            PromptSpec attestation, long fencingToken) {
+    }
+
+    /** The answers of the move's second round trip (the lease ended is not needed again). */
+    private record Step(AcquireOutcome outcome, Task moved, Optional<AttestationBaseline> baseline,
+            LedgerChain.Tail tail) {
+    }
+
+    /** The grant's verdict, the attestation's judgement, and the ledger entry, events and attestation written. */
+    private Uni<TransitionResult> commitMove(SqlClient conn, Move m, Step step) {
+        String taskId = m.task().taskId();
+        Phase from = m.task().phase();
+        AcquireOutcome outcome = step.outcome();
+        if (!outcome.isGranted()) {
+            metrics.leaseContention(m.actor().id(), taskId, m.to(), outcome.holder().holder());
+            metrics.validationFailed(m.actor().id(), taskId, "lease_contention", from.name(), m.to());
+            throw new ProblemException(409, "phase_lease_contention", "the lease of " + m.to()
+                    + " is held by '" + outcome.holder().holder() + "'", List.of(
+                    new FieldViolation("to", "lease is held by another agent")), Map.of())
+                    .with("holder", outcome.holder().holder())
+                    .with("expiresInMs", outcome.holder().expiresInMs());
+        }
+        Lease granted = outcome.granted();
+        AttestationResult att = step.baseline().map(b -> AttestationResult.judge(taskId, m.to(),
+                m.attestation().specHash(), b)).orElse(null);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("from", from.name());
+        data.put("to", m.to().name());
+        data.put("kind", m.kind().name());
+        data.put("fencingToken", m.fencingToken());
+        data.put("evidence", m.evidence().stream().map(e -> Map.of("kind", e.kind(), "uri", e.uri(),
+                "sha256", e.sha256())).toList());
+        data.put("newFencingToken", granted.fencingToken());
+        data.put("leaseId", granted.leaseId());
+        if (att != null) {
+            data.put("attestation", attestationData(att));
+        }
+        List<LedgerChain.Prepared> entries = LedgerChain.prepare(step.tail(), "TRANSITION", m.actor().id(), data);
+        LedgerEntry entry = entries.get(entries.size() - 1).entry();
+        // the ledger entry and every event of the move go out in the same pipelined step
+        // (one INSERT into the outbox), and commit or vanish with the move
+        List<Outbox.Pending> events = transitionEvents(m.actor(), taskId, from, m.to(), m.kind(), m.lease(),
+                granted, outcome.expired(), entries);
+        Uni<LedgerEntry> appended = Uni.combine().all().unis(ledger.write(conn, entries),
+                outbox.write(conn, events)).with((written, sent) -> entry);
+        if (att != null) {
+            appended = Uni.combine().all().unis(attestations.record(conn, m.actor().id(), att),
+                    appended).with((recorded, e) -> e);
+        }
+        return appended.map(e -> new TransitionResult(step.moved(), from, m.kind(), granted, m.lease(), e, att,
+                outcome.expired()));
     }
 
     private void checkLease(Actor actor, Task task, Phase to, Lease lease, long fencingToken) {
@@ -248,7 +275,7 @@ public class TaskService {
     /** The events of one committed move, in the order consumers see them. */
     private static List<Outbox.Pending> transitionEvents(Actor actor, String taskId, Phase from, Phase to,
             TransitionKind kind, Lease handedOff, Lease granted, Lease expired,
-            List<LedgerRepository.Prepared> entries) {
+            List<LedgerChain.Prepared> entries) {
         List<Outbox.Pending> events = new ArrayList<>(entries.size() + 5);
         events.addAll(LedgerService.anchors(entries));
         if (expired != null) {

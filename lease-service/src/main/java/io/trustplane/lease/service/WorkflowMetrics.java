@@ -6,6 +6,8 @@ import io.trustplane.common.events.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
+import io.trustplane.lease.domain.AttestationResult;
+import io.trustplane.lease.domain.Phase;
 
 /**
  * The anti-drift counters of seed 001, each counted in Micrometer (bounded labels: phases, reasons, severities,

@@ -1,11 +1,13 @@
 package io.trustplane.lease.service;
 
-import io.trustplane.lease.client.ProvenanceClient.LedgerAnchor;
+import io.trustplane.lease.domain.LedgerAnchor;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.trustplane.lease.domain.LedgerChain;
+import io.trustplane.lease.domain.LedgerVerification;
 
 /** Per-entry anchor verdicts of a ledger verify, from the anchors provenance-service's signed leaves state. */
 class AnchorStatusTest {

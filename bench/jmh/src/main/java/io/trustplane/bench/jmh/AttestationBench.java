@@ -1,9 +1,9 @@
 package io.trustplane.bench.jmh;
 
-import io.trustplane.lease.service.AttestationResult;
-import io.trustplane.lease.service.DriftSeverity;
-import io.trustplane.lease.service.Phase;
-import io.trustplane.lease.service.PromptSpec;
+import io.trustplane.lease.domain.AttestationResult;
+import io.trustplane.lease.domain.DriftSeverity;
+import io.trustplane.lease.domain.Phase;
+import io.trustplane.lease.domain.PromptSpec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

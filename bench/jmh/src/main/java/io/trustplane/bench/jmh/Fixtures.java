@@ -1,7 +1,7 @@
 package io.trustplane.bench.jmh;
 
-import io.trustplane.lease.service.Phase;
-import io.trustplane.lease.service.PromptSpec;
+import io.trustplane.lease.domain.Phase;
+import io.trustplane.lease.domain.PromptSpec;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.trustplane.bench.jmh;
 
-import io.trustplane.lease.service.Canonical;
-import io.trustplane.lease.service.LedgerChain;
+import io.trustplane.lease.domain.Canonical;
+import io.trustplane.lease.domain.LedgerChain;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

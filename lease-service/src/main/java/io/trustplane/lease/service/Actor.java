@@ -1,5 +1,0 @@
-package io.trustplane.lease.service;
-
-/** Who is acting, captured from the request before any asynchronous step (the request scope does not follow). */
-public record Actor(String id, boolean privileged) {
-}

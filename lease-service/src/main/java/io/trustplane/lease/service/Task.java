@@ -1,8 +1,0 @@
-package io.trustplane.lease.service;
-
-import java.time.Instant;
-
-/** A unit of work moving through the phases. */
-public record Task(String taskId, String title, String description, Phase phase, String createdBy, long version,
-        Instant createdAt, Instant updatedAt) {
-}
