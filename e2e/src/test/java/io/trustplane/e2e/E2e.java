@@ -133,6 +133,27 @@ final class E2e implements ExtensionContext.Store.CloseableResource {
         return suite.infrastructure();
     }
 
+    /**
+     * Stops one service gracefully and starts it again on the same port (same URL), returning once it is ready: what
+     * a deploy or a crash-and-reschedule does to a replica.
+     */
+    Suite.Running restart(String service) {
+        return suite.restart(suite.service(ServiceSpec.byName(service)));
+    }
+
+    /**
+     * Starts one more instance of a service on a free port, on the suite's PostgreSQL and Redis, with
+     * {@code properties} on top of the suite's; {@link #stop(Suite.Running)} it when done.
+     */
+    Suite.Running startReplica(String service, Map<String, String> properties) {
+        return suite.startReplica(ServiceSpec.byName(service), Infrastructure.freePort(), properties);
+    }
+
+    /** Stops an instance started by {@link #startReplica}. */
+    void stop(Suite.Running replica) {
+        suite.stop(replica);
+    }
+
     /** The base URLs of the four services. */
     List<String> urls() {
         return List.copyOf(urls.values());

@@ -157,8 +157,14 @@ public final class Suite implements AutoCloseable {
 
     /** Starts one service process on {@code port}, writing (or appending) its output to {@code log}. */
     private Running launch(ServiceSpec spec, int port, Path log, boolean append) {
+        return launch(spec, port, log, append, Map.of());
+    }
+
+    private Running launch(ServiceSpec spec, int port, Path log, boolean append, Map<String, String> extra) {
+        Map<String, String> merged = new LinkedHashMap<>(properties);
+        merged.putAll(extra);
         return launch(config, spec, infrastructure, keys, serviceToken, port, log, append, javaBinary(), List.of(),
-                properties);
+                merged);
     }
 
     /**
@@ -325,11 +331,19 @@ public final class Suite implements AutoCloseable {
      * (a second replica), and returns once it is ready; {@link #close()} stops it with the others.
      */
     public Running startReplica(ServiceSpec spec, int port) {
+        return startReplica(spec, port, Map.of());
+    }
+
+    /**
+     * As {@link #startReplica(ServiceSpec, int)}, with {@code extra} system properties on top of the suite's (e.g.
+     * replicas of a test with their own rate limit).
+     */
+    public Running startReplica(ServiceSpec spec, int port, Map<String, String> extra) {
         if (inUse(port)) {
             throw new LaunchException("port " + port + " for a replica of " + spec.name() + " is already in use");
         }
         Running replica = launch(spec, port, config.stateDir().resolve("logs")
-                .resolve(spec.shortName() + "-" + port + ".log"), false);
+                .resolve(spec.shortName() + "-" + port + ".log"), false, extra);
         synchronized (this) {
             services.add(replica);
         }

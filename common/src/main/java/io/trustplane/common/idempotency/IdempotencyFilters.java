@@ -57,7 +57,9 @@ import java.util.function.Supplier;
  * service's PostgreSQL ({@code idempotency_keys}), so Redis and service restarts keep them; hot decision routes
  * marked {@code @Idempotent(REDIS)} keep them in Redis. Routes marked {@code @Idempotent(TRANSACTION)} leave the
  * claim to their creating transaction ({@link IdempotentTransactions}); this filter then stores the answer in that
- * transaction and commits it, so the key, the rows and the answer are one commit.
+ * transaction and commits it, so the key, the rows and the answer are one commit. Routes marked
+ * {@code @Idempotent(LINKED)} claim here, link the key to what they create inside their creating transaction, and
+ * a retry finding the key linked but unanswered answers from the linked creation ({@link IdempotentTransactions}).
  */
 public class IdempotencyFilters {
 
@@ -68,6 +70,7 @@ public class IdempotencyFilters {
     private static final Logger LOG = Logger.getLogger(IdempotencyFilters.class);
     private static final String PROPERTY = IdempotencyFilters.class.getName();
     private static final String HELD = PROPERTY + ".held";
+    private static final String LINKED = PROPERTY + ".linked";
     private static final Uni<Response> CONTINUE = Uni.createFrom().nullItem();
     private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
@@ -94,11 +97,15 @@ public class IdempotencyFilters {
      * Where the key is held: what a request may replay depends on who sent it, never only on the key. A
      * {@code TRANSACTION} claim also carries the route's transaction between its work and its commit.
      */
-    record Claim(IdempotencyStore store, String key, String fingerprint, boolean inTransaction,
+    record Claim(IdempotencyStore store, String key, String fingerprint, Idempotent.Store where, String resumed,
             AtomicReference<Parked> parked, Queue<Supplier<Uni<?>>> afterCommit) {
 
-        Claim(IdempotencyStore store, String key, String fingerprint, boolean inTransaction) {
-            this(store, key, fingerprint, inTransaction, new AtomicReference<>(), new ConcurrentLinkedQueue<>());
+        Claim(IdempotencyStore store, String key, String fingerprint, Idempotent.Store where, String resumed) {
+            this(store, key, fingerprint, where, resumed, new AtomicReference<>(), new ConcurrentLinkedQueue<>());
+        }
+
+        boolean inTransaction() {
+            return where == Idempotent.Store.TRANSACTION;
         }
 
         /** Runs, one after the other, what waited for the end of the transaction (cache reloads, relay wake-ups). */
@@ -147,7 +154,7 @@ public class IdempotencyFilters {
         return identity.getDeferredIdentity().flatMap(who -> {
             String caller = who.isAnonymous() ? "anonymous" : who.getPrincipal().getName();
             Claim claim = new Claim(store, sha256((caller + '\n' + key).getBytes(StandardCharsets.UTF_8)), fingerprint,
-                    where == Idempotent.Store.TRANSACTION);
+                    where, null);
             if (claim.inTransaction()) {
                 // claimed by the route's transaction, which finds it in the request's context
                 request.setProperty(PROPERTY, claim);
@@ -156,12 +163,25 @@ public class IdempotencyFilters {
             }
             return store.claim(claim.key(), fingerprint).map(held -> {
                 if (held == null) {
-                    request.setProperty(PROPERTY, claim);
+                    hold(request, claim);
+                    return null;
+                }
+                if (where == Idempotent.Store.LINKED && !held.finished() && held.location() != null
+                        && fingerprint.equals(held.fingerprint())) {
+                    // the first attempt's creation is committed but its answer was never stored: answer from it
+                    hold(request, new Claim(store, claim.key(), fingerprint, where, held.location()));
                     return null;
                 }
                 return answer(held, claim);
             });
         });
+    }
+
+    private static void hold(ContainerRequestContext request, Claim claim) {
+        request.setProperty(PROPERTY, claim);
+        if (claim.where() == Idempotent.Store.LINKED) {
+            ContextLocals.put(LINKED, claim);
+        }
     }
 
     private Idempotent.Store storeFor(ResourceInfo route) {
@@ -205,6 +225,20 @@ public class IdempotencyFilters {
         return claim == null || claim.parked().get() == null ? null : claim;
     }
 
+    /** The {@code LINKED} claim of the request being served (fresh or resumed); null without one, or outside a request. */
+    static Claim linkedClaim() {
+        Context context = Vertx.currentContext();
+        if (context == null || !VertxContext.isDuplicatedContext(context)) {
+            return null;
+        }
+        return ContextLocals.<Claim>get(LINKED).orElse(null);
+    }
+
+    /** What a {@code LINKED} creation fails with when another attempt with the same key linked its creation first. */
+    static ProblemException inProgress() {
+        return conflict("idempotency_in_progress", "a request with this key is still being processed; retry shortly");
+    }
+
     /** What a transaction that found its key taken fails with: a replay, or the 409 of a reused or running key. */
     static RuntimeException taken(IdempotencyStore.Held held, Claim claim) {
         try {
@@ -225,7 +259,7 @@ public class IdempotencyFilters {
                     "was already used for a different request (method, path or body); use a new key");
         }
         if (!stored.finished()) {
-            throw conflict("idempotency_in_progress", "a request with this key is still being processed; retry shortly");
+            throw inProgress();
         }
         Response.ResponseBuilder replay = Response.status(stored.status()).header(REPLAYED, "true");
         if (stored.location() != null) {
@@ -245,6 +279,9 @@ public class IdempotencyFilters {
         }
         if (claim.inTransaction()) {
             return commit(claim, response);
+        }
+        if (claim.resumed() != null && response.getStatus() / 100 == 2) {
+            response.getHeaders().putSingle(REPLAYED, "true");
         }
         if (response.getStatus() / 100 != 2) {
             return release(claim);

@@ -32,6 +32,17 @@ public @interface Idempotent {
          * {@link IdempotentTransactions#withTransaction}.
          */
         TRANSACTION,
+        /**
+         * The service's {@code idempotency_keys} table, claimed before the route runs (as {@link #POSTGRESQL}); the
+         * route's creating transaction links the key to what it creates ({@link IdempotentTransactions#runLinked},
+         * {@link IdempotentTransactions#linkTo}), so key and creation commit together although the answer is stored
+         * only later. A retry that finds the key linked but unanswered (the process died, or the first answer was a
+         * 503 while the creation was still completing) is handed the linked reference
+         * ({@link IdempotentTransactions#resumed}) and answers from what was created, never creating again. For
+         * routes whose answer waits for more than their transaction (provenance create waits for the sequencer) or
+         * whose work before the creation must not run twice (tool-call decisions consume a ceiling).
+         */
+        LINKED,
         /** Redis (append-only file): for hot routes that already depend on Redis for their answer. */
         REDIS
     }

@@ -85,6 +85,50 @@ public class IdempotentTransactions {
         return Uni.createFrom().voidItem();
     }
 
+    /**
+     * For a {@link Idempotent.Store#LINKED} route: the reference an earlier attempt with this request's key linked its
+     * committed creation to, when that attempt's answer was never stored; the route then answers from it instead of
+     * creating. Null when the route should create (no key, or a fresh claim).
+     */
+    public String resumed() {
+        IdempotencyFilters.Claim claim = IdempotencyFilters.linkedClaim();
+        return claim == null ? null : claim.resumed();
+    }
+
+    /**
+     * For a {@link Idempotent.Store#LINKED} route: the statement that links the request's key to {@code reference},
+     * to run inside the transaction that creates it (so the two commit together); it fails the transaction with the
+     * 409 {@code idempotency_in_progress} when another attempt with the same key linked first. Taken now, on the
+     * request's context; without a key it does nothing.
+     */
+    public Function<SqlClient, Uni<Void>> linkTo(String reference) {
+        IdempotencyFilters.Claim claim = IdempotencyFilters.linkedClaim();
+        if (claim == null || claim.resumed() != null) {
+            return client -> Uni.createFrom().voidItem();
+        }
+        PostgresIdempotencyStore store = (PostgresIdempotencyStore) claim.store();
+        return client -> store.linkIn(client, claim.key(), claim.fingerprint(), reference).map(linked -> {
+            if (!linked) {
+                throw IdempotencyFilters.inProgress();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * {@code work} on the pool as it is (autocommit, as before) for a request without a {@code LINKED} key; with one,
+     * inside a transaction that first links the key to {@code reference} ({@link #linkTo}). For single-statement
+     * creations on {@code LINKED} routes.
+     */
+    public <T> Uni<T> runLinked(Pool pool, String reference, Function<SqlClient, Uni<T>> work) {
+        IdempotencyFilters.Claim claim = IdempotencyFilters.linkedClaim();
+        if (claim == null || claim.resumed() != null) {
+            return work.apply(pool);
+        }
+        Function<SqlClient, Uni<Void>> link = linkTo(reference);
+        return pool.withTransaction(connection -> link.apply(connection).chain(() -> work.apply(connection)));
+    }
+
     private <T> Uni<T> inTransaction(Pool pool, IdempotencyFilters.Claim claim,
             Function<SqlConnection, Uni<T>> work) {
         PostgresIdempotencyStore store = (PostgresIdempotencyStore) claim.store();

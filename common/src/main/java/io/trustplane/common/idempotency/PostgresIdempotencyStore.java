@@ -21,7 +21,10 @@ import java.util.function.LongSupplier;
  * <p>
  * For {@link Idempotent.Store#TRANSACTION} routes the same claim and answer run inside the route's own transaction
  * ({@link #claimIn}, {@link #answerIn}): the key, the rows it created and its answer commit together or not at all,
- * and a concurrent claim of the same key waits for that transaction on the key's row.
+ * and a concurrent claim of the same key waits for that transaction on the key's row. For
+ * {@link Idempotent.Store#LINKED} routes the creating transaction writes the reference of what it created into the
+ * claimed, unanswered key's {@code location} ({@link #linkIn}); such a key is neither taken over after
+ * {@code pending-ttl} nor freed by a refused answer: its retry answers from the reference.
  */
 final class PostgresIdempotencyStore implements IdempotencyStore {
 
@@ -32,15 +35,21 @@ final class PostgresIdempotencyStore implements IdempotencyStore {
             + "ON CONFLICT (key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, status = NULL, content_type = NULL, "
             + "location = NULL, body = NULL, pending_until = EXCLUDED.pending_until, expires_at = EXCLUDED.expires_at "
             + "WHERE idempotency_keys.expires_at < now() "
-            + "OR (idempotency_keys.status IS NULL AND idempotency_keys.pending_until < now()) RETURNING key";
+            + "OR (idempotency_keys.status IS NULL AND idempotency_keys.location IS NULL "
+            + "AND idempotency_keys.pending_until < now()) RETURNING key";
     private static final String READ = "SELECT fingerprint, status, content_type, location, body FROM idempotency_keys "
             + "WHERE key = $1";
     private static final String COMPLETE = "UPDATE idempotency_keys SET status = $2, content_type = $3, location = $4, "
             + "body = $5, expires_at = now() + $6 * interval '1 millisecond' WHERE key = $1 AND status IS NULL "
             + "AND fingerprint = $7";
     // the fingerprint too: a claim that outlived pending-ttl may have been taken over by a retry since
+    // a linked key (what it created is committed) is never freed: its retry answers from the creation
     private static final String RELEASE = "DELETE FROM idempotency_keys WHERE key = $1 AND status IS NULL "
-            + "AND fingerprint = $2";
+            + "AND location IS NULL AND fingerprint = $2";
+    // LINKED routes: while unanswered, location holds the reference of what the first attempt created; only one
+    // transaction can set it (the second waits on the row lock, then finds it set)
+    private static final String LINK = "UPDATE idempotency_keys SET location = $3 WHERE key = $1 AND fingerprint = $2 "
+            + "AND status IS NULL AND location IS NULL RETURNING key";
     private static final String SWEEP = "DELETE FROM idempotency_keys WHERE key IN (SELECT key FROM idempotency_keys "
             + "WHERE expires_at < now() LIMIT 1000)";
 
@@ -81,6 +90,15 @@ final class PostgresIdempotencyStore implements IdempotencyStore {
     Uni<Void> answerIn(SqlClient client, String key, Held answer) {
         return client.preparedQuery(COMPLETE).execute(Tuple.of(key, answer.status(), answer.type(),
                 answer.location(), answer.body(), ttlMillis).addValue(answer.fingerprint())).replaceWithVoid();
+    }
+
+    /**
+     * Links {@code key} (claimed, unanswered) to {@code reference} with the statements of {@code client}, the route's
+     * creating transaction; false when another attempt linked it first, or it is no longer this request's claim.
+     */
+    Uni<Boolean> linkIn(SqlClient client, String key, String fingerprint, String reference) {
+        return client.preparedQuery(LINK).execute(Tuple.of(key, fingerprint, reference))
+                .map(rows -> rows.iterator().hasNext());
     }
 
     private static Held held(RowSet<Row> rows) {

@@ -135,7 +135,7 @@ public class ToolCallResource {
     @APIResponse(responseCode = "422",
             description = "`arguments_required`: give the arguments or their digest; `argumentsDigest_mismatch`: the "
                     + "digest is not the one of the arguments given")
-    @Idempotent
+    @Idempotent(Idempotent.Store.LINKED)
     @POST
     @Path("/decisions")
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
@@ -162,7 +162,7 @@ public class ToolCallResource {
             description = "`decision_required`: name the decisionId or the callId; `result_required`: give the result "
                     + "or its digest; `resultDigest_mismatch`, `arguments_required`, `argumentsDigest_mismatch`: a "
                     + "digest does not match what was given")
-    @Idempotent
+    @Idempotent(Idempotent.Store.LINKED)
     @POST
     @Path("/results")
     @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})

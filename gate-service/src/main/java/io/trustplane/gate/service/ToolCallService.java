@@ -6,12 +6,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.UuidV7;
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.config.ReceiptKey;
 import io.trustplane.gate.config.ToolCallConfig;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
 import io.trustplane.gate.repository.ToolCallRepository;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
@@ -22,6 +24,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The tool-call guard: one decision per tool call, combining the agent's state and tier, role gates and policies
@@ -47,9 +50,11 @@ public class ToolCallService {
     private final ObjectMapper json;
     private final Map<ApprovalRules.Refusal, Counter> refusals = new EnumMap<>(ApprovalRules.Refusal.class);
     private final Counter unauthorizedResults;
+    private final IdempotentTransactions transactions;
 
     public ToolCallService(GateService gate, CeilingService ceilings, ToolCallRepository repository, ReceiptKey key,
-            ToolCallConfig config, Outbox outbox, ObjectMapper json, MeterRegistry registry) {
+            ToolCallConfig config, Outbox outbox, ObjectMapper json, MeterRegistry registry,
+            IdempotentTransactions transactions) {
         this.gate = gate;
         this.ceilings = ceilings;
         this.repository = repository;
@@ -57,6 +62,7 @@ public class ToolCallService {
         this.config = config;
         this.outbox = outbox;
         this.json = json;
+        this.transactions = transactions;
         for (ApprovalRules.Refusal r : ApprovalRules.Refusal.values()) {
             refusals.put(r, Counter.builder("trustplane_gate_approval_refusals_total")
                     .description("Approvals refused when presented, by reason").tag("reason", r.code())
@@ -96,7 +102,15 @@ public class ToolCallService {
         return repository.approval(escalationId);
     }
 
+    /**
+     * Decides on a call. A retry under an {@code Idempotency-Key} whose first attempt stored its decision but never its
+     * answer gets that decision back, and nothing (ceiling, approval, escalation) is used again.
+     */
     public Uni<Issued> decide(Request r) {
+        String earlier = transactions.resumed();
+        if (earlier != null) {
+            return repository.find(UUID.fromString(earlier)).map(call -> new Issued(call, receipt(call.receipt())));
+        }
         if (r.approvalId() != null) {
             return useApproval(r, r.approvalId());
         }
@@ -128,12 +142,17 @@ public class ToolCallService {
                     + earlier.issuedAt() + "; that decision is no longer given again (its receipt expired, or the agent "
                     + "is suspended or contained): a new call needs a new call id").with("field", "callId");
         }
+        return new Issued(earlier, receipt(earlier.receipt()));
+    }
+
+    /** A stored receipt (its canonical JSON) as served. */
+    private Map<String, Object> receipt(String stored) {
         try {
             @SuppressWarnings("unchecked")
-            Map<String, Object> receipt = json.readValue(earlier.receipt(), LinkedHashMap.class);
-            return new Issued(earlier, receipt);
+            Map<String, Object> receipt = json.readValue(stored, LinkedHashMap.class);
+            return receipt;
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored receipt of " + earlier.id() + " is not JSON", e);
+            throw new IllegalStateException("a stored receipt is not JSON", e);
         }
     }
 
@@ -218,10 +237,13 @@ public class ToolCallService {
         ToolCall call = new ToolCall(id, r.agentId(), r.callId(), r.tool(), r.resource(), r.argumentsDigest(),
                 r.summary(), decision, layer, ruleId, reason, escalationId, approvedFrom, signed.canonical(),
                 signed.hash(), issuedAt, expiresAt, null, null, null, null, null);
-        // the receipt's anchor leaves through the outbox in the same transaction as the stored decision
+        // the receipt's anchor leaves through the outbox in the same transaction as the stored decision, and a request's
+        // Idempotency-Key is linked to the decision there too
         DomainEvent.ToolCallDecided decided = new DomainEvent.ToolCallDecided(id.toString(), r.tool(),
                 r.argumentsDigest(), decision.name(), layer, signed.hash(), signed.receipt());
-        return repository.insert(call, (conn, c) -> outbox.write(conn, Outbox.event(r.agentId(), decided)))
+        Function<SqlClient, Uni<Void>> link = transactions.linkTo(id.toString());
+        return repository.insert(call, (conn, c) -> link.apply(conn)
+                        .chain(() -> outbox.write(conn, Outbox.event(r.agentId(), decided))))
                 .map(stored -> {
                     if (!stored) {
                         throw ProblemException.conflict("duplicate_call_id", "callId '" + r.callId()
@@ -235,8 +257,15 @@ public class ToolCallService {
     /**
      * Records what a call did: only once, only for this agent's own ALLOW and only for the arguments it allowed.
      * Anything else is refused and raises {@value #UNAUTHORIZED_TOOL_CALL}: a tool ran that Trustplane did not allow.
+     * A retry under an {@code Idempotency-Key} whose first attempt stored the result but never its answer gets that
+     * result's receipt back.
      */
     public Uni<Issued> report(Result r) {
+        String earlier = transactions.resumed();
+        if (earlier != null) {
+            return repository.find(UUID.fromString(earlier))
+                    .map(call -> new Issued(call, receipt(call.resultReceipt())));
+        }
         Uni<ToolCall> found = r.decisionId() != null ? repository.find(r.decisionId())
                 : repository.findByCallId(r.agentId(), r.callId());
         return found.flatMap(call -> {
@@ -263,8 +292,10 @@ public class ToolCallService {
             Signed signed = sign(receipt);
             DomainEvent.ToolCallCompleted completed = new DomainEvent.ToolCallCompleted(call.id().toString(),
                     call.tool(), r.status(), call.receiptHash(), signed.hash(), signed.receipt());
+            Function<SqlClient, Uni<Void>> link = transactions.linkTo(call.id().toString());
             return repository.recordResult(call.id(), r.status(), r.resultDigest(), signed.canonical(),
-                    (conn, id) -> outbox.write(conn, Outbox.event(call.agentId(), completed))).map(first -> {
+                    (conn, id) -> link.apply(conn).chain(() -> outbox.write(conn, Outbox.event(call.agentId(),
+                            completed)))).map(first -> {
                         if (!first) {
                             throw ProblemException.conflict("result_already_reported", "a result for " + ref
                                     + " was already reported");

@@ -1,6 +1,7 @@
 package io.trustplane.provenance.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.provenance.service.CreationType;
 import io.trustplane.provenance.service.LogRecord;
@@ -37,9 +38,11 @@ public class LogRepository {
     private static final String FOREIGN_KEY_VIOLATION = "23503";
 
     private final Pool pool;
+    private final IdempotentTransactions transactions;
 
-    public LogRepository(Pool pool) {
+    public LogRepository(Pool pool, IdempotentTransactions transactions) {
         this.pool = pool;
+        this.transactions = transactions;
     }
 
     public Pool pool() {
@@ -48,10 +51,12 @@ public class LogRepository {
 
     /**
      * Queues a record; a parent that is not an integrated record is refused atomically by the foreign key, and with
-     * a {@code parentOwner} one of another agent is refused by the same statement, with the same answer.
+     * a {@code parentOwner} one of another agent is refused by the same statement, with the same answer. A request
+     * with an {@code Idempotency-Key} links its key to the record's id in the same transaction.
      */
     public Uni<Void> insertPending(NewRecord record, String parentOwner) {
-        return insertPending(pool, record, parentOwner);
+        return transactions.runLinked(pool, record.id().toString(),
+                client -> insertPending(client, record, parentOwner));
     }
 
     /** Queues the record of an anchored event once per event id; false when the event was seen before. */

@@ -78,7 +78,7 @@ public class ProvenanceResource {
             description = "`unknown_parent`: the parent record does not exist; `reserved_for_services`: this record "
                     + "type or metadata is written by services only; `foreign_source`: the metadata names another "
                     + "agent's source")
-    @Idempotent
+    @Idempotent(Idempotent.Store.LINKED)
     @POST
     @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
     public Uni<RestResponse<RecordView>> create(@Valid @NotNull CreateRecordRequest request) {

@@ -2,6 +2,7 @@ package io.trustplane.provenance.service;
 
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.UuidV7;
+import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.provenance.config.LogKey;
 import io.trustplane.provenance.config.ProvenanceConfig;
@@ -28,15 +29,17 @@ public class ProvenanceService {
     private final ProvenanceConfig config;
     private final Witnessing witnessing;
     private final CosignatureRepository cosignatures;
+    private final IdempotentTransactions transactions;
 
     public ProvenanceService(LogRepository repository, Sequencer sequencer, LogKey key, ProvenanceConfig config,
-            Witnessing witnessing, CosignatureRepository cosignatures) {
+            Witnessing witnessing, CosignatureRepository cosignatures, IdempotentTransactions transactions) {
         this.repository = repository;
         this.sequencer = sequencer;
         this.signer = key.signer();
         this.config = config;
         this.witnessing = witnessing;
         this.cosignatures = cosignatures;
+        this.transactions = transactions;
     }
 
     /** The canonical JSON of {@code metadata}, refused (400 naming the field) above the configured size. */
@@ -54,19 +57,38 @@ public class ProvenanceService {
      * Queues the record durably, then completes once the sequencer has integrated and signed it. With a
      * {@code parentOwner}, the parent must be a record of that agent: a parent of someone else is refused exactly as
      * an unknown one, so the answer tells nobody whether another agent's id exists.
+     * <p>
+     * A retry under an {@code Idempotency-Key} whose first attempt queued a record but never stored its answer (the
+     * process stopped, or the first answer was the 503 {@code not_yet_integrated}) creates nothing: it waits for that
+     * record, the one the key was linked to when it was queued, and answers as the first attempt would have.
      */
     public Uni<LogRecord> create(String agentId, CreationType type, UUID parentId, String parentOwner,
             String contentHash, Map<String, Object> metadata) {
+        String earlier = transactions.resumed();
+        if (earlier != null) {
+            UUID id = UUID.fromString(earlier);
+            // it may be integrated already, and then the sequencer completes no waiter for it
+            return awaitIntegrated(id, repository.findById(id).invoke(found -> found.ifPresent(
+                    r -> sequencer.waiters().complete(List.of(r)))).replaceWithVoid());
+        }
         NewRecord record = new NewRecord(UuidV7.next(), agentId, type, parentId, contentHash, metadataJson(metadata));
-        CompletableFuture<LogRecord> done = sequencer.waiters().register(record.id());
+        return awaitIntegrated(record.id(), repository.insertPending(record, parentOwner));
+    }
+
+    /**
+     * Runs {@code queued} (the insert, or the resumed record's lookup) with a waiter for record {@code id} already
+     * registered, and answers once that record is integrated.
+     */
+    private Uni<LogRecord> awaitIntegrated(UUID id, Uni<Void> queued) {
+        CompletableFuture<LogRecord> done = sequencer.waiters().register(id);
         Context context = Vertx.currentContext();
-        return repository.insertPending(record, parentOwner)
+        return queued
                 .invoke(sequencer::signal)
                 .chain(() -> Uni.createFrom().completionStage(done))
                 .ifNoItem().after(config.sequencer().awaitTimeout())
-                .failWith(() -> ProblemException.unavailable("not_yet_integrated", "record " + record.id()
+                .failWith(() -> ProblemException.unavailable("not_yet_integrated", "record " + id
                         + " is queued but not yet in a signed checkpoint; fetch it later")
-                        .with("id", record.id().toString()))
+                        .with("id", id.toString()))
                 // the sequencer thread completes the future: answer on the request's own event loop
                 .emitOn(task -> {
                     if (context != null) {
@@ -75,7 +97,7 @@ public class ProvenanceService {
                         task.run();
                     }
                 })
-                .onTermination().invoke(() -> sequencer.waiters().forget(record.id()));
+                .onTermination().invoke(() -> sequencer.waiters().forget(id));
     }
 
     public Uni<LogRecord> get(UUID id) {

@@ -14,19 +14,27 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Waiters {
 
-    private record Waiter(CompletableFuture<LogRecord> future, long since) {
+    /** One record's future, shared by the requests waiting for it (a create and its idempotent retries). */
+    private record Waiter(CompletableFuture<LogRecord> future, long since, int requests) {
     }
 
     private final Map<UUID, Waiter> waiting = new ConcurrentHashMap<>();
 
     public CompletableFuture<LogRecord> register(UUID id) {
-        CompletableFuture<LogRecord> future = new CompletableFuture<>();
-        waiting.put(id, new Waiter(future, System.nanoTime()));
-        return future;
+        return waiting.compute(id, (k, w) -> w == null ? new Waiter(new CompletableFuture<>(), System.nanoTime(), 1)
+                : new Waiter(w.future(), w.since(), w.requests() + 1)).future();
     }
 
+    /** One request no longer waits for {@code id}; the record is forgotten once none does. */
     public void forget(UUID id) {
-        waiting.remove(id);
+        waiting.computeIfPresent(id, (k, w) -> w.requests() <= 1 ? null
+                : new Waiter(w.future(), w.since(), w.requests() - 1));
+    }
+
+    /** How many requests on this replica wait for record {@code id}. */
+    public int requests(UUID id) {
+        Waiter w = waiting.get(id);
+        return w == null ? 0 : w.requests();
     }
 
     public void complete(Collection<LogRecord> records) {
