@@ -33,7 +33,8 @@ class SingleComposeTest {
         run = ComposeRun.up(ComposeRun.Tool.DOCKER_COMPOSE, false, Map.of("telemetry-service", EndToEnd.settings()));
         Images.Built built = Images.ensureBuilt();
         Report.line("images built in " + built.took().toSeconds() + " s; sizes (MB): " + sizesInMb(built.sizes()));
-        Report.line("single: podman-compose up -d to every service ready: " + run.upToReady.toSeconds() + " s");
+        Report.line("single: " + run.tool.command + " up -d to every service ready and every container healthy: "
+                + run.upToReady.toSeconds() + " s");
     }
 
     @AfterAll
