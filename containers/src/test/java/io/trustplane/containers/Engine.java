@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The container tools: podman (runc, the project's containers.conf through CONTAINERS_CONF) and podman-compose.
+ * The container tools: podman (runc, the project's containers.conf through CONTAINERS_CONF), podman-compose and
+ * docker-compose (against podman's Docker API).
  * Installs them with scripts/install-containers when they are missing; when that is impossible the container tests
  * fail where containers are required (CI, or TRUSTPLANE_REQUIRE_CONTAINERS set) and are skipped with a hint
  * elsewhere, the way the browser tests treat Chromium.
@@ -25,7 +26,7 @@ final class Engine {
     static final Path LOGS = ROOT.resolve("containers/target/containers");
     static final Path CONF = ROOT.resolve("deploy/containers/containers.conf");
     static final String HOW_TO_INSTALL = "run scripts/install-containers as root (Debian/Ubuntu: podman, runc, "
-            + "debootstrap, podman-compose), or set TRUSTPLANE_REQUIRE_CONTAINERS=1 to make this a failure";
+            + "debootstrap, podman-compose, docker-compose), or set TRUSTPLANE_REQUIRE_CONTAINERS=1 to make this a failure";
 
     private static Boolean available;
 
@@ -52,13 +53,13 @@ final class Engine {
         }
     }
 
-    /** Makes sure podman and podman-compose work here, installing them if needed (see the class comment). */
+    /** Makes sure podman, podman-compose and docker-compose work here, installing them if needed (see the class comment). */
     static synchronized void ensureAvailable() throws IOException, InterruptedException {
         if (available == null) {
             available = usable() || (install() && usable());
         }
         if (!available) {
-            String message = "podman/podman-compose are not usable here and scripts/install-containers could not "
+            String message = "podman/podman-compose/docker-compose are not usable here and scripts/install-containers could not "
                     + "install them (log: " + LOGS.resolve("install-containers.log") + "); " + HOW_TO_INSTALL;
             if (required()) {
                 Assertions.fail(message);
@@ -70,7 +71,8 @@ final class Engine {
     private static boolean usable() throws InterruptedException {
         try {
             return run(Duration.ofMinutes(2), Map.of(), "podman", "info", "--format", "{{.Host.OCIRuntime.Name}}").exit() == 0
-                    && run(Duration.ofMinutes(1), Map.of(), "podman-compose", "version").exit() == 0;
+                    && run(Duration.ofMinutes(1), Map.of(), "podman-compose", "version").exit() == 0
+                    && run(Duration.ofMinutes(1), Map.of(), "docker-compose", "version").exit() == 0;
         } catch (IOException e) {
             return false;
         }

@@ -13,11 +13,14 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
- * deploy/compose/compose.yaml as shipped, run once by podman-compose from the images {@link Images} builds: every
- * service ready, non-root on a read-only root filesystem, published on 127.0.0.1 only, its database created and
- * migrated, Redis persisting with AOF, a write through every service accepted with the mounted keys.
+ * deploy/compose/compose.yaml as shipped, run once by docker-compose (Debian's 1.29, what users of Docker run)
+ * against podman's Docker API, from the images {@link Images} builds: every container healthy, non-root on a
+ * read-only root filesystem, published on 127.0.0.1 only, its database created and migrated, Redis persisting with
+ * AOF, a write through every service accepted with the mounted keys, and the e2e module's cross-service suite
+ * passing against it ({@link EndToEnd}). podman-compose runs the scaled setup ({@link ScaledComposeTest}).
  */
 class SingleComposeTest {
 
@@ -26,10 +29,12 @@ class SingleComposeTest {
 
     @BeforeAll
     static void up() throws Exception {
-        run = ComposeRun.up(false);
+        // the e2e suite's settings (EndToEnd): its webhook receivers on the host, shorter intervals
+        run = ComposeRun.up(ComposeRun.Tool.DOCKER_COMPOSE, false, Map.of("telemetry-service", EndToEnd.settings()));
         Images.Built built = Images.ensureBuilt();
         Report.line("images built in " + built.took().toSeconds() + " s; sizes (MB): " + sizesInMb(built.sizes()));
-        Report.line("single: podman-compose up -d to every service ready: " + run.upToReady.toSeconds() + " s");
+        Report.line("single: " + run.tool.command + " up -d to every service ready and every container healthy: "
+                + run.upToReady.toSeconds() + " s");
     }
 
     @AfterAll
@@ -43,6 +48,18 @@ class SingleComposeTest {
         List<String> parts = new ArrayList<>();
         sizes.forEach((k, v) -> parts.add(k + " " + v / 1_000_000));
         return String.join(", ", parts);
+    }
+
+    /** The cross-service end-to-end suite (e2e module) against these containers, as against the launcher. */
+    @Test
+    void theEndToEndSuitePassesAgainstTheContainers() {
+        TestExecutionSummary summary = EndToEnd.run(run);
+        Report.line("single: e2e suite (" + EndToEnd.CLASSES.size() + " classes) against the containers: "
+                + summary.getTestsSucceededCount() + " passed, " + summary.getTotalFailureCount() + " failed, "
+                + summary.getTestsAbortedCount() + " aborted, " + summary.getTestsSkippedCount() + " skipped");
+        assertThat(summary.getTotalFailureCount()).as(EndToEnd.failures(summary)).isZero();
+        assertThat(summary.getTestsAbortedCount()).as("aborted").isZero();
+        assertThat(summary.getTestsSucceededCount()).as("passed").isPositive();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.trustplane.launcher.ServiceSpec;
 import io.trustplane.launcher.Suite;
 import io.trustplane.testing.Infrastructure;
 import io.trustplane.testing.TokenMinter;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -30,8 +31,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole suite, started once for every e2e test class (JUnit extension, stopped with the root context): the four
  * packaged services on random ports with test-friendly settings, tokens, and raw access to its Redis.
+ *
+ * <p>Or a suite running elsewhere ({@link #against}): the containers module runs these classes against its Compose
+ * project, given as a {@link Target} (base URLs, token minter, database and Redis addresses). Tests that need the
+ * launcher's own processes or embedded servers (stopping Redis) are aborted there with a reason.
  */
-final class E2e implements ExtensionContext.Store.CloseableResource {
+public final class E2e implements ExtensionContext.Store.CloseableResource {
 
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
@@ -39,25 +44,74 @@ final class E2e implements ExtensionContext.Store.CloseableResource {
      * Settings given to every service. Only intervals and the local webhook receiver change; rules, thresholds and
      * windows are the shipped ones.
      */
-    static final Map<String, String> PROPERTIES = Map.of(
-            // the test's webhook receiver listens on 127.0.0.1
-            "trustplane.telemetry.notifications.allowed-hosts", "127.0.0.1",
-            "trustplane.telemetry.notifications.retry-delay", "PT0.1S",
-            // the rollout guard's pass every second instead of every 15 s (triggers and windows unchanged)
-            "trustplane.telemetry.rollout.check-interval", "1s");
+    static final Map<String, String> PROPERTIES = settings("127.0.0.1");
 
+    /** {@link #PROPERTIES}, with the webhook receivers reached at {@code receiverHost} (a suite elsewhere: the host). */
+    public static Map<String, String> settings(String receiverHost) {
+        return Map.of(
+                // the test's webhook receiver listens on the host the services reach it at
+                "trustplane.telemetry.notifications.allowed-hosts", receiverHost,
+                "trustplane.telemetry.notifications.retry-delay", "PT0.1S",
+                // the rollout guard's pass every second instead of every 15 s (triggers and windows unchanged)
+                "trustplane.telemetry.rollout.check-interval", "1s");
+    }
+
+    /** A suite running elsewhere, reached only through addresses: everything a test needs of it besides the APIs. */
+    public interface Target {
+
+        /** Base URL of a service by short name (lease, provenance, gate, telemetry). */
+        String url(String shortName);
+
+        /** Mints tokens the suite's services accept. */
+        TokenMinter tokens();
+
+        /** A producer's tp:anchor key ("lease-service", ...). */
+        byte[] anchorKey(String service);
+
+        /** A connection to a service's own database (short name). */
+        java.sql.Connection database(String shortName) throws java.sql.SQLException;
+
+        /** The suite's Redis, redis://host:port. */
+        URI redis();
+
+        /** The host name the services reach a receiver on this machine at; such receivers listen on all addresses. */
+        String receiverHost();
+    }
+
+    private static volatile Target elsewhere;
+
+    /** Runs the e2e classes started after this against {@code target} instead of starting the launcher's suite. */
+    public static void against(Target target) {
+        elsewhere = target;
+    }
+
+    /** The launcher's suite, or null when the tests run against a {@link Target}. */
     private final Suite suite;
+    private final Target target;
     private final Map<String, String> urls = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread hook = new Thread(this::stop, "e2e-suite-stop");
 
     private E2e(Suite suite) {
         this.suite = suite;
+        this.target = null;
         Runtime.getRuntime().addShutdownHook(hook);
         suite.services().forEach(r -> urls.put(r.spec().shortName(), r.url()));
     }
 
+    private E2e(Target target) {
+        this.suite = null;
+        this.target = target;
+        for (ServiceSpec spec : ServiceSpec.ALL) {
+            urls.put(spec.shortName(), target.url(spec.shortName()));
+        }
+    }
+
     static E2e start() throws IOException {
+        Target t = elsewhere;
+        if (t != null) {
+            return new E2e(t);
+        }
         for (ServiceSpec spec : ServiceSpec.ALL) {
             assertThat(spec.jar(ROOT)).as("%s must be packaged first (the reactor builds it before this module)",
                     spec.name()).isRegularFile();
@@ -69,8 +123,18 @@ final class E2e implements ExtensionContext.Store.CloseableResource {
                 Duration.ofSeconds(240)), PROPERTIES));
     }
 
+    /** The host name the services reach a webhook receiver of this test at. */
+    String receiverHost() {
+        return target == null ? "127.0.0.1" : target.receiverHost();
+    }
+
+    /** Where such a receiver listens: loopback for the launcher's suite, every address for a suite elsewhere. */
+    String receiverBind() {
+        return target == null ? "127.0.0.1" : "0.0.0.0";
+    }
+
     TokenMinter tokens() {
-        return suite.keys().minter();
+        return target != null ? target.tokens() : suite.keys().minter();
     }
 
     String url(String shortName) {
@@ -96,15 +160,21 @@ final class E2e implements ExtensionContext.Store.CloseableResource {
 
     /** The producers' anchor key, as the suite provisioned it. */
     byte[] anchorKey(String service) {
-        return suite.keys().anchorKey(service);
+        return target != null ? target.anchorKey(service) : suite.keys().anchorKey(service);
+    }
+
+    private java.sql.Connection database(String service) throws java.sql.SQLException {
+        if (target != null) {
+            return target.database(service);
+        }
+        var pg = suite.infrastructure().postgres();
+        return java.sql.DriverManager.getConnection(pg.jdbcUrl(ServiceSpec.byName(service).database()), pg.user(),
+                pg.password());
     }
 
     /** Runs one SQL statement in a service's database (what an attacker with database access could do). */
     int sql(String service, String statement, Object... args) throws java.sql.SQLException {
-        var pg = suite.infrastructure().postgres();
-        String database = ServiceSpec.byName(service).database();
-        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password());
-             var ps = c.prepareStatement(statement)) {
+        try (var c = database(service); var ps = c.prepareStatement(statement)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
@@ -114,10 +184,7 @@ final class E2e implements ExtensionContext.Store.CloseableResource {
 
     /** Runs one SQL query in a service's database and returns the first column of its single row. */
     long count(String service, String query, Object... args) throws java.sql.SQLException {
-        var pg = suite.infrastructure().postgres();
-        String database = ServiceSpec.byName(service).database();
-        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password());
-             var ps = c.prepareStatement(query)) {
+        try (var c = database(service); var ps = c.prepareStatement(query)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
@@ -130,6 +197,8 @@ final class E2e implements ExtensionContext.Store.CloseableResource {
 
     /** The suite's embedded PostgreSQL and Redis, for tests that stop and start them. */
     io.trustplane.testing.Infrastructure infrastructure() {
+        Assumptions.assumeTrue(suite != null, "needs the launcher's embedded PostgreSQL and Redis (stops and starts "
+                + "them); a suite elsewhere is reached only through its addresses");
         return suite.infrastructure();
     }
 
@@ -138,6 +207,7 @@ final class E2e implements ExtensionContext.Store.CloseableResource {
      * a deploy or a crash-and-reschedule does to a replica.
      */
     Suite.Running restart(String service) {
+        Assumptions.assumeTrue(suite != null, "restarts one of the launcher's service processes");
         return suite.restart(suite.service(ServiceSpec.byName(service)));
     }
 
@@ -146,12 +216,17 @@ final class E2e implements ExtensionContext.Store.CloseableResource {
      * {@code properties} on top of the suite's; {@link #stop(Suite.Running)} it when done.
      */
     Suite.Running startReplica(String service, Map<String, String> properties) {
+        Assumptions.assumeTrue(suite != null, "starts another service process beside the launcher's");
         return suite.startReplica(ServiceSpec.byName(service), Infrastructure.freePort(), properties);
     }
 
     /** Stops an instance started by {@link #startReplica}. */
     void stop(Suite.Running replica) {
         suite.stop(replica);
+    }
+
+    private URI redisUri() {
+        return target != null ? target.redis() : URI.create(suite.infrastructure().redisUrl());
     }
 
     /** The base URLs of the four services. */
@@ -164,7 +239,7 @@ final class E2e implements ExtensionContext.Store.CloseableResource {
      * a Long, or a List of those; an error reply is an {@link IOException}.
      */
     Object redisReply(String... args) throws IOException {
-        URI uri = URI.create(suite.infrastructure().redisUrl());
+        URI uri = redisUri();
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
@@ -224,7 +299,7 @@ final class E2e implements ExtensionContext.Store.CloseableResource {
 
     /** Sends one command to the suite's Redis (RESP) and returns the first line of the reply. */
     String redis(String... args) throws IOException {
-        URI uri = URI.create(suite.infrastructure().redisUrl());
+        URI uri = redisUri();
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             StringBuilder cmd = new StringBuilder("*").append(args.length).append("\r\n");
             for (String a : args) {
@@ -252,6 +327,9 @@ final class E2e implements ExtensionContext.Store.CloseableResource {
 
     @Override
     public void close() {
+        if (suite == null) {
+            return; // a suite elsewhere belongs to whoever started it
+        }
         List<Integer> ports = suite.services().stream().map(Suite.Running::port).toList();
         List<ProcessHandle> processes = suite.services().stream().map(r -> r.process().toHandle()).toList();
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -52,7 +52,7 @@ class WebhookDeliveryTest {
     void aGamingAlertIsDeliveredWithAValidSignature() throws Exception {
         List<Received> received = new CopyOnWriteArrayList<>();
         int port = Infrastructure.freePort();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(suite.receiverBind(), port), 0);
         server.createContext("/hook", ex -> {
             received.add(new Received(ex.getRequestHeaders().getFirst("X-Webhook-Signature"),
                     new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
@@ -64,7 +64,7 @@ class WebhookDeliveryTest {
         String subscription = null;
         try {
             subscription = suite.as("telemetry", suite.admin()).body(Map.of("name", unique("e2e-hook"), "kind", "WEBHOOK",
-                    "url", "http://127.0.0.1:" + port + "/hook", "secret", secret)).post("/v1/subscriptions").then()
+                    "url", "http://" + suite.receiverHost() + ":" + port + "/hook", "secret", secret)).post("/v1/subscriptions").then()
                     .statusCode(201).extract().path("id");
 
             String agent = unique("prober");
