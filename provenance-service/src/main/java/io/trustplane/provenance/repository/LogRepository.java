@@ -2,10 +2,10 @@ package io.trustplane.provenance.repository;
 
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.problem.ProblemException;
-import io.trustplane.provenance.service.CreationType;
-import io.trustplane.provenance.service.LogRecord;
-import io.trustplane.provenance.service.Merkle;
-import io.trustplane.provenance.service.NewRecord;
+import io.trustplane.provenance.domain.CreationType;
+import io.trustplane.provenance.domain.LogRecord;
+import io.trustplane.provenance.domain.Merkle;
+import io.trustplane.provenance.domain.NewRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

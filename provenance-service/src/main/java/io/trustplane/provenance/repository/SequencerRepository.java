@@ -1,11 +1,11 @@
 package io.trustplane.provenance.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.provenance.service.Batch;
-import io.trustplane.provenance.service.CreationType;
+import io.trustplane.provenance.domain.Batch;
+import io.trustplane.provenance.domain.CreationType;
+import io.trustplane.provenance.domain.LogRecord;
+import io.trustplane.provenance.domain.Merkle;
 import io.trustplane.provenance.service.LeafEncoder;
-import io.trustplane.provenance.service.LogRecord;
-import io.trustplane.provenance.service.Merkle;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;

@@ -1,5 +1,6 @@
 package io.trustplane.provenance.service;
 
+import io.trustplane.provenance.domain.Merkle;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;

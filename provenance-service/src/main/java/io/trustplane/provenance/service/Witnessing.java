@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.provenance.client.WitnessClient;
 import io.trustplane.provenance.config.ProvenanceConfig;
+import io.trustplane.provenance.domain.Merkle;
 import io.trustplane.provenance.repository.CosignatureRepository;
 import io.trustplane.provenance.repository.LogRepository;
 import io.trustplane.verifier.NoteKey;
