@@ -50,6 +50,17 @@ public interface ProvenanceConfig {
         /** Advisory-lock key that elects the one sequencer across replicas. */
         @WithDefault("6962")
         long lockKey();
+
+        /**
+         * Longest one integrating transaction may take before the loop gives up on it and tries again (the batch
+         * stays queued); also how long a stopping sequencer waits for the batch in hand.
+         */
+        @WithDefault("30s")
+        Duration batchTimeout();
+
+        /** Pause before the LISTEN connection for other replicas' batches is opened again after it dropped. */
+        @WithDefault("500ms")
+        Duration listenReconnect();
     }
 
     /** Record limits and queries. */
@@ -67,6 +78,10 @@ public interface ProvenanceConfig {
         /** Longest lineage returned (the chain is acyclic; this only bounds the response). */
         @WithDefault("10000")
         int maxLineage();
+
+        /** Most anchors of one task's ledger returned by {@code GET /v1/anchors/ledger/{taskId}}. */
+        @WithDefault("10000")
+        int maxLedgerAnchors();
     }
 
     /** The tp:anchor consumer. */
@@ -85,6 +100,10 @@ public interface ProvenanceConfig {
 
         @WithDefault("30s")
         Duration claimIdle();
+
+        /** Longest the consumer waits for an anchored event's record to be queued before the entry is retried. */
+        @WithDefault("10s")
+        Duration insertTimeout();
 
         /**
          * The services whose tp:anchor entries are appended, each verified with its key
@@ -106,6 +125,14 @@ public interface ProvenanceConfig {
         /** Longest a witness request may take; a witness that does not answer in time is tried at the next round. */
         @WithDefault("5s")
         Duration timeout();
+
+        /** Longest opening the connection to a witness may take (within {@code timeout}). */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** How often one round re-sends to a witness that answered 409 with a tree size this log can prove from. */
+        @WithDefault("2")
+        int conflictRetries();
 
         /** One witness. */
         interface Endpoint {

@@ -8,11 +8,12 @@ import io.trustplane.common.events.EventPublisher;
 import io.trustplane.common.events.StreamConsumer;
 import io.trustplane.common.events.Streams;
 import io.trustplane.common.events.UuidV7;
+import io.trustplane.common.validation.Ids;
 import io.trustplane.provenance.config.ProvenanceConfig;
-import io.trustplane.provenance.repository.LogRepository;
-import io.trustplane.provenance.service.CreationType;
+import io.trustplane.provenance.domain.CreationType;
+import io.trustplane.provenance.domain.NewRecord;
+import io.trustplane.provenance.service.AnchorService;
 import io.trustplane.provenance.service.LeafEncoder;
-import io.trustplane.provenance.service.NewRecord;
 import io.trustplane.provenance.service.Sequencer;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import org.jboss.logging.Logger;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,23 +43,22 @@ import java.util.regex.Pattern;
 public class AnchorConsumer {
 
     private static final Logger LOG = Logger.getLogger(AnchorConsumer.class);
-    private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final Duration INSERT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern AGENT_ID = Pattern.compile(Ids.PATTERN);
 
     private final RedisDataSource redis;
     private final EventPublisher codec;
-    private final LogRepository repository;
+    private final AnchorService anchors;
     private final Sequencer sequencer;
     private final ProvenanceConfig.Anchor config;
     private final Map<String, byte[]> producerKeys;
     private final MeterRegistry registry;
     private StreamConsumer consumer;
 
-    public AnchorConsumer(RedisDataSource redis, EventPublisher codec, LogRepository repository,
+    public AnchorConsumer(RedisDataSource redis, EventPublisher codec, AnchorService anchors,
             Sequencer sequencer, ProvenanceConfig config, EventsConfig events, MeterRegistry registry) {
         this.redis = redis;
         this.codec = codec;
-        this.repository = repository;
+        this.anchors = anchors;
         this.sequencer = sequencer;
         this.config = config.anchor();
         this.registry = registry;
@@ -135,7 +134,7 @@ public class AnchorConsumer {
         String metadataJson = new String(LeafEncoder.canonical(metadata), java.nio.charset.StandardCharsets.UTF_8);
         NewRecord record = new NewRecord(UuidV7.next(), agentId, CreationType.IMPORTED, null,
                 "sha256:" + HexFormat.of().formatHex(digest), metadataJson);
-        if (Boolean.TRUE.equals(repository.insertAnchored(event.id(), record).await().atMost(INSERT_TIMEOUT))) {
+        if (Boolean.TRUE.equals(anchors.append(event.id(), record).await().atMost(config.insertTimeout()))) {
             sequencer.signal();
         }
     }

@@ -49,7 +49,7 @@ public class IntegrationListener {
     }
 
     void onStart(@Observes StartupEvent event) {
-        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 500L);
+        subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> config.listenReconnect().toMillis());
         subscriber.channel(SequencerRepository.CHANNEL).handler(size -> check(sequencer.waiters().ids().stream()
                 .toList()));
         subscriber.connect().subscribe().with(ok -> LOG.debug("listening for integrated batches"),

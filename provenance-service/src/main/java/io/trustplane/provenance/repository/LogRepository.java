@@ -3,10 +3,11 @@ package io.trustplane.provenance.repository;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.trustplane.common.problem.ProblemException;
-import io.trustplane.provenance.service.CreationType;
-import io.trustplane.provenance.service.LogRecord;
-import io.trustplane.provenance.service.Merkle;
-import io.trustplane.provenance.service.NewRecord;
+import io.trustplane.provenance.domain.CreationType;
+import io.trustplane.provenance.domain.LogRecord;
+import io.trustplane.provenance.domain.Merkle;
+import io.trustplane.provenance.domain.NewRecord;
+import io.trustplane.provenance.domain.TreeHead;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -59,18 +60,16 @@ public class LogRepository {
                 client -> insertPending(client, record, parentOwner));
     }
 
-    /** Queues the record of an anchored event once per event id; false when the event was seen before. */
-    public Uni<Boolean> insertAnchored(String eventId, NewRecord record) {
-        return pool.withTransaction(conn -> conn
-                .preparedQuery("INSERT INTO anchored_event (event_id, record_id) VALUES ($1, $2)"
+    /** Remembers an anchored event's id on the caller's transaction; false when the event was seen before. */
+    public Uni<Boolean> markAnchored(SqlConnection conn, String eventId, UUID recordId) {
+        return conn.preparedQuery("INSERT INTO anchored_event (event_id, record_id) VALUES ($1, $2)"
                         + " ON CONFLICT (event_id) DO NOTHING")
-                .execute(Tuple.of(eventId, record.id()))
-                .chain(rows -> rows.rowCount() == 0
-                        ? Uni.createFrom().item(false)
-                        : insertPending(conn, record, null).replaceWith(true)));
+                .execute(Tuple.of(eventId, recordId))
+                .map(rows -> rows.rowCount() > 0);
     }
 
-    private static Uni<Void> insertPending(io.vertx.mutiny.sqlclient.SqlClient client, NewRecord r,
+    /** {@link #insertPending(NewRecord, String)} on the caller's connection or transaction. */
+    public static Uni<Void> insertPending(io.vertx.mutiny.sqlclient.SqlClient client, NewRecord r,
             String parentOwner) {
         if (r.parentId() == null || parentOwner == null) {
             return client.preparedQuery("INSERT INTO pending_record (id, agent_id, creation_type, parent_id,"
@@ -105,11 +104,11 @@ public class LogRepository {
     }
 
     /** The integrated anchors of a task's ledger entries (any submitter: the caller checks it from the leaf). */
-    public Uni<List<LogRecord>> ledgerAnchors(String taskId) {
+    public Uni<List<LogRecord>> ledgerAnchors(String taskId, int limit) {
         return pool.preparedQuery("SELECT " + RECORD_COLUMNS + RECORD_FROM
                         + " WHERE r.metadata ->> 'kind' = 'anchor' AND r.metadata -> 'event' ->> 'type' = 'ledger.appended'"
-                        + " AND (r.metadata -> 'event' -> 'data' ->> 'taskId') = $1 ORDER BY r.leaf_index LIMIT 10000")
-                .execute(Tuple.of(taskId))
+                        + " AND (r.metadata -> 'event' -> 'data' ->> 'taskId') = $1 ORDER BY r.leaf_index LIMIT $2")
+                .execute(Tuple.of(taskId, limit))
                 .map(rows -> {
                     List<LogRecord> out = new ArrayList<>();
                     rows.forEach(row -> out.add(map(row)));
@@ -194,15 +193,6 @@ public class LogRepository {
                 });
     }
 
-    /** Runs {@code work} in one transaction holding the sequencer's advisory lock, or emits null if busy. */
-    public <T> Uni<T> underSequencerLock(long lockKey, java.util.function.Function<SqlConnection, Uni<T>> work) {
-        return pool.withTransaction(conn -> conn.preparedQuery("SELECT pg_try_advisory_xact_lock($1) AS locked")
-                .execute(Tuple.of(lockKey))
-                .chain(rows -> rows.iterator().next().getBoolean("locked")
-                        ? work.apply(conn)
-                        : Uni.createFrom().nullItem()));
-    }
-
     static List<LogRecord> mapAll(RowSet<Row> rows) {
         List<LogRecord> out = new ArrayList<>(rows.size());
         for (Row row : rows) {
@@ -235,9 +225,5 @@ public class LogRepository {
 
     static Buffer buffer(byte[] bytes) {
         return bytes == null ? null : Buffer.buffer(bytes);
-    }
-
-    /** The head row: size, root and the note signed for that size (null only for the empty tree). */
-    public record TreeHead(long size, byte[] root, String note) {
     }
 }

@@ -1,7 +1,7 @@
 package io.trustplane.provenance.repository;
 
-import io.trustplane.provenance.service.CreationType;
-import io.trustplane.provenance.service.PageCursor;
+import io.trustplane.provenance.domain.CreationType;
+import io.trustplane.provenance.domain.PageCursor;
 import java.time.Instant;
 import java.util.List;
 

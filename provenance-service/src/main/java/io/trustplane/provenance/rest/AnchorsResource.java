@@ -3,9 +3,10 @@ package io.trustplane.provenance.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.security.Roles;
-import io.trustplane.provenance.repository.LogRepository;
+import io.trustplane.common.validation.Ids;
+import io.trustplane.provenance.domain.LogRecord;
+import io.trustplane.provenance.service.AnchorService;
 import io.trustplane.provenance.service.LeafEncoder;
-import io.trustplane.provenance.service.LogRecord;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
@@ -36,10 +37,10 @@ public class AnchorsResource {
             long treeSize) {
     }
 
-    private final LogRepository repository;
+    private final AnchorService anchors;
 
-    public AnchorsResource(LogRepository repository) {
-        this.repository = repository;
+    public AnchorsResource(AnchorService anchors) {
+        this.anchors = anchors;
     }
 
     @Operation(summary = "A task ledger's anchors",
@@ -47,9 +48,9 @@ public class AnchorsResource {
                     + "leaf index that anchor it.")
     @APIResponse(responseCode = "200", description = "The anchors")
     @GET
-    @RolesAllowed({Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
-    public Uni<List<LedgerAnchor>> ledger(@PathParam("taskId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String taskId) {
-        return repository.ledgerAnchors(taskId).map(records -> records.stream().map(AnchorsResource::of).toList());
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<List<LedgerAnchor>> ledger(@PathParam("taskId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String taskId) {
+        return anchors.ledger(taskId).map(records -> records.stream().map(AnchorsResource::of).toList());
     }
 
     private static LedgerAnchor of(LogRecord r) {

@@ -1,5 +1,6 @@
 package io.trustplane.provenance.rest;
 
+import io.trustplane.common.validation.Ids;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -11,7 +12,7 @@ import java.util.UUID;
  * REST's built-in mapper for unknown enum constants would otherwise answer plain JSON instead of problem+json.
  */
 public record CreateRecordRequest(
-        @NotBlank @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId,
+        @NotBlank @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agentId,
         @NotBlank String creationType,
         UUID parentId,
         @Size(max = 256) @Pattern(regexp = "[A-Za-z0-9:+/=._-]+") String contentHash,

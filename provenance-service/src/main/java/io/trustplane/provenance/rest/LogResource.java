@@ -46,7 +46,7 @@ public class LogResource {
     @GET
     @Path("/checkpoint")
     @Produces(MediaType.TEXT_PLAIN)
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<String> checkpoint(@QueryParam("final") boolean finalOnly) {
         return service.publishedCheckpoint(finalOnly);
     }
@@ -58,7 +58,7 @@ public class LogResource {
     @GET
     @Path("/key")
     @Produces(MediaType.TEXT_PLAIN)
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public String key() {
         return service.verifierKey();
     }
@@ -69,7 +69,7 @@ public class LogResource {
     @APIResponse(responseCode = "200", description = "The consistency proof")
     @GET
     @Path("/consistency")
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<ConsistencyView> consistency(@QueryParam("from") Long from, @QueryParam("to") Long to) {
         if (from == null) {
             throw ProblemException.badRequest("from", "is required");

@@ -3,12 +3,14 @@ package io.trustplane.provenance.rest;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
+import io.trustplane.common.openapi.ApiText;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.provenance.service.AnchorClaims;
-import io.trustplane.provenance.service.CreationType;
-import io.trustplane.provenance.service.LogRecord;
+import io.trustplane.common.validation.Ids;
+import io.trustplane.provenance.domain.AnchorClaims;
+import io.trustplane.provenance.domain.CreationType;
+import io.trustplane.provenance.domain.LogRecord;
 import io.trustplane.provenance.service.ProvenanceService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -72,15 +74,14 @@ public class ProvenanceResource {
     @APIResponse(responseCode = "201", description = "The record",
             content = @Content(mediaType = "application/json", schema = @Schema(implementation = RecordView.class)))
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @APIResponse(responseCode = "422",
             description = "`unknown_parent`: the parent record does not exist; `reserved_for_services`: this record "
                     + "type or metadata is written by services only; `foreign_source`: the metadata names another "
                     + "agent's source")
     @Idempotent(Idempotent.Store.LINKED)
     @POST
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<RestResponse<RecordView>> create(@Valid @NotNull CreateRecordRequest request) {
         caller.requireActingFor(request.agentId());
         CreationType type = type(request.creationType());
@@ -97,8 +98,8 @@ public class ProvenanceResource {
                     + "only its own records.")
     @APIResponse(responseCode = "200", description = "A page of records")
     @GET
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
-    public Uni<PageView> list(@QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId, @QueryParam("from") String from,
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<PageView> list(@QueryParam("agentId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agentId, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("creationType") String creationType,
             @QueryParam("cursor") String cursor, @QueryParam("limit") Integer limit) {
         String agent = agentId;
@@ -115,7 +116,7 @@ public class ProvenanceResource {
     @APIResponse(responseCode = "200", description = "The record")
     @GET
     @Path("/{id}")
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<RecordView> get(@PathParam("id") String id) {
         return service.get(uuid(id)).map(this::readable).map(RecordView::of);
     }
@@ -125,7 +126,7 @@ public class ProvenanceResource {
     @APIResponse(responseCode = "200", description = "The record and its ancestors")
     @GET
     @Path("/{id}/lineage")
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<LineageView> lineage(@PathParam("id") String id) {
         UUID uuid = uuid(id);
         return service.lineage(uuid).map(chain -> {
@@ -148,7 +149,7 @@ public class ProvenanceResource {
                     + "`dependency_unavailable`: PostgreSQL or Redis is unreachable")
     @GET
     @Path("/{id}/proof")
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<InclusionView> proof(@PathParam("id") String id, @QueryParam("treeSize") Long treeSize) {
         Base64.Encoder b64 = Base64.getEncoder();
         return service.inclusion(uuid(id), treeSize).map(p -> new InclusionView(readable(p.record()).id(),

@@ -3,8 +3,8 @@ package io.trustplane.provenance.rest;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Roles;
+import io.trustplane.provenance.domain.TilePath;
 import io.trustplane.provenance.service.ProvenanceService;
-import io.trustplane.provenance.service.TilePath;
 import io.trustplane.provenance.service.TileService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -13,14 +13,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * The log as C2SP tlog-tiles under the URL prefix {@code /v1/log/tiles}: the checkpoint, hash tiles and entry
@@ -59,9 +59,9 @@ public class TileResource {
     @GET
     @Path("/checkpoint")
     @Produces("text/plain; charset=utf-8")
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
-    public Uni<Response> checkpoint(@QueryParam("final") boolean finalOnly) {
-        return service.publishedCheckpoint(finalOnly).map(note -> Response.ok(note)
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<RestResponse<String>> checkpoint(@QueryParam("final") boolean finalOnly) {
+        return service.publishedCheckpoint(finalOnly).map(note -> RestResponse.ResponseBuilder.ok(note)
                 .header("Cache-Control", CHECKPOINT).build());
     }
 
@@ -74,8 +74,8 @@ public class TileResource {
     @GET
     @Path("/tile/{path: [0-9].*}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
-    public Uni<Response> hashTile(@PathParam("path") String path) {
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<RestResponse<byte[]>> hashTile(@PathParam("path") String path) {
         TilePath tile = parse(path);
         if (tile.level() * 8L > Short.MAX_VALUE) {
             throw ProblemException.notFound("tile", path);
@@ -92,8 +92,8 @@ public class TileResource {
     @GET
     @Path("/tile/entries/{path: .+}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    @RolesAllowed({Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
-    public Uni<Response> entryBundle(@PathParam("path") String path) {
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<RestResponse<byte[]>> entryBundle(@PathParam("path") String path) {
         TilePath tile = parse("entries/" + path);
         return tiles.tile(tile).map(bytes -> respond(bytes, tile, path, PRIVATE_IMMUTABLE, PRIVATE_PARTIAL));
     }
@@ -106,11 +106,12 @@ public class TileResource {
         }
     }
 
-    private static Response respond(Optional<byte[]> bytes, TilePath tile, String path, String full, String partial) {
+    private static RestResponse<byte[]> respond(Optional<byte[]> bytes, TilePath tile, String path, String full,
+            String partial) {
         if (bytes.isEmpty()) {
             throw ProblemException.notFound("tile", path);
         }
-        return Response.ok(bytes.get(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+        return RestResponse.ResponseBuilder.ok(bytes.get(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
                 .header("Cache-Control", tile.isFull() ? full : partial).build();
     }
 }

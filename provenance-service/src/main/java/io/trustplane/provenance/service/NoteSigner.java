@@ -1,26 +1,23 @@
 package io.trustplane.provenance.service;
 
+import io.trustplane.provenance.domain.CheckpointNote;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.interfaces.EdECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
- * Writes C2SP tlog-checkpoints and signs them as C2SP signed notes with Ed25519 (keys parsed by the JDK, signatures
- * made with BouncyCastle's RFC 8032 implementation, several times faster than JDK 17's): the signature
- * line is {@code — <name> base64(keyid || signature)} and the key id is the first four bytes of
- * SHA-256(name || 0x0A || 0x01 || public key).
+ * Holds the log's Ed25519 key and signs C2SP tlog-checkpoints as C2SP signed notes (keys parsed by the JDK, signatures
+ * made with BouncyCastle's RFC 8032 implementation, several times faster than JDK 17's); the note's text, key id and
+ * signature line are {@link CheckpointNote}'s.
  */
 public final class NoteSigner {
 
-    private static final byte ED25519_TYPE = 0x01;
     private static final int RAW_KEY_LENGTH = 32;
 
     private final String name;
@@ -29,13 +26,10 @@ public final class NoteSigner {
     private final byte[] keyId;
 
     public NoteSigner(String name, PrivateKey privateKey) {
-        if (name.isEmpty() || name.contains("+") || name.chars().anyMatch(c -> Character.isWhitespace(c))) {
-            throw new IllegalArgumentException("note key name must be non-empty without spaces or '+': " + name);
-        }
-        this.name = name;
+        this.name = CheckpointNote.requireKeyName(name);
         this.privateKey = new Ed25519PrivateKeyParameters(seed(privateKey), 0);
         this.publicKey = this.privateKey.generatePublicKey().getEncoded();
-        this.keyId = keyId(name, publicKey);
+        this.keyId = CheckpointNote.keyId(name, publicKey);
     }
 
     /** Parses a PKCS#8 PEM Ed25519 private key. */
@@ -50,7 +44,7 @@ public final class NoteSigner {
 
     /** The C2SP tlog-checkpoint body: origin, decimal size, base64 root, each line newline-terminated. */
     public static String checkpointBody(String origin, long size, byte[] root) {
-        return origin + "\n" + size + "\n" + Base64.getEncoder().encodeToString(root) + "\n";
+        return CheckpointNote.body(origin, size, root);
     }
 
     /** Signs {@code text} (which must end in a newline) and returns the complete signed note. */
@@ -62,19 +56,12 @@ public final class NoteSigner {
         signer.init(true, privateKey);
         byte[] message = text.getBytes(StandardCharsets.UTF_8);
         signer.update(message, 0, message.length);
-        byte[] sig = signer.generateSignature();
-        byte[] blob = new byte[keyId.length + sig.length];
-        System.arraycopy(keyId, 0, blob, 0, keyId.length);
-        System.arraycopy(sig, 0, blob, keyId.length, sig.length);
-        return text + "\n\u2014 " + name + " " + Base64.getEncoder().encodeToString(blob) + "\n";
+        return CheckpointNote.signed(text, name, keyId, signer.generateSignature());
     }
 
     /** The verifier key string {@code name+hex(keyid)+base64(0x01 || public key)}. */
     public String verifierKey() {
-        byte[] typed = new byte[1 + publicKey.length];
-        typed[0] = ED25519_TYPE;
-        System.arraycopy(publicKey, 0, typed, 1, publicKey.length);
-        return name + "+" + HexFormat.of().formatHex(keyId) + "+" + Base64.getEncoder().encodeToString(typed);
+        return CheckpointNote.verifierKey(name, keyId, publicKey);
     }
 
     public String name() {
@@ -83,14 +70,6 @@ public final class NoteSigner {
 
     public byte[] publicKey() {
         return publicKey.clone();
-    }
-
-    static byte[] keyId(String name, byte[] publicKey) {
-        var digest = Merkle.sha256();
-        digest.update(name.getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0x0A);
-        digest.update(ED25519_TYPE);
-        return Arrays.copyOf(digest.digest(publicKey), 4);
     }
 
     /** The 32-byte RFC 8032 seed of a JDK Ed25519 private key. */

@@ -4,8 +4,13 @@ import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.UuidV7;
 import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.trustplane.common.problem.ProblemException;
-import io.trustplane.provenance.config.LogKey;
 import io.trustplane.provenance.config.ProvenanceConfig;
+import io.trustplane.provenance.domain.CreationType;
+import io.trustplane.provenance.domain.LogRecord;
+import io.trustplane.provenance.domain.Merkle;
+import io.trustplane.provenance.domain.NewRecord;
+import io.trustplane.provenance.domain.PageCursor;
+import io.trustplane.provenance.domain.TreeHead;
 import io.trustplane.provenance.repository.CosignatureRepository;
 import io.trustplane.provenance.repository.LogRepository;
 import io.trustplane.provenance.repository.RecordQuery;
@@ -138,9 +143,9 @@ public class ProvenanceService {
     }
 
     /** The latest signed checkpoint (the empty tree's is signed on demand: Ed25519 is deterministic). */
-    public Uni<LogRepository.TreeHead> head() {
+    public Uni<TreeHead> head() {
         return repository.head().map(h -> h.note() != null ? h
-                : new LogRepository.TreeHead(h.size(), h.root(), sequencer.sign(h.size(), h.root())));
+                : new TreeHead(h.size(), h.root(), sequencer.sign(h.size(), h.root())));
     }
 
     /**
@@ -154,11 +159,11 @@ public class ProvenanceService {
                             + " witnesses")));
         }
         if (!witnessing.enabled()) {
-            return head().map(LogRepository.TreeHead::note);
+            return head().map(TreeHead::note);
         }
         return cosignatures.latest(witnessing.names()).chain(note -> note.isPresent()
                 ? Uni.createFrom().item(note.get())
-                : head().map(LogRepository.TreeHead::note));
+                : head().map(TreeHead::note));
     }
 
     public String verifierKey() {

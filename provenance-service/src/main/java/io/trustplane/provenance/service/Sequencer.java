@@ -5,12 +5,17 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventPublisher;
-import io.trustplane.provenance.config.LogKey;
 import io.trustplane.provenance.config.ProvenanceConfig;
+import io.trustplane.provenance.domain.Batch;
+import io.trustplane.provenance.domain.Integration;
+import io.trustplane.provenance.domain.LogRecord;
+import io.trustplane.provenance.domain.Merkle;
 import io.trustplane.provenance.repository.LogRepository;
 import io.trustplane.provenance.repository.SequencerRepository;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -24,15 +29,18 @@ import org.jboss.logging.Logger;
 /**
  * The group-commit loop of this replica. Each pass runs one integrating transaction that first takes the
  * cluster-wide advisory lock (so exactly one replica integrates at a time, and a dead one's lock dies with its
- * connection), takes up to a batch of pending records, and publishes one signed checkpoint for all of them.
- * Waiting requests on this replica are completed directly; the others learn of it via NOTIFY or polling.
+ * connection), takes up to a batch of pending records under the head's row lock, integrates them
+ * ({@link Integration}) and stores them with one signed checkpoint for all of them, all in ONE transaction: a
+ * sequencer killed at any point either published the whole batch or nothing, so no acknowledged record is lost and
+ * no tree size ever gets two roots. Waiting requests on this replica are completed directly; the others learn of it
+ * via NOTIFY or polling.
  */
 @ApplicationScoped
 public class Sequencer {
 
     private static final Logger LOG = Logger.getLogger(Sequencer.class);
-    private static final Duration STATEMENT_TIMEOUT = Duration.ofSeconds(30);
 
+    private final Pool pool;
     private final SequencerRepository repository;
     private final LogRepository log;
     private final NoteSigner signer;
@@ -49,8 +57,9 @@ public class Sequencer {
     private volatile boolean running;
     private Thread thread;
 
-    public Sequencer(SequencerRepository repository, LogRepository log, LogKey key, ProvenanceConfig config,
-            EventPublisher events, MeterRegistry registry, Witnessing witnessing) {
+    public Sequencer(Pool pool, SequencerRepository repository, LogRepository log, LogKey key,
+            ProvenanceConfig config, EventPublisher events, MeterRegistry registry, Witnessing witnessing) {
+        this.pool = pool;
         this.repository = repository;
         this.log = log;
         this.signer = key.signer();
@@ -94,7 +103,7 @@ public class Sequencer {
         running = false;
         signal();
         try {
-            thread.join(STATEMENT_TIMEOUT.toMillis());
+            thread.join(config.batchTimeout().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -121,8 +130,7 @@ public class Sequencer {
         while (running) {
             Batch batch;
             try {
-                batch = repository.integrate(config.lockKey(), config.batchSize(), this::sign)
-                        .await().atMost(STATEMENT_TIMEOUT);
+                batch = integrate().await().atMost(config.batchTimeout());
             } catch (RuntimeException e) {
                 LOG.warnf("provenance sequencer: batch failed, retrying: %s", e.toString());
                 pause(config.maxInterval());
@@ -136,6 +144,26 @@ public class Sequencer {
                 published(batch);
             }
         }
+    }
+
+    /**
+     * Integrates one batch. Emits null when another sequencer holds the lock, {@link Batch#EMPTY} when nothing
+     * is pending.
+     */
+    Uni<Batch> integrate() {
+        return pool.withTransaction(conn -> repository.tryLock(conn, config.lockKey()).chain(locked -> !locked
+                ? Uni.createFrom().<Batch>nullItem()
+                : repository.lockHead(conn).chain(head -> repository.pending(conn, config.batchSize())
+                        .chain(pending -> pending.isEmpty()
+                                ? Uni.createFrom().item(Batch.EMPTY)
+                                : repository.nodes(conn, Merkle.frontier(head.size())).chain(frontier -> {
+                                    Integration.Step step = Integration.integrate(head, frontier, pending,
+                                            (r, submittedAt, createdAt) -> LeafEncoder.encode(r.id(), r.agentId(),
+                                                    r.creationType(), r.parentId(), r.contentHash(),
+                                                    r.metadataJson(), submittedAt, createdAt),
+                                            this::sign);
+                                    return repository.store(conn, step).replaceWith(step.batch());
+                                })))));
     }
 
     private void published(Batch batch) {
@@ -155,9 +183,9 @@ public class Sequencer {
     }
 
     /** Completes waiters whose records another replica integrated (called on NOTIFY and by the poll). */
-    public io.smallrye.mutiny.Uni<Void> completeFromTable(List<UUID> ids) {
+    public Uni<Void> completeFromTable(List<UUID> ids) {
         if (ids.isEmpty()) {
-            return io.smallrye.mutiny.Uni.createFrom().voidItem();
+            return Uni.createFrom().voidItem();
         }
         return log.findByIds(ids).invoke(waiters::complete).replaceWithVoid();
     }

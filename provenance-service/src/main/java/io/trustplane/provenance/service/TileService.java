@@ -2,6 +2,7 @@ package io.trustplane.provenance.service;
 
 import io.smallrye.mutiny.Uni;
 import io.trustplane.provenance.config.ProvenanceConfig;
+import io.trustplane.provenance.domain.TilePath;
 import io.trustplane.provenance.repository.TileRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;

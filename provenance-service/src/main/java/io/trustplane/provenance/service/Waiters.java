@@ -1,5 +1,6 @@
 package io.trustplane.provenance.service;
 
+import io.trustplane.provenance.domain.LogRecord;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

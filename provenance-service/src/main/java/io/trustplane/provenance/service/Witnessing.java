@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.provenance.client.WitnessClient;
 import io.trustplane.provenance.config.ProvenanceConfig;
+import io.trustplane.provenance.domain.Merkle;
 import io.trustplane.provenance.repository.CosignatureRepository;
 import io.trustplane.provenance.repository.LogRepository;
 import io.trustplane.verifier.NoteKey;
@@ -27,7 +28,6 @@ import org.jboss.logging.Logger;
 public class Witnessing {
 
     private static final Logger LOG = Logger.getLogger(Witnessing.class);
-    private static final int CONFLICT_RETRIES = 2;
 
     /** One configured witness and the tree size it last cosigned, as far as this replica knows. */
     private static final class Target {
@@ -113,7 +113,7 @@ public class Witnessing {
     private void round(long size) {
         log.checkpoint(size)
                 .chain(note -> note.isEmpty() ? Uni.createFrom().voidItem()
-                        : Uni.join().all(targets.stream().map(t -> send(t, size, note.get(), CONFLICT_RETRIES)
+                        : Uni.join().all(targets.stream().map(t -> send(t, size, note.get(), config.conflictRetries())
                                 .onFailure().recoverWithNull()).toList()).andCollectFailures().replaceWithVoid())
                 .onFailure().invoke(e -> LOG.warnf("witness round for tree size %d failed: %s", size, e.toString()))
                 .onFailure().recoverWithNull()
@@ -135,8 +135,7 @@ public class Witnessing {
     private Uni<Void> send(Target t, long size, String note, int retries) {
         long old = t.size <= size ? t.size : 0;
         return proof(old, size)
-                .chain(proof -> Uni.createFrom().completionStage(() ->
-                        client.addCheckpoint(t.url, old, proof, note, config.timeout())))
+                .chain(proof -> client.addCheckpoint(t.url, old, proof, note, config.timeout()))
                 .chain(reply -> {
                     count(t, reply.status());
                     if (reply.status() == 200) {

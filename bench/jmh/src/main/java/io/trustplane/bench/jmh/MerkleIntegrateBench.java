@@ -1,9 +1,9 @@
 package io.trustplane.bench.jmh;
 
-import io.trustplane.provenance.service.CreationType;
+import io.trustplane.provenance.domain.CreationType;
+import io.trustplane.provenance.domain.Merkle;
+import io.trustplane.provenance.domain.NewRecord;
 import io.trustplane.provenance.service.LeafEncoder;
-import io.trustplane.provenance.service.Merkle;
-import io.trustplane.provenance.service.NewRecord;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

@@ -1,6 +1,6 @@
 package io.trustplane.bench.jmh;
 
-import io.trustplane.provenance.service.Merkle;
+import io.trustplane.provenance.domain.Merkle;
 import io.trustplane.provenance.service.ProvenanceService;
 import io.trustplane.testing.log.Rfc9162;
 import org.openjdk.jmh.annotations.Benchmark;

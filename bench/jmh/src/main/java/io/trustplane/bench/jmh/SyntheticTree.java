@@ -1,7 +1,7 @@
 package io.trustplane.bench.jmh;
 
-import io.trustplane.provenance.service.Merkle;
 
+import io.trustplane.provenance.domain.Merkle;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -6,7 +6,7 @@ import io.trustplane.gate.service.Layer;
 import io.trustplane.gate.service.Verdict;
 import io.trustplane.lease.domain.AttestationResult;
 import io.trustplane.lease.domain.DriftSeverity;
-import io.trustplane.provenance.service.Merkle;
+import io.trustplane.provenance.domain.Merkle;
 import io.trustplane.provenance.service.ProvenanceService;
 import io.trustplane.testing.log.Rfc9162;
 import org.junit.jupiter.api.Test;

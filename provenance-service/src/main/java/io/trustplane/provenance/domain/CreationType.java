@@ -1,4 +1,4 @@
-package io.trustplane.provenance.service;
+package io.trustplane.provenance.domain;
 
 /** How an agent (or an imported artefact) came to exist; IMPORTED also marks records anchored from tp:anchor. */
 public enum CreationType {

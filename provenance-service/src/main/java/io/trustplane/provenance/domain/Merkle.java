@@ -1,4 +1,4 @@
-package io.trustplane.provenance.service;
+package io.trustplane.provenance.domain;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -157,7 +157,7 @@ public final class Merkle {
         return Long.highestOneBit(n - 1);
     }
 
-    static MessageDigest sha256() {
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

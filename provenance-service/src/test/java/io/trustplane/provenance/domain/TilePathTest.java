@@ -1,9 +1,8 @@
-package io.trustplane.provenance;
+package io.trustplane.provenance.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.trustplane.provenance.service.TilePath;
 import org.junit.jupiter.api.Test;
 
 /** Tile paths as C2SP tlog-tiles spells them (the spec's own example: index 1234067 is x001/x234/067). */

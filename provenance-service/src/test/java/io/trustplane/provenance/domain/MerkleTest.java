@@ -1,8 +1,7 @@
-package io.trustplane.provenance;
+package io.trustplane.provenance.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trustplane.provenance.service.Merkle;
 import io.trustplane.testing.log.Rfc9162;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.trustplane.provenance.service;
+package io.trustplane.provenance.domain;
 
 import java.util.List;
 

@@ -1,11 +1,9 @@
-package io.trustplane.provenance;
+package io.trustplane.provenance.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.trustplane.provenance.config.LogConfig;
-import io.trustplane.provenance.config.LogKey;
-import io.trustplane.provenance.service.NoteSigner;
 import io.trustplane.testing.log.C2spNote;
 import java.security.KeyPairGenerator;
 import java.util.Base64;

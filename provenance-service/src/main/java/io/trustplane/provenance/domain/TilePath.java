@@ -1,4 +1,4 @@
-package io.trustplane.provenance.service;
+package io.trustplane.provenance.domain;
 
 /**
  * A C2SP tlog-tiles path below {@code tile/}: {@code <L>/<N>[.p/<W>]} for hash tiles, {@code entries/<N>[.p/<W>]}

@@ -1,4 +1,4 @@
-package io.trustplane.provenance;
+package io.trustplane.provenance.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * which index the planner can use (with them enabled it would read a few pages sequentially).
  */
 @QuarkusTest
-class ExplainResourceTest {
+class RecordQueryPlanTest {
 
     @ConfigProperty(name = "trustplane.test.database")
     String database;

@@ -1,8 +1,7 @@
-package io.trustplane.provenance;
+package io.trustplane.provenance.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.trustplane.provenance.service.LeafEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;

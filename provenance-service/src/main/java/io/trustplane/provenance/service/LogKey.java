@@ -1,7 +1,7 @@
-package io.trustplane.provenance.config;
+package io.trustplane.provenance.service;
 
 import io.quarkus.runtime.Startup;
-import io.trustplane.provenance.service.NoteSigner;
+import io.trustplane.provenance.config.LogConfig;
 import jakarta.inject.Singleton;
 import java.nio.file.Files;
 import java.nio.file.Path;
