@@ -1,4 +1,4 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.client;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trustplane.telemetry.config.ServicesConfig;
@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * Calls gate-service's {@code POST /v1/flags/{flag}/rollback} with the service token, guarded by SmallRye Fault
- * Tolerance (values overridable via {@code io.trustplane.telemetry.service.GateClient/rollback/Retry/maxRetries} etc.).
+ * Tolerance (values overridable via {@code io.trustplane.telemetry.client.GateClient/rollback/Retry/maxRetries} etc.).
  */
 @ApplicationScoped
 public class GateClient {

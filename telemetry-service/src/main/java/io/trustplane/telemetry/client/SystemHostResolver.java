@@ -1,4 +1,6 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.client;
+
+import io.trustplane.telemetry.domain.notification.HostResolver;
 
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -252,11 +252,11 @@ public interface TelemetryConfig {
         @WithDefault("0.01")
         double slaErrorRate();
 
-        /** The limits {@link io.trustplane.telemetry.service.RolloutTriggers} applies. */
-        default io.trustplane.telemetry.service.RolloutTriggers.Limits limits() {
-            return new io.trustplane.telemetry.service.RolloutTriggers.Limits(minRequests(), maxErrorRateDelta(),
+        /** The limits {@link io.trustplane.telemetry.domain.rollout.RolloutTriggers} applies. */
+        default io.trustplane.telemetry.domain.rollout.RolloutTriggers.Limits limits() {
+            return new io.trustplane.telemetry.domain.rollout.RolloutTriggers.Limits(minRequests(), maxErrorRateDelta(),
                     maxLatencyRatio(), stageLatencyIncreases().stream()
-                    .map(io.trustplane.telemetry.service.RolloutTriggers.Stage::parse).toList(),
+                    .map(io.trustplane.telemetry.domain.rollout.RolloutTriggers.Stage::parse).toList(),
                     slaP95LatencyMs(), slaErrorRate());
         }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.scheduler.Scheduled;
 import io.trustplane.telemetry.config.ServicesConfig;
 import io.trustplane.telemetry.config.TelemetryConfig;
-import io.trustplane.telemetry.service.HealthStatus;
+import io.trustplane.telemetry.domain.health.HealthStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;

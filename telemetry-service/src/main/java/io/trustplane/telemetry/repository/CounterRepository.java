@@ -1,5 +1,7 @@
 package io.trustplane.telemetry.repository;
 
+import io.trustplane.telemetry.domain.ingest.CounterRow;
+
 import io.smallrye.mutiny.Uni;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.vertx.mutiny.sqlclient.Pool;

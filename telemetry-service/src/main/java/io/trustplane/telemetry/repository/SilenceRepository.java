@@ -1,8 +1,8 @@
 package io.trustplane.telemetry.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.telemetry.service.Severity;
-import io.trustplane.telemetry.service.Silence;
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.alert.Silence;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

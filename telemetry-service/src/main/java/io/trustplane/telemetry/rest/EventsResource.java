@@ -10,7 +10,7 @@ import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.telemetry.config.TelemetryConfig;
-import io.trustplane.telemetry.service.CounterLine;
+import io.trustplane.telemetry.domain.ingest.CounterLine;
 import io.trustplane.telemetry.service.IngestQueue;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.ConstraintViolation;

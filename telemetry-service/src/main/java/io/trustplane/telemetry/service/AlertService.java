@@ -1,5 +1,9 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.domain.alert.Alert;
+import io.trustplane.telemetry.domain.alert.AlertStatus;
+import io.trustplane.telemetry.domain.alert.NewAlert;
+
 import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;

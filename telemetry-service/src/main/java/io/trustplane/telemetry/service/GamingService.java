@@ -1,5 +1,10 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.domain.alert.NewAlert;
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.gaming.GamingDetectors;
+import io.trustplane.telemetry.domain.gaming.GamingType;
+
 import io.quarkus.scheduler.Scheduled;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.CounterRepository;

@@ -1,12 +1,14 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.domain.ingest.CounterLine;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.CounterRepository;
-import io.trustplane.telemetry.repository.CounterRow;
+import io.trustplane.telemetry.domain.ingest.CounterRow;
 import io.trustplane.telemetry.repository.IngestRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.Priority;

@@ -1,5 +1,14 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.notification.Delivery;
+import io.trustplane.telemetry.domain.notification.HostResolver;
+import io.trustplane.telemetry.domain.notification.Payloads;
+import io.trustplane.telemetry.domain.notification.Subscription;
+import io.trustplane.telemetry.domain.notification.SubscriptionKind;
+import io.trustplane.telemetry.domain.notification.UrlGuard;
+import io.trustplane.telemetry.domain.notification.WebhookSigner;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,5 +1,8 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.client.GateClient;
+import io.trustplane.telemetry.domain.rollout.RolloutTriggers;
+
 import io.quarkus.scheduler.Scheduled;
 import io.trustplane.telemetry.config.ServicesConfig;
 import io.trustplane.telemetry.config.TelemetryConfig;

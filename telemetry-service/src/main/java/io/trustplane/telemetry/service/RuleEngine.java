@@ -1,5 +1,8 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.domain.alert.AlertRule;
+import io.trustplane.telemetry.domain.alert.NewAlert;
+
 import io.quarkus.scheduler.Scheduled;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.CounterRepository;

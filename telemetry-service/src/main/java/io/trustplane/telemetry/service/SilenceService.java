@@ -1,5 +1,8 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.alert.Silence;
+
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;

@@ -1,4 +1,17 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain;
+
+import io.trustplane.telemetry.domain.alert.AlertRule;
+import io.trustplane.telemetry.domain.alert.AlertStatus;
+import io.trustplane.telemetry.domain.alert.RuleKind;
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.gaming.GamingType;
+import io.trustplane.telemetry.domain.ingest.CounterLine;
+import io.trustplane.telemetry.domain.ingest.EventEffects;
+import io.trustplane.telemetry.domain.ingest.EventInterpreter;
+import io.trustplane.telemetry.domain.notification.Payloads;
+import io.trustplane.telemetry.domain.notification.Subscription;
+import io.trustplane.telemetry.domain.notification.SubscriptionKind;
+import io.trustplane.telemetry.domain.notification.WebhookSigner;
 
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventEnvelope;

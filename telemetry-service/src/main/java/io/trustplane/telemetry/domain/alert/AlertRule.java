@@ -1,4 +1,4 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain.alert;
 
 /**
  * One alert rule. THRESHOLD fires when {@code sum(counter) > threshold} over the window; RATIO fires when

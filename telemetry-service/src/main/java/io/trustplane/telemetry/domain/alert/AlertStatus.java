@@ -1,4 +1,4 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain.alert;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain.alert;
 
 /** THRESHOLD: sum of a counter over the window exceeds the threshold; RATIO: numerator/denominator does. */
 public enum RuleKind {

@@ -1,4 +1,4 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain.gaming;
 
 import java.util.List;
 import java.util.Optional;

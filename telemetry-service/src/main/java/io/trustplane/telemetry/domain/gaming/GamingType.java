@@ -1,4 +1,6 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain.gaming;
+
+import io.trustplane.telemetry.domain.alert.Severity;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,4 +1,6 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain.ingest;
+
+import io.trustplane.telemetry.domain.alert.Severity;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.trustplane.telemetry.repository;
+package io.trustplane.telemetry.domain.ingest;
 
 import java.time.OffsetDateTime;
 

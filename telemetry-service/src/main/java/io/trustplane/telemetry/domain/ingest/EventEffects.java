@@ -1,4 +1,7 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain.ingest;
+
+import io.trustplane.telemetry.domain.alert.NewAlert;
+import io.trustplane.telemetry.domain.gaming.GamingType;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,8 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain.ingest;
+
+import io.trustplane.telemetry.domain.alert.NewAlert;
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.gaming.GamingType;
 
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.DomainEvent.*;

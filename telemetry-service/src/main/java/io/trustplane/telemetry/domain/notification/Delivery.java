@@ -1,4 +1,4 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain.notification;
 
 import java.time.OffsetDateTime;
 

@@ -1,4 +1,4 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain.notification;
 
 /** The payload shape a subscription receives. */
 public enum SubscriptionKind {

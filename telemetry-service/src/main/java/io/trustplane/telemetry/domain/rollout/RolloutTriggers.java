@@ -1,4 +1,4 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain.rollout;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,6 @@
-package io.trustplane.telemetry.service;
+package io.trustplane.telemetry.domain.notification;
+
+import io.trustplane.telemetry.client.SystemHostResolver;
 
 import io.trustplane.common.problem.ProblemException;
 import org.junit.jupiter.api.Test;
