@@ -7,7 +7,6 @@ import io.trustplane.telemetry.domain.notification.Payloads;
 import io.trustplane.telemetry.domain.notification.Subscription;
 import io.trustplane.telemetry.domain.notification.SubscriptionKind;
 import io.trustplane.telemetry.domain.notification.UrlGuard;
-import io.trustplane.telemetry.domain.notification.WebhookSigner;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -11,7 +11,7 @@ import io.trustplane.telemetry.domain.ingest.EventInterpreter;
 import io.trustplane.telemetry.domain.notification.Payloads;
 import io.trustplane.telemetry.domain.notification.Subscription;
 import io.trustplane.telemetry.domain.notification.SubscriptionKind;
-import io.trustplane.telemetry.domain.notification.WebhookSigner;
+import io.trustplane.telemetry.service.WebhookSigner;
 
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventEnvelope;

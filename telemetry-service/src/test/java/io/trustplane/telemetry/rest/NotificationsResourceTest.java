@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.trustplane.common.events.EventPublisher;
-import io.trustplane.telemetry.domain.notification.WebhookSigner;
+import io.trustplane.telemetry.service.WebhookSigner;
 import io.trustplane.testing.TestKeys;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package io.trustplane.telemetry.domain.notification;
+package io.trustplane.telemetry.service;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
