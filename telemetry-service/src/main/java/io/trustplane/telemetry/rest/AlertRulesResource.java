@@ -4,9 +4,8 @@ import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Roles;
-import io.trustplane.telemetry.repository.RuleRepository;
 import io.trustplane.telemetry.domain.alert.AlertRule;
-import io.trustplane.telemetry.service.RuleEngine;
+import io.trustplane.telemetry.service.AlertRuleService;
 import io.trustplane.telemetry.domain.alert.RuleKind;
 import io.trustplane.telemetry.domain.alert.Severity;
 import jakarta.annotation.security.RolesAllowed;
@@ -75,12 +74,10 @@ public class AlertRulesResource {
         }
     }
 
-    private final RuleRepository rules;
-    private final RuleEngine engine;
+    private final AlertRuleService rules;
 
-    public AlertRulesResource(RuleRepository rules, RuleEngine engine) {
+    public AlertRulesResource(AlertRuleService rules) {
         this.rules = rules;
-        this.engine = engine;
     }
 
     @Operation(summary = "List alert rules",
@@ -89,7 +86,7 @@ public class AlertRulesResource {
     @GET
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<AlertRule>> list() {
-        return rules.all();
+        return rules.list();
     }
 
     @Operation(summary = "Get an alert rule",
@@ -120,13 +117,7 @@ public class AlertRulesResource {
         if (body.id() == null) {
             throw ProblemException.badRequest("id", "must not be null");
         }
-        AlertRule rule = body.toRule(body.id());
-        return rules.insert(rule).map(o -> {
-            AlertRule created = o.orElseThrow(() -> ProblemException.conflict("rule_exists",
-                    "an alert rule '" + body.id() + "' already exists"));
-            engine.invalidate();
-            return Response.status(201).entity(created).build();
-        });
+        return rules.create(body.toRule(body.id())).map(created -> Response.status(201).entity(created).build());
     }
 
     @Operation(summary = "Update an alert rule (admin)",
@@ -141,11 +132,7 @@ public class AlertRulesResource {
         if (body.id() != null && !body.id().equals(id)) {
             throw ProblemException.unprocessable("invalid_rule", "id", "must match the path");
         }
-        AlertRule rule = body.toRule(id);
-        return rules.update(rule).map(o -> {
-            engine.invalidate();
-            return o.orElseThrow(() -> ProblemException.notFound("alert rule", id));
-        });
+        return rules.update(body.toRule(id)).map(o -> o.orElseThrow(() -> ProblemException.notFound("alert rule", id)));
     }
 
     @Operation(summary = "Delete an alert rule (admin)",
@@ -157,16 +144,6 @@ public class AlertRulesResource {
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
     public Uni<Response> delete(@PathParam("id") @Pattern(regexp = ID) String id) {
-        return rules.find(id).flatMap(found -> {
-            AlertRule rule = found.orElseThrow(() -> ProblemException.notFound("alert rule", id));
-            if (rule.builtin()) {
-                throw ProblemException.conflict("builtin_rule", "built-in rule '" + id
-                        + "' cannot be deleted; disable it with PUT enabled=false");
-            }
-            return rules.deleteCustom(id).map(ok -> {
-                engine.invalidate();
-                return Response.noContent().build();
-            });
-        });
+        return rules.delete(id).map(v -> Response.noContent().build());
     }
 }

@@ -90,7 +90,7 @@ public class EventsResource {
     @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.SERVICE})
     public Uni<Response> postJson(@Valid @NotNull CounterBatchRequest batch) {
         String agentId = agentFor(batch.agentId(), "agentId");
         List<CounterLine> lines = new ArrayList<>();
@@ -119,7 +119,7 @@ public class EventsResource {
     @Idempotent
     @POST
     @Consumes(NDJSON)
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.SERVICE})
     public Uni<Response> postNdjson(
             @QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentIdParam, String body) {
         String agentId = agentFor(agentIdParam, "agentId");

@@ -5,11 +5,9 @@ import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.telemetry.repository.SilenceRepository;
 import io.trustplane.telemetry.domain.alert.Severity;
 import io.trustplane.telemetry.domain.alert.Silence;
 import io.trustplane.telemetry.service.SilenceService;
-import io.vertx.core.json.JsonObject;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -36,7 +34,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -70,13 +67,15 @@ public class SilencesResource {
         }
     }
 
+    /** {@code GET /v1/silences/{id}}: the silence and its history (created, expired, each with who and when). */
+    public record SilenceDetail(SilenceView silence, List<Silence.HistoryEntry> history) {
+    }
+
     private final SilenceService service;
-    private final SilenceRepository silences;
     private final Caller caller;
 
-    public SilencesResource(SilenceService service, SilenceRepository silences, Caller caller) {
+    public SilencesResource(SilenceService service, Caller caller) {
         this.service = service;
-        this.silences = silences;
         this.caller = caller;
     }
 
@@ -106,23 +105,18 @@ public class SilencesResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<SilenceView>> list(@QueryParam("state")
             @Pattern(regexp = "current|all", message = "must be current or all") String state) {
-        return silences.list("all".equals(state), 500).map(l -> l.stream().map(SilenceView::of).toList());
+        return service.list("all".equals(state), 500).map(l -> l.stream().map(SilenceView::of).toList());
     }
 
     @Operation(summary = "Get a silence",
             description = "One silence with its history.")
     @APIResponse(responseCode = "200", description = "The silence and its history",
-            content = @Content(schema = @Schema(implementation = ResponseBodies.SilenceDetail.class)))
+            content = @Content(schema = @Schema(implementation = SilenceDetail.class)))
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    public Uni<Map<String, Object>> get(@PathParam("id") String id) {
-        UUID uuid = uuid(id);
-        return silences.find(uuid).flatMap(found -> {
-            Silence s = found.orElseThrow(() -> ProblemException.notFound("silence", id));
-            return silences.historyOf(uuid).map(h -> Map.of("silence", SilenceView.of(s),
-                    "history", h.stream().map(JsonObject::getMap).toList()));
-        });
+    public Uni<SilenceDetail> get(@PathParam("id") String id) {
+        return service.detail(uuid(id)).map(d -> new SilenceDetail(SilenceView.of(d.silence()), d.history()));
     }
 
     @Operation(summary = "End a silence now (operator)",

@@ -38,6 +38,23 @@ public class SilenceService {
         this.outbox = outbox;
     }
 
+    /** A silence and its audited changes, oldest first. */
+    public record Detail(Silence silence, List<Silence.HistoryEntry> history) {
+    }
+
+    /** Silences in force now or later (and, with {@code includeExpired}, the ended ones), newest first. */
+    public Uni<List<Silence>> list(boolean includeExpired, int limit) {
+        return silences.list(includeExpired, limit);
+    }
+
+    /** One silence with its history; 404 when unknown. */
+    public Uni<Detail> detail(UUID id) {
+        return silences.find(id).flatMap(found -> {
+            Silence s = found.orElseThrow(() -> ProblemException.notFound("silence", id.toString()));
+            return silences.historyOf(id).map(h -> new Detail(s, h));
+        });
+    }
+
     public Uni<Silence> create(String kind, String agentId, Severity severity, String comment, Instant startsAt,
             Instant endsAt, String actor) {
         List<FieldViolation> errors = new ArrayList<>();

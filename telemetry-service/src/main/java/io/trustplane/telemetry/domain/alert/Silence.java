@@ -11,6 +11,10 @@ import java.util.Map;
 public record Silence(String id, String kind, String agentId, Severity severity, String createdBy, String comment,
         Instant startsAt, Instant endsAt, Instant createdAt, Instant updatedAt) {
 
+    /** One audited change: CREATED or EXPIRED, by whom, when (RFC 3339), and the silence as it was recorded. */
+    public record HistoryEntry(String action, String actor, String at, Map<String, Object> silence) {
+    }
+
     /** Whether the silence is in force at {@code now}. */
     public String state(Instant now) {
         if (now.isBefore(startsAt)) {
