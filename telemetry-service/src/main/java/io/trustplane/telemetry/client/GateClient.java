@@ -1,53 +1,58 @@
 package io.trustplane.telemetry.client;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.trustplane.telemetry.config.ServicesConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
-
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Map;
+import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
+import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * Calls gate-service's {@code POST /v1/flags/{flag}/rollback} with the service token, guarded by SmallRye Fault
- * Tolerance (values overridable via {@code io.trustplane.telemetry.client.GateClient/rollback/Retry/maxRetries} etc.).
+ * gate-service as telemetry calls it: {@code POST /v1/flags/{flag}/rollback} with the service token
+ * ({@code quarkus.rest-client.gate.*}: the URL is {@code trustplane.services.gate}). The fault-tolerance values are
+ * overridable ({@code io.trustplane.telemetry.client.GateClient/rollback/Retry/maxRetries} etc.). A non-2xx answer
+ * is an exception (the caller treats 409, already rolled back or finished, as done).
  */
-@ApplicationScoped
-public class GateClient {
+@RegisterRestClient(configKey = "gate")
+@RegisterProvider(ServiceTokenFilter.class)
+@RegisterProvider(GateClient.Errors.class)
+@Path("/v1/flags")
+public interface GateClient {
 
-    private final ServicesConfig services;
-    private final ObjectMapper mapper;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-    public GateClient(ServicesConfig services, ObjectMapper mapper) {
-        this.services = services;
-        this.mapper = mapper;
+    /** The body of a rollback: who asks, and why. */
+    record Rollback(String trigger, String reason) {
     }
 
-    /** A 409 (already rolled back or finished) counts as done. */
+    @POST
+    @Path("/{flag}/rollback")
+    @Consumes(MediaType.APPLICATION_JSON)
     @Retry(maxRetries = 2, delay = 200)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30_000)
     @Timeout(5_000)
-    public void rollback(String flag, String reason, String serviceToken) throws IOException, InterruptedException {
-        String body = mapper.writeValueAsString(Map.of("trigger", "telemetry-rollout-guard", "reason", reason));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(services.gate() + "/v1/flags/"
-                        + URLEncoder.encode(flag, StandardCharsets.UTF_8) + "/rollback"))
-                .timeout(Duration.ofSeconds(5))
-                .header("Authorization", "Bearer " + serviceToken)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() / 100 != 2 && response.statusCode() != 409) {
-            throw new IOException("gate-service answered HTTP " + response.statusCode());
+    void rollback(@PathParam("flag") String flag, Rollback body);
+
+    /**
+     * Every answer but a 2xx or a 409 (the flag is already rolled back or finished: done) is a failure, retried and
+     * counted by the circuit breaker. Replaces the default mapper ({@code quarkus.rest-client.gate.disable-default-mapper}).
+     */
+    class Errors implements ResponseExceptionMapper<WebApplicationException> {
+
+        @Override
+        public boolean handles(int status, MultivaluedMap<String, Object> headers) {
+            return status / 100 != 2 && status != 409;
+        }
+
+        @Override
+        public WebApplicationException toThrowable(Response response) {
+            return new WebApplicationException("gate-service answered HTTP " + response.getStatus(), response.getStatus());
         }
     }
 }

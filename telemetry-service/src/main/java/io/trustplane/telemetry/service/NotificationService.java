@@ -54,6 +54,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * loop. Each subscription has its own SmallRye Fault Tolerance guard (retry with exponential backoff, circuit
  * breaker, timeout) so one failing receiver cannot open the circuit for the others. Every delivery is logged;
  * {@code disable-after} consecutive failed deliveries disable the subscription until an admin re-enables it.
+ * Deliveries stay on a Vert.x client, not a Quarkus REST client: the connection must go to the exact address the
+ * SSRF guard ({@link UrlGuard}) checked, and a REST client would resolve the URL's host a second time.
  */
 @ApplicationScoped
 public class NotificationService {
