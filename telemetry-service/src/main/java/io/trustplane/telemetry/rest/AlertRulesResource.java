@@ -1,5 +1,7 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
+import io.trustplane.common.openapi.ApiText;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
@@ -43,12 +45,11 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public class AlertRulesResource {
 
-    static final String ID = "[A-Za-z0-9._:-]{1,128}";
     static final String COUNTER = "[a-z][a-z0-9_.]{0,63}";
 
     /** A rule as admins write it. */
     public record RuleRequest(
-            @Pattern(regexp = ID) String id,
+            @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id,
             @NotBlank @Size(max = 200) String name,
             @Size(max = 1000) String description,
             @NotNull RuleKind kind,
@@ -95,7 +96,7 @@ public class AlertRulesResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    public Uni<AlertRule> get(@PathParam("id") @Pattern(regexp = ID) String id) {
+    public Uni<AlertRule> get(@PathParam("id") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id) {
         return rules.find(id).map(o -> o.orElseThrow(() -> ProblemException.notFound("alert rule", id)));
     }
 
@@ -105,9 +106,7 @@ public class AlertRulesResource {
     @APIResponse(responseCode = "201", description = "The rule",
             content = @Content(schema = @Schema(implementation = AlertRule.class)))
     @APIResponse(responseCode = "409",
-            description = "`rule_exists`: a rule with this id exists; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`rule_exists`: a rule with this id exists; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @APIResponse(responseCode = "422",
             description = "`invalid_rule`: the rule's counter, threshold or window is not valid")
     @Idempotent
@@ -128,7 +127,8 @@ public class AlertRulesResource {
     @PUT
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
-    public Uni<AlertRule> update(@PathParam("id") @Pattern(regexp = ID) String id, @Valid @NotNull RuleRequest body) {
+    public Uni<AlertRule> update(@PathParam("id") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id,
+            @Valid @NotNull RuleRequest body) {
         if (body.id() != null && !body.id().equals(id)) {
             throw ProblemException.unprocessable("invalid_rule", "id", "must match the path");
         }
@@ -143,7 +143,7 @@ public class AlertRulesResource {
     @DELETE
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
-    public Uni<Response> delete(@PathParam("id") @Pattern(regexp = ID) String id) {
+    public Uni<Response> delete(@PathParam("id") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id) {
         return rules.delete(id).map(v -> Response.noContent().build());
     }
 }

@@ -1,5 +1,7 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
+import io.trustplane.common.openapi.ApiText;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
@@ -68,7 +70,7 @@ public class AlertsResource {
     @GET
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<Page> list(@QueryParam("status") String statusParam, @QueryParam("severity") String severityParam,
-            @QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId,
+            @QueryParam("agentId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agentId,
             @QueryParam("cursor") @Pattern(regexp = UUID_PATTERN) String cursor,
             @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(500) int limit) {
         AlertStatus status = parse(AlertStatus.class, "status", statusParam);
@@ -107,8 +109,7 @@ public class AlertsResource {
     @APIResponse(responseCode = "200", description = "The alert after the move")
     @APIResponse(responseCode = "409",
             description = "`invalid_transition`: the alert cannot move from its status to that one; "
-                    + "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+                    + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @PATCH
     @Path("/{id}")

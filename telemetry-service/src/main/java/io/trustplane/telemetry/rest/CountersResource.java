@@ -1,5 +1,6 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
@@ -56,7 +57,7 @@ public class CountersResource {
     @GET
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<CounterTotal>> all(@QueryParam("window") @DefaultValue("300") @Min(1) @Max(172_800) int window,
-            @QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId) {
+            @QueryParam("agentId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agentId) {
         return counters.totals(scope(agentId), window);
     }
 
@@ -68,7 +69,7 @@ public class CountersResource {
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<CounterValue> one(@PathParam("name") @Pattern(regexp = "[a-z][a-z0-9_.]{0,63}") String name,
             @QueryParam("window") @DefaultValue("300") @Min(1) @Max(172_800) int window,
-            @QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId) {
+            @QueryParam("agentId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agentId) {
         String scope = scope(agentId);
         return counters.total(name, scope, window)
                 .map(v -> new CounterValue(name, scope.isEmpty() ? null : scope, window, v));

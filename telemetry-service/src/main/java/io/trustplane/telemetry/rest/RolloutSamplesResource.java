@@ -1,5 +1,6 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
@@ -42,7 +43,7 @@ public class RolloutSamplesResource {
     /** One sample: requests, errors among them, and their p95 latency, over the reporter's interval. */
     public record Sample(@NotNull Arm arm, @NotNull @Min(1) @Max(100_000_000) Long requests,
             @NotNull @PositiveOrZero Long errors, @NotNull @PositiveOrZero @Max(3_600_000) Double p95LatencyMs,
-            @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String id) {
+            @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id) {
     }
 
     /** What was stored. */
@@ -65,7 +66,7 @@ public class RolloutSamplesResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
-    public Uni<Response> report(@PathParam("flag") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String flag,
+    public Uni<Response> report(@PathParam("flag") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String flag,
             @Valid @NotNull Sample sample) {
         if (sample.errors() > sample.requests()) {
             throw ProblemException.badRequest("errors", "must not exceed requests");

@@ -1,5 +1,7 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
+import io.trustplane.common.openapi.ApiText;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
@@ -49,8 +51,8 @@ public class SilencesResource {
 
     /** A new silence: matchers (at least one), the operator's comment, and when it starts (default now) and ends. */
     public record CreateSilence(
-            @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}", message = "must match [A-Za-z0-9._:-]{1,128}") String kind,
-            @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}", message = "must match [A-Za-z0-9._:-]{1,128}") String agentId,
+            @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String kind,
+            @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agentId,
             @Pattern(regexp = "LOW|MEDIUM|HIGH|CRITICAL", message = "must be one of LOW, MEDIUM, HIGH, CRITICAL") String severity,
             @NotBlank @Size(max = 1000) String comment,
             @Size(max = 64) String startsAt,
@@ -85,8 +87,7 @@ public class SilencesResource {
     @APIResponse(responseCode = "201", description = "The silence",
             content = @Content(schema = @Schema(implementation = SilenceView.class)))
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @APIResponse(responseCode = "422",
             description = "`invalid_silence`: the silence matches nothing or its end is not in the future")
     @Idempotent
@@ -105,7 +106,7 @@ public class SilencesResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<SilenceView>> list(@QueryParam("state")
             @Pattern(regexp = "current|all", message = "must be current or all") String state) {
-        return service.list("all".equals(state), 500).map(l -> l.stream().map(SilenceView::of).toList());
+        return service.list("all".equals(state)).map(l -> l.stream().map(SilenceView::of).toList());
     }
 
     @Operation(summary = "Get a silence",

@@ -1,5 +1,6 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.openapi.ApiText;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
@@ -77,8 +78,7 @@ public class SubscriptionsResource {
     @APIResponse(responseCode = "201", description = "The subscription",
             content = @Content(schema = @Schema(implementation = Subscription.View.class)))
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @APIResponse(responseCode = "422",
             description = "`url_not_allowed`: the URL is not https, or resolves to a private, loopback or link-local "
                     + "address")

@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -150,7 +149,7 @@ public class IngestQueue {
             List<String> ids = all.stream().map(CounterLine::id).filter(id -> id != null).toList();
             pool.withTransaction(conn -> ingest.markProcessed(conn, ids, "counter")
                     .flatMap(fresh -> counters.add(conn, rows(all, fresh))))
-                    .await().atMost(Duration.ofSeconds(30));
+                    .await().atMost(config.writeTimeout());
             all.forEach(l -> l.derivedNames().forEach(rules::touched));
             accepted.increment(all.size());
             group.forEach(b -> b.done().complete(b.lines().size()));

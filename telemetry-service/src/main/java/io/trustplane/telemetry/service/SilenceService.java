@@ -8,6 +8,7 @@ import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
 import io.trustplane.common.problem.FieldViolation;
 import io.trustplane.common.problem.ProblemException;
+import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.SilenceRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,8 +32,10 @@ public class SilenceService {
     private final Pool pool;
     private final SilenceRepository silences;
     private final Outbox outbox;
+    private final int listLimit;
 
-    public SilenceService(Pool pool, SilenceRepository silences, Outbox outbox) {
+    public SilenceService(Pool pool, SilenceRepository silences, Outbox outbox, TelemetryConfig config) {
+        this.listLimit = config.silences().listLimit();
         this.pool = pool;
         this.silences = silences;
         this.outbox = outbox;
@@ -42,9 +45,9 @@ public class SilenceService {
     public record Detail(Silence silence, List<Silence.HistoryEntry> history) {
     }
 
-    /** Silences in force now or later (and, with {@code includeExpired}, the ended ones), newest first. */
-    public Uni<List<Silence>> list(boolean includeExpired, int limit) {
-        return silences.list(includeExpired, limit);
+    /** Silences in force now or later (and, with {@code includeExpired}, the ended ones), newest first, at most {@code silences.list-limit}. */
+    public Uni<List<Silence>> list(boolean includeExpired) {
+        return silences.list(includeExpired, listLimit);
     }
 
     /** One silence with its history; 404 when unknown. */
