@@ -4,7 +4,7 @@ import io.trustplane.telemetry.client.GateClient;
 import io.trustplane.telemetry.domain.rollout.RolloutTriggers;
 
 import io.quarkus.scheduler.Scheduled;
-import io.trustplane.telemetry.config.SuiteConfig;
+import io.trustplane.telemetry.config.ServicesConfig;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.RolloutRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,15 +27,15 @@ public class RolloutGuard {
     private final RolloutRepository rollouts;
     private final TelemetryConfig.Rollout config;
     private final Duration wait;
-    private final SuiteConfig suite;
+    private final ServicesConfig services;
     private final GateClient gate;
 
-    public RolloutGuard(RolloutRepository rollouts, TelemetryConfig config, SuiteConfig suite,
+    public RolloutGuard(RolloutRepository rollouts, TelemetryConfig config, ServicesConfig services,
             @RestClient GateClient gate) {
         this.rollouts = rollouts;
         this.config = config.rollout();
         this.wait = config.storeTimeout();
-        this.suite = suite;
+        this.services = services;
         this.gate = gate;
     }
 
@@ -68,7 +68,7 @@ public class RolloutGuard {
     }
 
     private void rollback(String flag, String reason) {
-        if (suite.token().isEmpty()) {
+        if (services.token().isEmpty()) {
             LOG.warnf("rollout %s should roll back but trustplane.service-token is not set", flag);
             return;
         }
