@@ -1,7 +1,7 @@
 package io.trustplane.telemetry;
 
-import io.trustplane.telemetry.service.HostResolver;
-import io.trustplane.telemetry.service.SystemHostResolver;
+import io.trustplane.telemetry.domain.notification.HostResolver;
+import io.trustplane.telemetry.client.SystemHostResolver;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.InetAddress;

@@ -27,6 +27,15 @@ public interface TelemetryConfig {
 
     Rollout rollout();
 
+    Silences silences();
+
+    /**
+     * How long a scheduled pass (rules, gaming detectors, rollout guard) waits for one PostgreSQL call before it gives
+     * up; the pass logs it and the next pass tries again.
+     */
+    @WithDefault("PT10S")
+    Duration storeTimeout();
+
     /** Stream consumer and HTTP ingest queue. */
     interface Ingest {
         @WithDefault("telemetry-service")
@@ -70,6 +79,10 @@ public interface TelemetryConfig {
         /** How long shutdown waits for the queue to drain. */
         @WithDefault("PT10S")
         Duration drainTimeout();
+
+        /** How long one group-commit transaction (HTTP lines or a stream batch) may take before it is failed. */
+        @WithDefault("PT30S")
+        Duration writeTimeout();
     }
 
     /** Windowed counters. */
@@ -84,6 +97,16 @@ public interface TelemetryConfig {
         /** How often the retention job runs (a scheduler expression, e.g. 1h). */
         @WithDefault("1h")
         String purgeInterval();
+
+        /** How long one retention statement may take. */
+        @WithDefault("PT1M")
+        Duration purgeTimeout();
+    }
+
+    interface Silences {
+        /** The most silences {@code GET /v1/silences} lists. */
+        @WithDefault("500")
+        int listLimit();
     }
 
     /** Alert rule evaluation. */
@@ -252,11 +275,11 @@ public interface TelemetryConfig {
         @WithDefault("0.01")
         double slaErrorRate();
 
-        /** The limits {@link io.trustplane.telemetry.service.RolloutTriggers} applies. */
-        default io.trustplane.telemetry.service.RolloutTriggers.Limits limits() {
-            return new io.trustplane.telemetry.service.RolloutTriggers.Limits(minRequests(), maxErrorRateDelta(),
+        /** The limits {@link io.trustplane.telemetry.domain.rollout.RolloutTriggers} applies. */
+        default io.trustplane.telemetry.domain.rollout.RolloutTriggers.Limits limits() {
+            return new io.trustplane.telemetry.domain.rollout.RolloutTriggers.Limits(minRequests(), maxErrorRateDelta(),
                     maxLatencyRatio(), stageLatencyIncreases().stream()
-                    .map(io.trustplane.telemetry.service.RolloutTriggers.Stage::parse).toList(),
+                    .map(io.trustplane.telemetry.domain.rollout.RolloutTriggers.Stage::parse).toList(),
                     slaP95LatencyMs(), slaErrorRate());
         }
 

@@ -5,7 +5,7 @@ import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Roles;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.RolloutRepository;
-import io.trustplane.telemetry.service.RolloutTriggers;
+import io.trustplane.telemetry.domain.rollout.RolloutTriggers;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

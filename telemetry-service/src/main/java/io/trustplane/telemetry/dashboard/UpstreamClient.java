@@ -17,7 +17,9 @@ import java.util.Optional;
 /**
  * Sends one dashboard request on to lease, provenance or gate-service (JDK HttpClient, no redirects followed)
  * under a SmallRye Fault Tolerance timeout ({@code io.trustplane.telemetry.dashboard.UpstreamClient/send/Timeout/value}).
- * Nothing is retried: a rollback is not safe to repeat blindly.
+ * Nothing is retried: a rollback is not safe to repeat blindly. A low-level client rather than a Quarkus REST client
+ * interface: the proxy forwards allow-listed but otherwise arbitrary paths, query strings, methods and bodies to three
+ * services and hands back raw bytes and selected headers, which a typed interface cannot express.
  */
 @ApplicationScoped
 public class UpstreamClient {

@@ -8,13 +8,14 @@ import io.trustplane.common.events.EventPublisher;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.StreamConsumer;
+import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.AlertRepository;
 import io.trustplane.telemetry.repository.CounterRepository;
-import io.trustplane.telemetry.repository.CounterRow;
+import io.trustplane.telemetry.domain.ingest.CounterRow;
 import io.trustplane.telemetry.repository.IngestRepository;
 import io.trustplane.telemetry.service.AlertService;
-import io.trustplane.telemetry.service.EventEffects;
-import io.trustplane.telemetry.service.EventInterpreter;
+import io.trustplane.telemetry.domain.ingest.EventEffects;
+import io.trustplane.telemetry.domain.ingest.EventInterpreter;
 import io.trustplane.telemetry.service.GamingService;
 import io.trustplane.telemetry.service.RuleEngine;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -39,7 +40,6 @@ import java.util.Set;
 @ApplicationScoped
 public class EventIngestor {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     /** The type label of events outside the catalogue (bounded label values: the catalogue's names and this). */
     private static final String OTHER = "other";
     private static final java.util.regex.Pattern PLAIN_TYPE = java.util.regex.Pattern.compile("[a-z0-9_.-]{1,100}");
@@ -56,10 +56,12 @@ public class EventIngestor {
     private final EventCodec codec;
     private final Counter unknown;
     private final Counter malformed;
+    private final Duration wait;
 
     public EventIngestor(Pool pool, IngestRepository ingest, CounterRepository counters,
             AlertRepository alertRepository, AlertService alerts, RuleEngine rules, GamingService gaming,
-            MeterRegistry registry, EventPublisher publisher) {
+            MeterRegistry registry, EventPublisher publisher, TelemetryConfig config) {
+        this.wait = config.ingest().writeTimeout();
         this.pool = pool;
         this.ingest = ingest;
         this.counters = counters;
@@ -136,7 +138,7 @@ public class EventIngestor {
                         }));
                     }
                     return chain.map(raised -> new Applied(pending.size() - fresh.size(), raised));
-                })).await().atMost(WAIT);
+                })).await().atMost(wait);
         if (applied.duplicates() > 0) {
             registry.counter("telemetry_events_duplicate_total").increment(applied.duplicates());
         }

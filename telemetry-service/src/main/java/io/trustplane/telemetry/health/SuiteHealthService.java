@@ -3,15 +3,13 @@ package io.trustplane.telemetry.health;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.trustplane.telemetry.client.ReadinessProbe;
 import io.trustplane.telemetry.config.ServicesConfig;
 import io.trustplane.telemetry.config.TelemetryConfig;
-import io.trustplane.telemetry.service.HealthStatus;
+import io.trustplane.telemetry.domain.health.HealthStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Polls every Trustplane service's {@code /q/health/ready} (asynchronously, JDK HttpClient) and answers
+ * Polls every Trustplane service's {@code /q/health/ready} (asynchronously, through {@link ReadinessProbe}) and answers
  * {@code GET /v1/health/suite} from the last results: a result older than {@code stale-after} is unknown.
  */
 @ApplicationScoped
@@ -44,16 +42,17 @@ public class SuiteHealthService {
     private final Map<String, Poll> last = new ConcurrentHashMap<>();
     private final TelemetryConfig.SuiteHealth config;
     private final ObjectMapper mapper;
-    private final HttpClient http;
+    private final ReadinessProbe probe;
 
-    public SuiteHealthService(ServicesConfig services, TelemetryConfig config, ObjectMapper mapper) {
+    public SuiteHealthService(ServicesConfig services, TelemetryConfig config, ObjectMapper mapper,
+            ReadinessProbe probe) {
         targets.put("lease-service", services.lease());
         targets.put("provenance-service", services.provenance());
         targets.put("gate-service", services.gate());
         targets.put("telemetry-service", services.telemetry());
         this.config = config.suiteHealth();
         this.mapper = mapper;
-        this.http = HttpClient.newBuilder().connectTimeout(this.config.timeout()).build();
+        this.probe = probe;
     }
 
     @Scheduled(every = "${trustplane.telemetry.suite-health.poll-interval}", delayed = "2s",
@@ -64,20 +63,15 @@ public class SuiteHealthService {
 
     private void pollOne(String name, String base) {
         long started = System.nanoTime();
-        HttpRequest request;
+        Uni<ReadinessProbe.Answer> answer;
         try {
-            request = HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).timeout(config.timeout()).GET().build();
-        } catch (IllegalArgumentException e) {
+            answer = probe.ready(base);
+        } catch (RuntimeException e) {
             last.put(name, new Poll(HealthStatus.UNHEALTHY, Instant.now(), 0, "invalid URL"));
             return;
         }
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+        answer.subscribe().with(response -> {
             Duration latency = Duration.ofNanos(System.nanoTime() - started);
-            if (failure != null) {
-                last.put(name, new Poll(HealthStatus.UNHEALTHY, Instant.now(), latency.toMillis(),
-                        "unreachable: " + failure.getClass().getSimpleName()));
-                return;
-            }
             int up = 0;
             int down = 0;
             try {
@@ -92,9 +86,13 @@ public class SuiteHealthService {
             } catch (Exception e) {
                 // not a SmallRye Health body: classify by status code alone
             }
-            HealthStatus status = HealthStatus.classify(response.statusCode(), latency, config.degradedLatency(), up, down);
+            HealthStatus status = HealthStatus.classify(response.status(), latency, config.degradedLatency(), up, down);
             last.put(name, new Poll(status, Instant.now(), latency.toMillis(),
-                    "HTTP " + response.statusCode() + ", checks up " + up + ", down " + down));
+                    "HTTP " + response.status() + ", checks up " + up + ", down " + down));
+        }, failure -> {
+            Duration latency = Duration.ofNanos(System.nanoTime() - started);
+            last.put(name, new Poll(HealthStatus.UNHEALTHY, Instant.now(), latency.toMillis(),
+                    "unreachable: " + failure.getClass().getSimpleName()));
         });
     }
 

@@ -2,10 +2,10 @@ package io.trustplane.telemetry.repository;
 
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.UuidV7;
-import io.trustplane.telemetry.service.Alert;
-import io.trustplane.telemetry.service.AlertStatus;
-import io.trustplane.telemetry.service.NewAlert;
-import io.trustplane.telemetry.service.Severity;
+import io.trustplane.telemetry.domain.alert.Alert;
+import io.trustplane.telemetry.domain.alert.AlertStatus;
+import io.trustplane.telemetry.domain.alert.NewAlert;
+import io.trustplane.telemetry.domain.alert.Severity;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

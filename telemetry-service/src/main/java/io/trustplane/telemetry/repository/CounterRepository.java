@@ -1,12 +1,15 @@
 package io.trustplane.telemetry.repository;
 
+import io.trustplane.telemetry.domain.ingest.CounterRow;
+import io.trustplane.telemetry.domain.ingest.CounterTotal;
+
 import io.smallrye.mutiny.Uni;
-import io.trustplane.telemetry.config.TelemetryConfig;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -25,9 +28,11 @@ public class CounterRepository {
     private final Pool pool;
     private final int bucketSeconds;
 
-    public CounterRepository(Pool pool, TelemetryConfig config) {
+    /** The bucket width is read as a plain property: a repository knows no configuration mapping of its service. */
+    public CounterRepository(Pool pool,
+            @ConfigProperty(name = "trustplane.telemetry.counters.bucket-seconds", defaultValue = "10") int bucketSeconds) {
         this.pool = pool;
-        this.bucketSeconds = config.counters().bucketSeconds();
+        this.bucketSeconds = bucketSeconds;
     }
 
     /** Adds the rows inside the caller's transaction (rows are aggregated per bucket and sorted to avoid deadlocks). */
@@ -91,7 +96,7 @@ public class CounterRepository {
     }
 
     /** Global totals of every counter over the window, for GET /v1/counters. */
-    public Uni<List<Map<String, Object>>> all(String agentId, int windowSeconds) {
+    public Uni<List<CounterTotal>> all(String agentId, int windowSeconds) {
         return pool.preparedQuery("""
                 SELECT name, sum(value) AS total FROM counter_buckets
                  WHERE agent_id = $1
@@ -99,12 +104,9 @@ public class CounterRepository {
                  GROUP BY name ORDER BY name""")
                 .execute(Tuple.of(agentId == null ? "" : agentId, windowSeconds, bucketSeconds))
                 .map(rs -> {
-                    List<Map<String, Object>> out = new ArrayList<>();
+                    List<CounterTotal> out = new ArrayList<>();
                     for (Row row : rs) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        m.put("name", row.getString("name"));
-                        m.put("value", row.getLong("total"));
-                        out.add(m);
+                        out.add(new CounterTotal(row.getString("name"), row.getLong("total")));
                     }
                     return out;
                 });

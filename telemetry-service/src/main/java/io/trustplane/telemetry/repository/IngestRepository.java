@@ -94,4 +94,22 @@ public class IngestRepository {
                         requests, errors, p95, eventId)))
                 .replaceWithVoid();
     }
+
+    /** The tables {@link #purgeOlderThan} trims, each with its statement. */
+    public enum Purged {
+        PROCESSED_EVENTS("DELETE FROM processed_events WHERE processed_at < now() - $1::bigint * interval '1 second'"),
+        SCORE_HISTORY("DELETE FROM score_history WHERE at < now() - $1::bigint * interval '1 second'"),
+        ROLLOUT_SAMPLES("DELETE FROM rollout_samples WHERE at < now() - $1::bigint * interval '1 second'");
+
+        private final String sql;
+
+        Purged(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    /** Deletes the rows of one table older than the retention; answers how many. */
+    public Uni<Integer> purgeOlderThan(SqlClient conn, Purged table, long retentionSeconds) {
+        return conn.preparedQuery(table.sql).execute(Tuple.of(retentionSeconds)).map(rs -> rs.rowCount());
+    }
 }

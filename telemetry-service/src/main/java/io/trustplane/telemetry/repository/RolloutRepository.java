@@ -1,7 +1,7 @@
 package io.trustplane.telemetry.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.telemetry.service.RolloutTriggers;
+import io.trustplane.telemetry.domain.rollout.RolloutTriggers;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,9 +1,9 @@
 package io.trustplane.telemetry.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.telemetry.service.AlertRule;
-import io.trustplane.telemetry.service.RuleKind;
-import io.trustplane.telemetry.service.Severity;
+import io.trustplane.telemetry.domain.alert.AlertRule;
+import io.trustplane.telemetry.domain.alert.RuleKind;
+import io.trustplane.telemetry.domain.alert.Severity;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;

@@ -1,8 +1,8 @@
 package io.trustplane.telemetry.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.telemetry.service.Severity;
-import io.trustplane.telemetry.service.Silence;
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.alert.Silence;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -63,14 +63,13 @@ public class SilenceRepository {
     }
 
     /** The audit trail of one silence, oldest first. */
-    public Uni<List<JsonObject>> historyOf(UUID id) {
+    public Uni<List<Silence.HistoryEntry>> historyOf(UUID id) {
         return pool.preparedQuery("SELECT action, actor, at, snapshot FROM silence_history WHERE silence_id = $1 ORDER BY id")
                 .execute(Tuple.of(id))
                 .map(rows -> {
-                    List<JsonObject> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(new JsonObject().put("action", r.getString("action"))
-                            .put("actor", r.getString("actor")).put("at", r.getOffsetDateTime("at").toInstant().toString())
-                            .put("silence", r.getJsonObject("snapshot").getMap())));
+                    List<Silence.HistoryEntry> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(new Silence.HistoryEntry(r.getString("action"), r.getString("actor"),
+                            r.getOffsetDateTime("at").toInstant().toString(), r.getJsonObject("snapshot").getMap())));
                     return out;
                 });
     }

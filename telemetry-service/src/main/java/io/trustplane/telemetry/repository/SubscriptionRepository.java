@@ -1,10 +1,10 @@
 package io.trustplane.telemetry.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.telemetry.service.Delivery;
-import io.trustplane.telemetry.service.Severity;
-import io.trustplane.telemetry.service.Subscription;
-import io.trustplane.telemetry.service.SubscriptionKind;
+import io.trustplane.telemetry.domain.notification.Delivery;
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.notification.Subscription;
+import io.trustplane.telemetry.domain.notification.SubscriptionKind;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;

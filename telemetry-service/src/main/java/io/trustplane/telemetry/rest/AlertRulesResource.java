@@ -1,14 +1,15 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
+import io.trustplane.common.openapi.ApiText;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Roles;
-import io.trustplane.telemetry.repository.RuleRepository;
-import io.trustplane.telemetry.service.AlertRule;
-import io.trustplane.telemetry.service.RuleEngine;
-import io.trustplane.telemetry.service.RuleKind;
-import io.trustplane.telemetry.service.Severity;
+import io.trustplane.telemetry.domain.alert.AlertRule;
+import io.trustplane.telemetry.service.AlertRuleService;
+import io.trustplane.telemetry.domain.alert.RuleKind;
+import io.trustplane.telemetry.domain.alert.Severity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
@@ -44,12 +45,11 @@ import java.util.List;
 @Consumes(MediaType.APPLICATION_JSON)
 public class AlertRulesResource {
 
-    static final String ID = "[A-Za-z0-9._:-]{1,128}";
     static final String COUNTER = "[a-z][a-z0-9_.]{0,63}";
 
     /** A rule as admins write it. */
     public record RuleRequest(
-            @Pattern(regexp = ID) String id,
+            @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id,
             @NotBlank @Size(max = 200) String name,
             @Size(max = 1000) String description,
             @NotNull RuleKind kind,
@@ -75,12 +75,10 @@ public class AlertRulesResource {
         }
     }
 
-    private final RuleRepository rules;
-    private final RuleEngine engine;
+    private final AlertRuleService rules;
 
-    public AlertRulesResource(RuleRepository rules, RuleEngine engine) {
+    public AlertRulesResource(AlertRuleService rules) {
         this.rules = rules;
-        this.engine = engine;
     }
 
     @Operation(summary = "List alert rules",
@@ -89,7 +87,7 @@ public class AlertRulesResource {
     @GET
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<AlertRule>> list() {
-        return rules.all();
+        return rules.list();
     }
 
     @Operation(summary = "Get an alert rule",
@@ -98,7 +96,7 @@ public class AlertRulesResource {
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    public Uni<AlertRule> get(@PathParam("id") @Pattern(regexp = ID) String id) {
+    public Uni<AlertRule> get(@PathParam("id") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id) {
         return rules.find(id).map(o -> o.orElseThrow(() -> ProblemException.notFound("alert rule", id)));
     }
 
@@ -108,9 +106,7 @@ public class AlertRulesResource {
     @APIResponse(responseCode = "201", description = "The rule",
             content = @Content(schema = @Schema(implementation = AlertRule.class)))
     @APIResponse(responseCode = "409",
-            description = "`rule_exists`: a rule with this id exists; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`rule_exists`: a rule with this id exists; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @APIResponse(responseCode = "422",
             description = "`invalid_rule`: the rule's counter, threshold or window is not valid")
     @Idempotent
@@ -120,13 +116,7 @@ public class AlertRulesResource {
         if (body.id() == null) {
             throw ProblemException.badRequest("id", "must not be null");
         }
-        AlertRule rule = body.toRule(body.id());
-        return rules.insert(rule).map(o -> {
-            AlertRule created = o.orElseThrow(() -> ProblemException.conflict("rule_exists",
-                    "an alert rule '" + body.id() + "' already exists"));
-            engine.invalidate();
-            return Response.status(201).entity(created).build();
-        });
+        return rules.create(body.toRule(body.id())).map(created -> Response.status(201).entity(created).build());
     }
 
     @Operation(summary = "Update an alert rule (admin)",
@@ -137,15 +127,12 @@ public class AlertRulesResource {
     @PUT
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
-    public Uni<AlertRule> update(@PathParam("id") @Pattern(regexp = ID) String id, @Valid @NotNull RuleRequest body) {
+    public Uni<AlertRule> update(@PathParam("id") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id,
+            @Valid @NotNull RuleRequest body) {
         if (body.id() != null && !body.id().equals(id)) {
             throw ProblemException.unprocessable("invalid_rule", "id", "must match the path");
         }
-        AlertRule rule = body.toRule(id);
-        return rules.update(rule).map(o -> {
-            engine.invalidate();
-            return o.orElseThrow(() -> ProblemException.notFound("alert rule", id));
-        });
+        return rules.update(body.toRule(id)).map(o -> o.orElseThrow(() -> ProblemException.notFound("alert rule", id)));
     }
 
     @Operation(summary = "Delete an alert rule (admin)",
@@ -156,17 +143,7 @@ public class AlertRulesResource {
     @DELETE
     @Path("/{id}")
     @RolesAllowed(Roles.ADMIN)
-    public Uni<Response> delete(@PathParam("id") @Pattern(regexp = ID) String id) {
-        return rules.find(id).flatMap(found -> {
-            AlertRule rule = found.orElseThrow(() -> ProblemException.notFound("alert rule", id));
-            if (rule.builtin()) {
-                throw ProblemException.conflict("builtin_rule", "built-in rule '" + id
-                        + "' cannot be deleted; disable it with PUT enabled=false");
-            }
-            return rules.deleteCustom(id).map(ok -> {
-                engine.invalidate();
-                return Response.noContent().build();
-            });
-        });
+    public Uni<Response> delete(@PathParam("id") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id) {
+        return rules.delete(id).map(v -> Response.noContent().build());
     }
 }

@@ -1,15 +1,16 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
+import io.trustplane.common.openapi.ApiText;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.telemetry.repository.AlertRepository;
-import io.trustplane.telemetry.service.Alert;
+import io.trustplane.telemetry.domain.alert.Alert;
 import io.trustplane.telemetry.service.AlertService;
-import io.trustplane.telemetry.service.AlertStatus;
-import io.trustplane.telemetry.service.Severity;
+import io.trustplane.telemetry.domain.alert.AlertStatus;
+import io.trustplane.telemetry.domain.alert.Severity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -54,12 +55,10 @@ public class AlertsResource {
     public record Transition(@NotNull AlertStatus status, @NotBlank @Size(max = 1000) String reason) {
     }
 
-    private final AlertRepository alerts;
     private final AlertService service;
     private final Caller caller;
 
-    public AlertsResource(AlertRepository alerts, AlertService service, Caller caller) {
-        this.alerts = alerts;
+    public AlertsResource(AlertService service, Caller caller) {
         this.service = service;
         this.caller = caller;
     }
@@ -69,9 +68,9 @@ public class AlertsResource {
                     + "sees only alerts about itself.")
     @APIResponse(responseCode = "200", description = "A page of alerts")
     @GET
-    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<Page> list(@QueryParam("status") String statusParam, @QueryParam("severity") String severityParam,
-            @QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId,
+            @QueryParam("agentId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agentId,
             @QueryParam("cursor") @Pattern(regexp = UUID_PATTERN) String cursor,
             @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(500) int limit) {
         AlertStatus status = parse(AlertStatus.class, "status", statusParam);
@@ -84,7 +83,7 @@ public class AlertsResource {
             }
             agent = caller.id();
         }
-        return alerts.list(status, severity, agent, cursor == null ? null : UUID.fromString(cursor), limit)
+        return service.list(status, severity, agent, cursor == null ? null : UUID.fromString(cursor), limit)
                 .map(items -> new Page(items, items.size() == limit ? items.get(items.size() - 1).id() : null));
     }
 
@@ -93,9 +92,9 @@ public class AlertsResource {
     @APIResponse(responseCode = "200", description = "The alert")
     @GET
     @Path("/{id}")
-    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<Alert> get(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
-        return alerts.findWithHistory(UUID.fromString(id)).map(found -> {
+        return service.find(UUID.fromString(id)).map(found -> {
             Alert a = found.orElseThrow(() -> ProblemException.notFound("alert", id));
             if (!caller.isPrivileged() && !caller.id().equals(a.agentId())) {
                 throw ProblemException.notFound("alert", id);
@@ -110,8 +109,7 @@ public class AlertsResource {
     @APIResponse(responseCode = "200", description = "The alert after the move")
     @APIResponse(responseCode = "409",
             description = "`invalid_transition`: the alert cannot move from its status to that one; "
-                    + "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+                    + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @PATCH
     @Path("/{id}")

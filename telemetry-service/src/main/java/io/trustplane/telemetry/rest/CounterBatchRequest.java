@@ -1,5 +1,6 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -9,6 +10,6 @@ import java.util.List;
 
 /** A JSON batch of counter lines for one agent (the caller itself unless the caller is privileged). */
 public record CounterBatchRequest(
-        @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId,
+        @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agentId,
         @NotNull @Size(min = 1, max = 1000) List<@NotNull @Valid CounterLineRequest> counters) {
 }

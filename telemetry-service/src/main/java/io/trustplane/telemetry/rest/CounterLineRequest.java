@@ -1,5 +1,6 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -15,7 +16,7 @@ import java.util.Map;
  * retried line count once.
  */
 public record CounterLineRequest(
-        @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String id,
+        @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id,
         @NotBlank @Pattern(regexp = "[a-z][a-z0-9_.]{0,63}") String name,
         @NotNull @Min(0) @Max(1_000_000) Long value,
         OffsetDateTime timestamp,

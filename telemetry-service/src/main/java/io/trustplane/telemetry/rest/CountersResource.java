@@ -1,9 +1,11 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.telemetry.repository.CounterRepository;
+import io.trustplane.telemetry.domain.ingest.CounterTotal;
+import io.trustplane.telemetry.service.CounterService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -23,7 +25,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code GET /v1/counters[/{name}]?window=&agentId=}: window sums of the counters (global series, or one agent's:
@@ -39,10 +40,10 @@ public class CountersResource {
     public record CounterValue(String name, String agentId, int windowSeconds, long value) {
     }
 
-    private final CounterRepository counters;
+    private final CounterService counters;
     private final Caller caller;
 
-    public CountersResource(CounterRepository counters, Caller caller) {
+    public CountersResource(CounterService counters, Caller caller) {
         this.counters = counters;
         this.caller = caller;
     }
@@ -52,12 +53,12 @@ public class CountersResource {
                     + "itself) or across agents.")
     @APIResponse(responseCode = "200", description = "The totals",
             content = @Content(schema = @Schema(type = SchemaType.ARRAY,
-                    implementation = ResponseBodies.CounterTotal.class)))
+                    implementation = CounterTotal.class)))
     @GET
-    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})
-    public Uni<List<Map<String, Object>>> all(@QueryParam("window") @DefaultValue("300") @Min(1) @Max(172_800) int window,
-            @QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId) {
-        return counters.all(scope(agentId), window);
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<List<CounterTotal>> all(@QueryParam("window") @DefaultValue("300") @Min(1) @Max(172_800) int window,
+            @QueryParam("agentId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agentId) {
+        return counters.totals(scope(agentId), window);
     }
 
     @Operation(summary = "One counter over a window",
@@ -65,12 +66,12 @@ public class CountersResource {
     @APIResponse(responseCode = "200", description = "The counter")
     @GET
     @Path("/{name}")
-    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE, Roles.AGENT})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<CounterValue> one(@PathParam("name") @Pattern(regexp = "[a-z][a-z0-9_.]{0,63}") String name,
             @QueryParam("window") @DefaultValue("300") @Min(1) @Max(172_800) int window,
-            @QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentId) {
+            @QueryParam("agentId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agentId) {
         String scope = scope(agentId);
-        return counters.sum(name, scope, window)
+        return counters.total(name, scope, window)
                 .map(v -> new CounterValue(name, scope.isEmpty() ? null : scope, window, v));
     }
 

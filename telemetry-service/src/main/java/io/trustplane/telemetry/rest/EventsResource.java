@@ -1,5 +1,7 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
+import io.trustplane.common.openapi.ApiText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
@@ -10,7 +12,7 @@ import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.telemetry.config.TelemetryConfig;
-import io.trustplane.telemetry.service.CounterLine;
+import io.trustplane.telemetry.domain.ingest.CounterLine;
 import io.trustplane.telemetry.service.IngestQueue;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.ConstraintViolation;
@@ -79,8 +81,7 @@ public class EventsResource {
     @APIResponse(responseCode = "202", description = "How many lines were accepted",
             content = @Content(schema = @Schema(implementation = EventsResource.Accepted.class)))
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @APIResponse(responseCode = "429",
             description = "`ingest_queue_full`: the ingest queue is full; `rate_limited`: the caller's request budget "
                     + "is spent; `Retry-After` says when to retry")
@@ -90,7 +91,7 @@ public class EventsResource {
     @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.SERVICE})
     public Uni<Response> postJson(@Valid @NotNull CounterBatchRequest batch) {
         String agentId = agentFor(batch.agentId(), "agentId");
         List<CounterLine> lines = new ArrayList<>();
@@ -108,8 +109,7 @@ public class EventsResource {
     @APIResponse(responseCode = "202", description = "How many lines were accepted",
             content = @Content(schema = @Schema(implementation = EventsResource.Accepted.class)))
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @APIResponse(responseCode = "429",
             description = "`ingest_queue_full`: the ingest queue is full; `rate_limited`: the caller's request budget "
                     + "is spent; `Retry-After` says when to retry")
@@ -119,9 +119,9 @@ public class EventsResource {
     @Idempotent
     @POST
     @Consumes(NDJSON)
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.SERVICE})
     public Uni<Response> postNdjson(
-            @QueryParam("agentId") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String agentIdParam, String body) {
+            @QueryParam("agentId") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agentIdParam, String body) {
         String agentId = agentFor(agentIdParam, "agentId");
         List<CounterLine> lines = new ArrayList<>();
         String[] raw = body == null ? new String[0] : body.split("\r?\n");

@@ -1,12 +1,11 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.events.UuidV7;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.telemetry.repository.IngestRepository;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.trustplane.telemetry.service.RolloutSampleService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -44,20 +43,18 @@ public class RolloutSamplesResource {
     /** One sample: requests, errors among them, and their p95 latency, over the reporter's interval. */
     public record Sample(@NotNull Arm arm, @NotNull @Min(1) @Max(100_000_000) Long requests,
             @NotNull @PositiveOrZero Long errors, @NotNull @PositiveOrZero @Max(3_600_000) Double p95LatencyMs,
-            @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String id) {
+            @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String id) {
     }
 
     /** What was stored. */
     public record Accepted(String flag, Arm arm, String sampleId) {
     }
 
-    private final Pool pool;
-    private final IngestRepository ingest;
+    private final RolloutSampleService samples;
     private final Caller caller;
 
-    public RolloutSamplesResource(Pool pool, IngestRepository ingest, Caller caller) {
-        this.pool = pool;
-        this.ingest = ingest;
+    public RolloutSamplesResource(RolloutSampleService samples, Caller caller) {
+        this.samples = samples;
         this.caller = caller;
     }
 
@@ -68,16 +65,14 @@ public class RolloutSamplesResource {
             content = @Content(schema = @Schema(implementation = RolloutSamplesResource.Accepted.class)))
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @RolesAllowed({Roles.SERVICE, Roles.ADMIN})
-    public Uni<Response> report(@PathParam("flag") @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}") String flag,
+    @RolesAllowed({Roles.ADMIN, Roles.SERVICE})
+    public Uni<Response> report(@PathParam("flag") @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String flag,
             @Valid @NotNull Sample sample) {
         if (sample.errors() > sample.requests()) {
             throw ProblemException.badRequest("errors", "must not exceed requests");
         }
-        // a reporter's retry with the same id is stored once
-        String sampleId = "sample:" + caller.id() + ":" + (sample.id() == null ? UuidV7.next().toString() : sample.id());
-        return ingest.rolloutSample(pool, flag, sample.arm() == Arm.COHORT, null, sample.requests(), sample.errors(),
-                        sample.p95LatencyMs(), sampleId)
-                .map(v -> Response.accepted(new Accepted(flag, sample.arm(), sampleId)).build());
+        return samples.record(caller.id(), flag, sample.arm() == Arm.COHORT, sample.requests(), sample.errors(),
+                        sample.p95LatencyMs(), sample.id())
+                .map(sampleId -> Response.accepted(new Accepted(flag, sample.arm(), sampleId)).build());
     }
 }

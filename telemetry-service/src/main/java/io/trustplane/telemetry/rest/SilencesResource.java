@@ -1,15 +1,15 @@
 package io.trustplane.telemetry.rest;
 
+import io.trustplane.common.validation.Ids;
+import io.trustplane.common.openapi.ApiText;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.telemetry.repository.SilenceRepository;
-import io.trustplane.telemetry.service.Severity;
-import io.trustplane.telemetry.service.Silence;
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.alert.Silence;
 import io.trustplane.telemetry.service.SilenceService;
-import io.vertx.core.json.JsonObject;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -36,7 +36,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -52,8 +51,8 @@ public class SilencesResource {
 
     /** A new silence: matchers (at least one), the operator's comment, and when it starts (default now) and ends. */
     public record CreateSilence(
-            @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}", message = "must match [A-Za-z0-9._:-]{1,128}") String kind,
-            @Pattern(regexp = "[A-Za-z0-9._:-]{1,128}", message = "must match [A-Za-z0-9._:-]{1,128}") String agentId,
+            @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String kind,
+            @Pattern(regexp = Ids.PATTERN, message = Ids.MESSAGE) String agentId,
             @Pattern(regexp = "LOW|MEDIUM|HIGH|CRITICAL", message = "must be one of LOW, MEDIUM, HIGH, CRITICAL") String severity,
             @NotBlank @Size(max = 1000) String comment,
             @Size(max = 64) String startsAt,
@@ -70,13 +69,15 @@ public class SilencesResource {
         }
     }
 
+    /** {@code GET /v1/silences/{id}}: the silence and its history (created, expired, each with who and when). */
+    public record SilenceDetail(SilenceView silence, List<Silence.HistoryEntry> history) {
+    }
+
     private final SilenceService service;
-    private final SilenceRepository silences;
     private final Caller caller;
 
-    public SilencesResource(SilenceService service, SilenceRepository silences, Caller caller) {
+    public SilencesResource(SilenceService service, Caller caller) {
         this.service = service;
-        this.silences = silences;
         this.caller = caller;
     }
 
@@ -86,8 +87,7 @@ public class SilencesResource {
     @APIResponse(responseCode = "201", description = "The silence",
             content = @Content(schema = @Schema(implementation = SilenceView.class)))
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @APIResponse(responseCode = "422",
             description = "`invalid_silence`: the silence matches nothing or its end is not in the future")
     @Idempotent
@@ -106,23 +106,18 @@ public class SilencesResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<SilenceView>> list(@QueryParam("state")
             @Pattern(regexp = "current|all", message = "must be current or all") String state) {
-        return silences.list("all".equals(state), 500).map(l -> l.stream().map(SilenceView::of).toList());
+        return service.list("all".equals(state)).map(l -> l.stream().map(SilenceView::of).toList());
     }
 
     @Operation(summary = "Get a silence",
             description = "One silence with its history.")
     @APIResponse(responseCode = "200", description = "The silence and its history",
-            content = @Content(schema = @Schema(implementation = ResponseBodies.SilenceDetail.class)))
+            content = @Content(schema = @Schema(implementation = SilenceDetail.class)))
     @GET
     @Path("/{id}")
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    public Uni<Map<String, Object>> get(@PathParam("id") String id) {
-        UUID uuid = uuid(id);
-        return silences.find(uuid).flatMap(found -> {
-            Silence s = found.orElseThrow(() -> ProblemException.notFound("silence", id));
-            return silences.historyOf(uuid).map(h -> Map.of("silence", SilenceView.of(s),
-                    "history", h.stream().map(JsonObject::getMap).toList()));
-        });
+    public Uni<SilenceDetail> get(@PathParam("id") String id) {
+        return service.detail(uuid(id)).map(d -> new SilenceDetail(SilenceView.of(d.silence()), d.history()));
     }
 
     @Operation(summary = "End a silence now (operator)",

@@ -1,21 +1,15 @@
 package io.trustplane.telemetry.rest;
 
-import io.smallrye.common.annotation.Blocking;
+import io.trustplane.common.openapi.ApiText;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.events.EventPublisher;
 import io.trustplane.common.idempotency.Idempotent;
-import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.telemetry.config.TelemetryConfig;
-import io.trustplane.telemetry.repository.SubscriptionRepository;
-import io.trustplane.telemetry.service.Delivery;
-import io.trustplane.telemetry.service.NotificationService;
-import io.trustplane.telemetry.service.Severity;
-import io.trustplane.telemetry.service.Subscription;
-import io.trustplane.telemetry.service.SubscriptionKind;
-import io.trustplane.telemetry.service.HostResolver;
-import io.trustplane.telemetry.service.UrlGuard;
+import io.trustplane.telemetry.service.SubscriptionService;
+import io.trustplane.telemetry.domain.notification.Delivery;
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.notification.Subscription;
+import io.trustplane.telemetry.domain.notification.SubscriptionKind;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -41,11 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * {@code /v1/subscriptions} (admin): notification targets filtered by event type and minimum severity, their
@@ -74,20 +64,11 @@ public class SubscriptionsResource {
     public record DeliveryPage(List<Delivery> items, Long nextCursor) {
     }
 
-    private final SubscriptionRepository subscriptions;
-    private final NotificationService notifier;
-    private final EventPublisher publisher;
-    private final TelemetryConfig.Notifications config;
+    private final SubscriptionService subscriptions;
     private final Caller caller;
-    private final HostResolver resolver;
 
-    public SubscriptionsResource(SubscriptionRepository subscriptions, NotificationService notifier,
-            EventPublisher publisher, TelemetryConfig config, Caller caller, HostResolver resolver) {
-        this.resolver = resolver;
+    public SubscriptionsResource(SubscriptionService subscriptions, Caller caller) {
         this.subscriptions = subscriptions;
-        this.notifier = notifier;
-        this.publisher = publisher;
-        this.config = config.notifications();
         this.caller = caller;
     }
 
@@ -97,34 +78,17 @@ public class SubscriptionsResource {
     @APIResponse(responseCode = "201", description = "The subscription",
             content = @Content(schema = @Schema(implementation = Subscription.View.class)))
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @APIResponse(responseCode = "422",
             description = "`url_not_allowed`: the URL is not https, or resolves to a private, loopback or link-local "
                     + "address")
     @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Blocking
-    public Response create(@Valid @NotNull SubscriptionRequest body) {
-        String url = body.url();
-        if (url == null || url.isBlank()) {
-            if (body.kind() != SubscriptionKind.PAGERDUTY) {
-                throw ProblemException.badRequest("url", "must not be blank");
-            }
-            url = config.pagerdutyUrl();
-        }
-        if (body.kind() != SubscriptionKind.SLACK && (body.secret() == null || body.secret().isBlank())) {
-            throw ProblemException.badRequest("secret", body.kind() == SubscriptionKind.WEBHOOK
-                    ? "a webhook needs a signing secret" : "a PagerDuty subscription needs its routing key");
-        }
-        UrlGuard.check(url, config.denyPrivateAddresses(), config.allowedHosts().orElse(List.of()), resolver);
-        List<String> types = body.eventTypes() == null || body.eventTypes().isEmpty()
-                ? List.of("alert.created", "alert.updated", "alert.resolved") : body.eventTypes();
-        Subscription s = subscriptions.insert(body.name(), body.kind(), url,
-                body.kind() == SubscriptionKind.SLACK ? null : body.secret(), types,
-                body.minSeverity() == null ? Severity.LOW : body.minSeverity()).await().atMost(Duration.ofSeconds(10));
-        return Response.status(201).entity(s.view()).build();
+    public Uni<Response> create(@Valid @NotNull SubscriptionRequest body) {
+        return subscriptions.create(body.name(), body.kind(), body.url(), body.secret(), body.eventTypes(),
+                        body.minSeverity())
+                .map(s -> Response.status(201).entity(s.view()).build());
     }
 
     @Operation(summary = "List subscriptions (admin)",
@@ -132,7 +96,7 @@ public class SubscriptionsResource {
     @APIResponse(responseCode = "200", description = "The subscriptions")
     @GET
     public Uni<List<Subscription.View>> list() {
-        return subscriptions.all().map(all -> all.stream().map(Subscription::view).toList());
+        return subscriptions.list().map(all -> all.stream().map(Subscription::view).toList());
     }
 
     @Operation(summary = "Get a subscription (admin)",
@@ -141,8 +105,7 @@ public class SubscriptionsResource {
     @GET
     @Path("/{id}")
     public Uni<Subscription.View> get(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
-        return subscriptions.find(UUID.fromString(id))
-                .map(o -> o.orElseThrow(() -> ProblemException.notFound("subscription", id)).view());
+        return subscriptions.get(id).map(Subscription::view);
     }
 
     @Operation(summary = "Delete a subscription (admin)",
@@ -151,13 +114,7 @@ public class SubscriptionsResource {
     @DELETE
     @Path("/{id}")
     public Uni<Response> delete(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
-        return subscriptions.delete(UUID.fromString(id)).map(ok -> {
-            if (!ok) {
-                throw ProblemException.notFound("subscription", id);
-            }
-            notifier.reset(id);
-            return Response.noContent().build();
-        });
+        return subscriptions.delete(id).map(v -> Response.noContent().build());
     }
 
     /** Re-enables a subscription disabled after consecutive failures, clearing its streak and circuit. */
@@ -168,11 +125,7 @@ public class SubscriptionsResource {
     @POST
     @Path("/{id}/enable")
     public Uni<Subscription.View> enable(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
-        return subscriptions.enable(UUID.fromString(id)).map(o -> {
-            Subscription s = o.orElseThrow(() -> ProblemException.notFound("subscription", id));
-            notifier.reset(id);
-            return s.view();
-        });
+        return subscriptions.enable(id).map(Subscription::view);
     }
 
     @Operation(summary = "A subscription's delivery log (admin)",
@@ -183,11 +136,8 @@ public class SubscriptionsResource {
     public Uni<DeliveryPage> deliveries(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id,
             @QueryParam("cursor") @Min(1) Long cursor,
             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
-        return subscriptions.find(UUID.fromString(id)).flatMap(o -> {
-            o.orElseThrow(() -> ProblemException.notFound("subscription", id));
-            return subscriptions.deliveries(UUID.fromString(id), cursor, limit)
-                    .map(items -> new DeliveryPage(items, items.size() == limit ? items.get(items.size() - 1).id() : null));
-        });
+        return subscriptions.deliveries(id, cursor, limit)
+                .map(items -> new DeliveryPage(items, items.size() == limit ? items.get(items.size() - 1).id() : null));
     }
 
     /** Sends a {@code notification.test} event now and returns the logged delivery (counts like any delivery). */
@@ -198,18 +148,7 @@ public class SubscriptionsResource {
             description = "`subscription_disabled`: re-enable the subscription first")
     @POST
     @Path("/{id}/test")
-    @Blocking
-    public Delivery test(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
-        Subscription s = subscriptions.find(UUID.fromString(id)).await().atMost(Duration.ofSeconds(10))
-                .orElseThrow(() -> ProblemException.notFound("subscription", id));
-        if (!s.enabled()) {
-            throw ProblemException.conflict("subscription_disabled", "subscription '" + id + "' is disabled: "
-                    + s.disabledReason() + "; re-enable it first");
-        }
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("title", "Trustplane test notification");
-        data.put("requestedBy", caller.id());
-        data.put("severity", Severity.LOW.name());
-        return notifier.deliver(s, publisher.envelope("notification.test", null, data), Severity.LOW);
+    public Uni<Delivery> test(@PathParam("id") @Pattern(regexp = UUID_PATTERN) String id) {
+        return subscriptions.test(id, caller.id());
     }
 }

@@ -1,5 +1,10 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.domain.alert.Alert;
+import io.trustplane.telemetry.domain.alert.AlertStatus;
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.alert.NewAlert;
+
 import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -13,7 +18,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -105,6 +112,16 @@ public class AlertService {
             });
             return updated;
         });
+    }
+
+    /** Newest first, keyset on the time-ordered id: {@code cursor} is the last id of the previous page. */
+    public Uni<List<Alert>> list(AlertStatus status, Severity severity, String agentId, UUID cursor, int limit) {
+        return alerts.list(status, severity, agentId, cursor, limit);
+    }
+
+    /** One alert with its history, if it exists. */
+    public Uni<Optional<Alert>> find(UUID id) {
+        return alerts.findWithHistory(id);
     }
 
     /** The event of an alert entering status {@code to} (anchored; also the webhook payload). */

@@ -1,12 +1,14 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.domain.ingest.CounterLine;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.CounterRepository;
-import io.trustplane.telemetry.repository.CounterRow;
+import io.trustplane.telemetry.domain.ingest.CounterRow;
 import io.trustplane.telemetry.repository.IngestRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.Priority;
@@ -14,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -148,7 +149,7 @@ public class IngestQueue {
             List<String> ids = all.stream().map(CounterLine::id).filter(id -> id != null).toList();
             pool.withTransaction(conn -> ingest.markProcessed(conn, ids, "counter")
                     .flatMap(fresh -> counters.add(conn, rows(all, fresh))))
-                    .await().atMost(Duration.ofSeconds(30));
+                    .await().atMost(config.writeTimeout());
             all.forEach(l -> l.derivedNames().forEach(rules::touched));
             accepted.increment(all.size());
             group.forEach(b -> b.done().complete(b.lines().size()));

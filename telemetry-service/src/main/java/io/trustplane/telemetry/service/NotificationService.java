@@ -1,5 +1,13 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.notification.Delivery;
+import io.trustplane.telemetry.domain.notification.HostResolver;
+import io.trustplane.telemetry.domain.notification.Payloads;
+import io.trustplane.telemetry.domain.notification.Subscription;
+import io.trustplane.telemetry.domain.notification.SubscriptionKind;
+import io.trustplane.telemetry.domain.notification.UrlGuard;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +56,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * loop. Each subscription has its own SmallRye Fault Tolerance guard (retry with exponential backoff, circuit
  * breaker, timeout) so one failing receiver cannot open the circuit for the others. Every delivery is logged;
  * {@code disable-after} consecutive failed deliveries disable the subscription until an admin re-enables it.
+ * Deliveries stay on a Vert.x client, not a Quarkus REST client: the connection must go to the exact address the
+ * SSRF guard ({@link UrlGuard}) checked, and a REST client would resolve the URL's host a second time.
  */
 @ApplicationScoped
 public class NotificationService {

@@ -3,8 +3,8 @@ package io.trustplane.telemetry.service;
 import io.quarkus.scheduler.Scheduled;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.CounterRepository;
+import io.trustplane.telemetry.repository.IngestRepository;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -20,13 +20,17 @@ public class RetentionJob {
     private static final Logger LOG = Logger.getLogger(RetentionJob.class);
 
     private final CounterRepository counters;
+    private final IngestRepository ingest;
     private final Pool pool;
     private final Duration retention;
+    private final Duration timeout;
 
-    public RetentionJob(CounterRepository counters, Pool pool, TelemetryConfig config) {
+    public RetentionJob(CounterRepository counters, IngestRepository ingest, Pool pool, TelemetryConfig config) {
         this.counters = counters;
+        this.ingest = ingest;
         this.pool = pool;
         this.retention = config.counters().retention();
+        this.timeout = config.counters().purgeTimeout();
     }
 
     @Scheduled(every = "${trustplane.telemetry.counters.purge-interval}", delayed = "60s",
@@ -34,13 +38,10 @@ public class RetentionJob {
     void purge() {
         try {
             long seconds = retention.toSeconds();
-            int buckets = counters.purgeOlderThan(seconds).await().atMost(Duration.ofMinutes(1));
+            int buckets = counters.purgeOlderThan(seconds).await().atMost(timeout);
             int rest = 0;
-            for (String sql : new String[] {
-                    "DELETE FROM processed_events WHERE processed_at < now() - $1::bigint * interval '1 second'",
-                    "DELETE FROM score_history WHERE at < now() - $1::bigint * interval '1 second'",
-                    "DELETE FROM rollout_samples WHERE at < now() - $1::bigint * interval '1 second'"}) {
-                rest += pool.preparedQuery(sql).execute(Tuple.of(seconds)).await().atMost(Duration.ofMinutes(1)).rowCount();
+            for (IngestRepository.Purged table : IngestRepository.Purged.values()) {
+                rest += ingest.purgeOlderThan(pool, table, seconds).await().atMost(timeout);
             }
             if (buckets + rest > 0) {
                 LOG.infof("retention: deleted %d counter buckets and %d other rows older than %s", buckets, rest, retention);

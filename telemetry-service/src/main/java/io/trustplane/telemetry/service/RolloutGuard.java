@@ -1,16 +1,18 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.client.GateClient;
+import io.trustplane.telemetry.domain.rollout.RolloutTriggers;
+
 import io.quarkus.scheduler.Scheduled;
 import io.trustplane.telemetry.config.ServicesConfig;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.RolloutRepository;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Compares each active rollout's cohort with its control over the window (samples from {@code rollout.metrics}
@@ -23,17 +25,17 @@ public class RolloutGuard {
     private static final Logger LOG = Logger.getLogger(RolloutGuard.class);
 
     private final RolloutRepository rollouts;
-    private final ServicesConfig services;
     private final TelemetryConfig.Rollout config;
-    private final String serviceToken;
+    private final Duration wait;
+    private final ServicesConfig services;
     private final GateClient gate;
 
-    public RolloutGuard(RolloutRepository rollouts, ServicesConfig services, TelemetryConfig config,
-            @ConfigProperty(name = "trustplane.service-token") Optional<String> serviceToken, GateClient gate) {
+    public RolloutGuard(RolloutRepository rollouts, TelemetryConfig config, ServicesConfig services,
+            @RestClient GateClient gate) {
         this.rollouts = rollouts;
-        this.services = services;
         this.config = config.rollout();
-        this.serviceToken = serviceToken.orElse("");
+        this.wait = config.storeTimeout();
+        this.services = services;
         this.gate = gate;
     }
 
@@ -53,7 +55,7 @@ public class RolloutGuard {
      */
     public synchronized List<String> checkNow() {
         RolloutTriggers.Limits limits = config.limits();
-        return rollouts.compare(config.window()).await().atMost(Duration.ofSeconds(10)).stream()
+        return rollouts.compare(config.window()).await().atMost(wait).stream()
                 .filter(c -> RolloutTriggers.evaluate(c.percent(), c.cohort(), c.control(), limits).map(reason -> {
                     LOG.warnf("rollout %s at %d%%: %s", c.flag(), c.percent(), reason);
                     if (config.autoRollback()) {
@@ -66,13 +68,13 @@ public class RolloutGuard {
     }
 
     private void rollback(String flag, String reason) {
-        if (serviceToken.isBlank()) {
+        if (services.token().isEmpty()) {
             LOG.warnf("rollout %s should roll back but trustplane.service-token is not set", flag);
             return;
         }
         try {
-            gate.rollback(flag, reason, serviceToken);
-            rollouts.markRolledBack(flag).await().atMost(Duration.ofSeconds(10));
+            gate.rollback(flag, new GateClient.Rollback("telemetry-rollout-guard", reason));
+            rollouts.markRolledBack(flag).await().atMost(wait);
             LOG.infof("rollout %s rolled back through gate-service", flag);
         } catch (Exception e) {
             LOG.warnf("rollback of %s failed: %s (retried next pass)", flag, e.toString());

@@ -1,5 +1,8 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.domain.alert.AlertRule;
+import io.trustplane.telemetry.domain.alert.NewAlert;
+
 import io.quarkus.scheduler.Scheduled;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.CounterRepository;
@@ -25,7 +28,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public class RuleEngine {
 
     private static final Logger LOG = Logger.getLogger(RuleEngine.class);
-    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final RuleRepository rules;
     private final CounterRepository counters;
@@ -33,9 +35,11 @@ public class RuleEngine {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicReference<List<AlertRule>> cache = new AtomicReference<>();
     private final long minSample;
+    private final Duration wait;
 
     public RuleEngine(RuleRepository rules, CounterRepository counters, AlertService alerts, TelemetryConfig config) {
         this.minSample = config.rules().minSample();
+        this.wait = config.storeTimeout();
         this.rules = rules;
         this.counters = counters;
         this.alerts = alerts;
@@ -94,7 +98,7 @@ public class RuleEngine {
         try {
             List<String> names = rule.denominator() == null ? List.of(rule.counter())
                     : List.of(rule.counter(), rule.denominator());
-            Map<String, Long> sums = counters.sums(names, "", rule.windowSeconds()).await().atMost(WAIT);
+            Map<String, Long> sums = counters.sums(names, "", rule.windowSeconds()).await().atMost(wait);
             long numerator = sums.getOrDefault(rule.counter(), 0L);
             long denominator = rule.denominator() == null ? 0 : sums.getOrDefault(rule.denominator(), 0L);
             if (!rule.fires(numerator, denominator, minSample)) {
@@ -114,7 +118,7 @@ public class RuleEngine {
             details.put("threshold", rule.threshold());
             details.put("windowSeconds", rule.windowSeconds());
             alerts.raise(new NewAlert(rule.fingerprint(), "RULE", rule.id(), rule.severity(), null, rule.name(),
-                    details)).await().atMost(WAIT);
+                    details)).await().atMost(wait);
             return true;
         } catch (RuntimeException e) {
             LOG.warnf("rule %s could not be evaluated: %s", rule.id(), e.toString());
@@ -125,7 +129,7 @@ public class RuleEngine {
     private List<AlertRule> rules() {
         List<AlertRule> current = cache.get();
         if (current == null) {
-            current = rules.all().await().atMost(WAIT);
+            current = rules.all().await().atMost(wait);
             cache.set(current);
         }
         return current;

@@ -1,10 +1,14 @@
 package io.trustplane.telemetry.service;
 
+import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.domain.alert.Silence;
+
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
 import io.trustplane.common.problem.FieldViolation;
 import io.trustplane.common.problem.ProblemException;
+import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.SilenceRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,11 +32,30 @@ public class SilenceService {
     private final Pool pool;
     private final SilenceRepository silences;
     private final Outbox outbox;
+    private final int listLimit;
 
-    public SilenceService(Pool pool, SilenceRepository silences, Outbox outbox) {
+    public SilenceService(Pool pool, SilenceRepository silences, Outbox outbox, TelemetryConfig config) {
+        this.listLimit = config.silences().listLimit();
         this.pool = pool;
         this.silences = silences;
         this.outbox = outbox;
+    }
+
+    /** A silence and its audited changes, oldest first. */
+    public record Detail(Silence silence, List<Silence.HistoryEntry> history) {
+    }
+
+    /** Silences in force now or later (and, with {@code includeExpired}, the ended ones), newest first, at most {@code silences.list-limit}. */
+    public Uni<List<Silence>> list(boolean includeExpired) {
+        return silences.list(includeExpired, listLimit);
+    }
+
+    /** One silence with its history; 404 when unknown. */
+    public Uni<Detail> detail(UUID id) {
+        return silences.find(id).flatMap(found -> {
+            Silence s = found.orElseThrow(() -> ProblemException.notFound("silence", id.toString()));
+            return silences.historyOf(id).map(h -> new Detail(s, h));
+        });
     }
 
     public Uni<Silence> create(String kind, String agentId, Severity severity, String comment, Instant startsAt,

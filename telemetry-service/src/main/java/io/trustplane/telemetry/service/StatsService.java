@@ -1,23 +1,18 @@
 package io.trustplane.telemetry.service;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.telemetry.config.ServicesConfig;
+import io.trustplane.telemetry.client.ProvenanceClient;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.AlertRepository;
 import io.trustplane.telemetry.repository.CounterRepository;
 import io.trustplane.telemetry.repository.StatsRepository;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Seed 002's dashboard figures, computed at most once per {@code cache-ttl} (Mutiny memoization: concurrent callers
@@ -39,22 +34,17 @@ public class StatsService {
     private final StatsRepository stats;
     private final CounterRepository counters;
     private final AlertRepository alerts;
-    private final ServicesConfig services;
     private final TelemetryConfig.Stats config;
-    private final String serviceToken;
-    private final HttpClient http;
+    private final ProvenanceClient provenance;
     private final Uni<Stats> cached;
 
     public StatsService(StatsRepository stats, CounterRepository counters, AlertRepository alerts,
-            ServicesConfig services, TelemetryConfig config,
-            @ConfigProperty(name = "trustplane.service-token") Optional<String> serviceToken) {
+            TelemetryConfig config, @RestClient ProvenanceClient provenance) {
         this.stats = stats;
         this.counters = counters;
         this.alerts = alerts;
-        this.services = services;
         this.config = config.stats();
-        this.serviceToken = serviceToken.orElse("");
-        this.http = HttpClient.newBuilder().connectTimeout(this.config.remoteTimeout()).build();
+        this.provenance = provenance;
         this.cached = Uni.createFrom().deferred(this::compute).memoize().atLeast(this.config.cacheTtl());
     }
 
@@ -87,22 +77,15 @@ public class StatsService {
     /** Tree size from provenance's checkpoint (second line of the C2SP note), else from the last event. */
     private Uni<LogSize> logSize() {
         Uni<LogSize> fromEvents = stats.logSize().map(o -> new LogSize(o.orElse(null), "events"));
-        HttpRequest.Builder request;
+        Uni<String> checkpoint;
         try {
-            request = HttpRequest.newBuilder(URI.create(services.provenance() + "/v1/log/checkpoint"))
-                    .timeout(config.remoteTimeout()).GET();
-        } catch (IllegalArgumentException e) {
+            checkpoint = provenance.checkpoint();
+        } catch (RuntimeException e) {
             return fromEvents;
         }
-        if (!serviceToken.isBlank()) {
-            request.header("Authorization", "Bearer " + serviceToken);
-        }
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()))
-                .map(r -> {
-                    if (r.statusCode() != 200) {
-                        return null;
-                    }
-                    String[] lines = r.body().split("\n");
+        return checkpoint.ifNoItem().after(config.remoteTimeout()).fail()
+                .map(body -> {
+                    String[] lines = body.split("\n");
                     return lines.length > 1 ? new LogSize(Long.parseLong(lines[1].trim()), "provenance-service") : null;
                 })
                 .onFailure().recoverWithNull()

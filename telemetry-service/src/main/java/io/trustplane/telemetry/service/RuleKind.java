@@ -1,6 +1,0 @@
-package io.trustplane.telemetry.service;
-
-/** THRESHOLD: sum of a counter over the window exceeds the threshold; RATIO: numerator/denominator does. */
-public enum RuleKind {
-    THRESHOLD, RATIO
-}
