@@ -66,7 +66,7 @@ public final class LayerRules {
     public static List<ArchRule> rules(String root) {
         return List.of(
                 classes().that().resideInAPackage(root + ".domain..")
-                        .should().onlyDependOnClassesThat().resideInAnyPackage(root + ".domain..", "java..",
+                        .should().onlyDependOnClassesThat().resideInAnyPackage(root + ".domain..", "java..", "javax.crypto..",
                                 "io.trustplane.common..", "com.fasterxml.jackson..",
                                 "org.eclipse.microprofile.openapi.annotations..", "io.quarkus.runtime.annotations..")
                         .as("domain is plain Java: value types, enums and pure rules")
