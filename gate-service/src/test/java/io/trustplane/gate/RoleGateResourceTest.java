@@ -9,11 +9,11 @@ import io.trustplane.gate.repository.AgentRepository;
 import io.trustplane.gate.repository.PolicyRepository;
 import io.trustplane.gate.service.AgentCache;
 import io.trustplane.gate.service.GateCaches;
-import io.trustplane.gate.service.GateEngine;
-import io.trustplane.gate.service.Layer;
+import io.trustplane.gate.domain.GateEngine;
+import io.trustplane.gate.domain.Layer;
 import io.trustplane.gate.service.PolicyCache;
-import io.trustplane.gate.service.Tier;
-import io.trustplane.gate.service.Verdict;
+import io.trustplane.gate.domain.Tier;
+import io.trustplane.gate.domain.Verdict;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 

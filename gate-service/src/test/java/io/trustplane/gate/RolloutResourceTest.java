@@ -2,7 +2,7 @@ package io.trustplane.gate;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.trustplane.common.events.Streams;
-import io.trustplane.gate.service.Buckets;
+import io.trustplane.gate.domain.Buckets;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

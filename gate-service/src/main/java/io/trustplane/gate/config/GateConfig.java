@@ -2,7 +2,7 @@ package io.trustplane.gate.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.trustplane.gate.service.Tier;
+import io.trustplane.gate.domain.Tier;
 
 import java.time.Duration;
 import java.util.List;

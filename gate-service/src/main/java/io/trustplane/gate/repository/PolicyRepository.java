@@ -2,10 +2,10 @@ package io.trustplane.gate.repository;
 
 import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.gate.service.Decision;
-import io.trustplane.gate.service.PolicyRule;
-import io.trustplane.gate.service.PolicySet;
-import io.trustplane.gate.service.Tier;
+import io.trustplane.gate.domain.Decision;
+import io.trustplane.gate.domain.PolicyRule;
+import io.trustplane.gate.domain.PolicySet;
+import io.trustplane.gate.domain.Tier;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

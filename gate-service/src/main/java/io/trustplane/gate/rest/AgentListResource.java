@@ -7,7 +7,7 @@ import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.rest.AgentResource.AgentView;
 import io.trustplane.gate.service.AgentService;
-import io.trustplane.gate.service.Tier;
+import io.trustplane.gate.domain.Tier;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;

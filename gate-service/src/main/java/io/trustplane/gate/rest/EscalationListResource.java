@@ -6,7 +6,7 @@ import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.rest.EscalationResource.EscalationView;
 import io.trustplane.gate.service.EscalationService;
-import io.trustplane.gate.service.EscalationStatus;
+import io.trustplane.gate.domain.EscalationStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;

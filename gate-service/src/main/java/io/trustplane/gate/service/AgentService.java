@@ -1,5 +1,12 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.AgentListing;
+import io.trustplane.gate.domain.AgentQuery;
+import io.trustplane.gate.domain.AgentSnapshot;
+import io.trustplane.gate.domain.RegulatoryFramework;
+import io.trustplane.gate.domain.Tier;
+import io.trustplane.gate.domain.TierBands;
+import io.trustplane.gate.domain.TruthScore;
 import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;

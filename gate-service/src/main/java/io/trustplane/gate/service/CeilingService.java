@@ -1,5 +1,7 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.CeilingStatus;
+import io.trustplane.gate.domain.Tier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;

@@ -1,5 +1,7 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.AgentSnapshot;
+import io.trustplane.gate.domain.Containment;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;

@@ -1,5 +1,8 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.EscalationStatus;
+import io.trustplane.gate.domain.Quorum;
+import io.trustplane.gate.domain.Tier;
 import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;

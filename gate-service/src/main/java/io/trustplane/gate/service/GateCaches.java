@@ -1,5 +1,6 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.PolicySet;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.trustplane.common.redis.RedisDeadline;
 import io.quarkus.runtime.ShutdownEvent;

@@ -1,5 +1,12 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.AgentSnapshot;
+import io.trustplane.gate.domain.Decision;
+import io.trustplane.gate.domain.GateEngine;
+import io.trustplane.gate.domain.Layer;
+import io.trustplane.gate.domain.PolicySet;
+import io.trustplane.gate.domain.Tier;
+import io.trustplane.gate.domain.Verdict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;

@@ -1,5 +1,8 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.Buckets;
+import io.trustplane.gate.domain.FlagStatus;
+import io.trustplane.gate.domain.RolloutTrigger;
 import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;

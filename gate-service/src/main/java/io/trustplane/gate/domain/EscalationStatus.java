@@ -1,4 +1,4 @@
-package io.trustplane.gate.service;
+package io.trustplane.gate.domain;
 
 /** Lifecycle of an escalation: OPEN for validator votes, AWAITING_OPERATOR after the timeout, then decided. */
 public enum EscalationStatus {

@@ -1,4 +1,4 @@
-package io.trustplane.gate.service;
+package io.trustplane.gate.domain;
 
 /** Which of the three evaluation layers produced a decision, checked in this order. */
 public enum Layer {

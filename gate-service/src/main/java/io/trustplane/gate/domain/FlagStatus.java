@@ -1,4 +1,4 @@
-package io.trustplane.gate.service;
+package io.trustplane.gate.domain;
 
 /** State of a staged rollout. */
 public enum FlagStatus {

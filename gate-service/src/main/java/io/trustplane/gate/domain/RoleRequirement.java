@@ -1,4 +1,4 @@
-package io.trustplane.gate.service;
+package io.trustplane.gate.domain;
 
 /**
  * What a role demands: its minimum tier, and whether the kernel enforces that minimum strictly (no policy or

@@ -1,4 +1,4 @@
-package io.trustplane.gate.service;
+package io.trustplane.gate.domain;
 
 /** What a role gate answers. */
 public enum Decision {

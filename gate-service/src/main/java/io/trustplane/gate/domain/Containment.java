@@ -1,4 +1,4 @@
-package io.trustplane.gate.service;
+package io.trustplane.gate.domain;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ public record Containment(String reason, String containedBy, Instant containedAt
     }
 
     /** The items of both lists, each once, in first-seen order (a retry adds to what the first attempt did). */
-    static List<String> union(List<String> before, List<String> now) {
+    public static List<String> union(List<String> before, List<String> now) {
         LinkedHashSet<String> all = new LinkedHashSet<>(before);
         all.addAll(now);
         return new ArrayList<>(all);

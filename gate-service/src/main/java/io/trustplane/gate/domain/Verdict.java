@@ -1,4 +1,4 @@
-package io.trustplane.gate.service;
+package io.trustplane.gate.domain;
 
 /** The outcome of one role-gate evaluation before it gets an id; {@code ruleId} names what decided. */
 public record Verdict(Decision decision, Layer layer, String reason, String ruleId, boolean boundaryTesting) {

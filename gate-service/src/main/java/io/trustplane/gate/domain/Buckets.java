@@ -1,4 +1,4 @@
-package io.trustplane.gate.service;
+package io.trustplane.gate.domain;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

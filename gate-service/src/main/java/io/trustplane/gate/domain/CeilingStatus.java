@@ -1,4 +1,4 @@
-package io.trustplane.gate.service;
+package io.trustplane.gate.domain;
 
 /** Where usage stands against a ceiling after a check. */
 public enum CeilingStatus {

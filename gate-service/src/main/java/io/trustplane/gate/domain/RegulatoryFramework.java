@@ -1,4 +1,4 @@
-package io.trustplane.gate.service;
+package io.trustplane.gate.domain;
 
 /** Regulatory frameworks an agent operates under; each caps the agent's effective score (values in config). */
 public enum RegulatoryFramework {

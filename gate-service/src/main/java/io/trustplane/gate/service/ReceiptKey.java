@@ -1,7 +1,7 @@
-package io.trustplane.gate.config;
+package io.trustplane.gate.service;
 
+import io.trustplane.gate.config.ToolCallConfig;
 import io.quarkus.runtime.Startup;
-import io.trustplane.gate.service.ReceiptSigner;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 

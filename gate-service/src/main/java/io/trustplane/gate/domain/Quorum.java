@@ -1,4 +1,4 @@
-package io.trustplane.gate.service;
+package io.trustplane.gate.domain;
 
 /**
  * Byzantine quorum arithmetic (seed 004): with n validators of which up to f may be faulty, a decision needs
