@@ -28,6 +28,16 @@ public record TruthScore(double decay, double neutral, double weight) {
         return (int) Math.round(weight * (share - neutral));
     }
 
+    /** What one new outcome does to a score of {@code old}: the share, and the score after it (within 0..1000). */
+    public Move move(int old, List<Boolean> newestFirst) {
+        double share = share(newestFirst);
+        return new Move(share, clamp(old + delta(share)));
+    }
+
+    /** A score move: the confirmed share that caused it and the new score. */
+    public record Move(double share, int score) {
+    }
+
     public static int clamp(int score) {
         return Math.max(0, Math.min(1000, score));
     }

@@ -5,7 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.gate.repository.AgentRepository.ScoreChange;
+import io.trustplane.gate.domain.ScoreChange;
 import io.trustplane.gate.service.AgentService;
 import io.trustplane.gate.domain.AgentSnapshot;
 import io.trustplane.gate.domain.Containment;
@@ -98,7 +98,7 @@ public class AgentResource {
                     + "follows from its effective score (bands in docs/concepts.md).")
     @APIResponse(responseCode = "200", description = "The agent")
     @PUT
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<AgentView> register(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull AgentRequest request) {
         return agents.register(agentId, request.trustScore(),
@@ -111,7 +111,7 @@ public class AgentResource {
                     + "only its own entry.")
     @APIResponse(responseCode = "200", description = "The agent")
     @GET
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<AgentView> get(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId) {
         caller.requireActingFor(agentId);
         return agents.get(agentId).map(AgentView::of);
@@ -123,7 +123,7 @@ public class AgentResource {
     @APIResponse(responseCode = "200", description = "The score changes")
     @GET
     @Path("/history")
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<ScoreChange>> history(
             @PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
@@ -140,7 +140,7 @@ public class AgentResource {
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/suspend")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<AgentView> suspend(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull SuspendRequest request) {
         return agents.suspend(agentId, true, request.reason()).map(AgentView::of);
@@ -155,7 +155,7 @@ public class AgentResource {
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/reinstate")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<AgentView> reinstate(
             @PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId) {
         return agents.suspend(agentId, false, null).map(AgentView::of);
@@ -173,7 +173,7 @@ public class AgentResource {
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/outcomes")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<OutcomeView> outcome(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull OutcomeRequest request) {
         return agents.recordOutcome(agentId, request.claim(), request.confirmed(), caller.id())

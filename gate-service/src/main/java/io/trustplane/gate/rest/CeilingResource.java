@@ -69,7 +69,7 @@ public class CeilingResource {
     @Idempotent(Idempotent.Store.REDIS)
     @POST
     @Path("/check")
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<CheckResponse> check(@Valid @NotNull CheckRequest request) {
         caller.requireActingFor(request.agentId());
         return ceilings.check(request.agentId(), request.resourceType(), request.requestedAmount(),

@@ -69,7 +69,7 @@ public class ContainmentResource {
 
     @Idempotent
     @POST
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Contain an agent", description = "From now on every gate decision for the agent is DENY "
             + "(evaluate, ceiling checks, tool calls); lease-service force-releases all its leases (their fencing "
             + "tokens go stale), its open and unused approvals are revoked, it is pinned to the control arm of every "
@@ -88,7 +88,7 @@ public class ContainmentResource {
     @Idempotent
     @POST
     @Path("/lift")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Lift an agent's containment", description = "Gate decisions follow the agent's tier and "
             + "the policies again and its flags are unpinned; released leases and revoked approvals stay as they are "
             + "(notUndone says so). Recorded by the anchored agent.containment_lifted event.")

@@ -6,8 +6,8 @@ import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.gate.repository.EscalationRepository.EscalationRecord;
-import io.trustplane.gate.repository.EscalationRepository.Vote;
+import io.trustplane.gate.domain.EscalationRecord;
+import io.trustplane.gate.domain.Vote;
 import io.trustplane.gate.domain.Decision;
 import io.trustplane.gate.service.EscalationService;
 import io.trustplane.gate.domain.EscalationStatus;
@@ -79,7 +79,7 @@ public class EscalationResource {
                     + "operators may read it.")
     @APIResponse(responseCode = "200", description = "The escalation")
     @GET
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<EscalationView> get(@PathParam("id") String id) {
         return escalations.get(uuid(id)).map(e -> {
             if (!escalations.isValidator(caller.id())) {
@@ -104,7 +104,7 @@ public class EscalationResource {
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/votes")
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<EscalationView> vote(@PathParam("id") String id, @Valid @NotNull VoteRequest request) {
         return escalations.vote(uuid(id), caller.id(), request.approve(), request.reason()).map(EscalationView::of);
     }

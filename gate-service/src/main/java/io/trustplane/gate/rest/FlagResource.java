@@ -5,8 +5,8 @@ import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.gate.repository.FlagRepository.FlagChange;
-import io.trustplane.gate.repository.FlagRepository.FlagRecord;
+import io.trustplane.gate.domain.FlagChange;
+import io.trustplane.gate.domain.FlagRecord;
 import io.trustplane.gate.domain.FlagStatus;
 import io.trustplane.gate.service.RolloutService;
 import io.trustplane.gate.domain.RolloutTrigger;
@@ -89,11 +89,34 @@ public class FlagResource {
         }
     }
 
+    /**
+     * {@code GET /v1/flags/{flag}}'s answer: the flag's fields ({@link FlagView}) without {@code agentId}, the agent's
+     * membership ({@link RolloutService.Membership}) with it; absent fields are left out, so each answer carries
+     * exactly the fields of its shape.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FlagLookup(String flag, String agentId, Boolean enabled, String description, List<Integer> stages,
+            Integer stageIndex, int percent, FlagStatus status, Integer bucket, Boolean pinnedToControl,
+            RolloutTrigger activeTrigger, List<RolloutTrigger> triggers, Long version, Instant createdAt,
+            Instant updatedAt) {
+
+        static FlagLookup of(FlagRecord f) {
+            return new FlagLookup(f.flag(), null, null, f.description(), f.stages(), f.stageIndex(), f.percent(),
+                    f.status(), null, null, f.activeTrigger(), f.triggers(), f.version(), f.createdAt(),
+                    f.updatedAt());
+        }
+
+        static FlagLookup of(RolloutService.Membership m) {
+            return new FlagLookup(m.flag(), m.agentId(), m.enabled(), null, null, null, m.percent(), m.status(),
+                    m.bucket(), m.pinnedToControl(), null, null, null, null, null);
+        }
+    }
+
     @Operation(summary = "List flags",
             description = "Every flag with its stages, current percent and status.")
     @APIResponse(responseCode = "200", description = "The flags")
     @GET
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<FlagView>> list() {
         return rollouts.list().map(l -> l.stream().map(FlagView::of).toList());
     }
@@ -128,14 +151,14 @@ public class FlagResource {
             content = @Content(schema = @Schema(oneOf = {FlagView.class, RolloutService.Membership.class})))
     @GET
     @Path("/{flag}")
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
-    public Uni<?> get(@PathParam("flag") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String flag,
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<FlagLookup> get(@PathParam("flag") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String flag,
             @QueryParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId) {
         if (agentId == null) {
-            return rollouts.get(flag).map(FlagView::of);
+            return rollouts.get(flag).map(FlagLookup::of);
         }
         caller.requireActingFor(agentId);
-        return rollouts.membership(flag, agentId);
+        return rollouts.membership(flag, agentId).map(FlagLookup::of);
     }
 
     @Operation(summary = "A flag's history",
@@ -143,7 +166,7 @@ public class FlagResource {
     @APIResponse(responseCode = "200", description = "The changes")
     @GET
     @Path("/{flag}/history")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<FlagChange>> history(@PathParam("flag") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String flag) {
         return rollouts.history(flag);
     }

@@ -4,8 +4,8 @@ import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.gate.repository.PolicyRepository.PolicyFields;
-import io.trustplane.gate.repository.PolicyRepository.PolicyRecord;
+import io.trustplane.gate.domain.PolicyFields;
+import io.trustplane.gate.domain.PolicyRecord;
 import io.trustplane.gate.domain.Decision;
 import io.trustplane.gate.service.PolicyService;
 import io.trustplane.gate.domain.Tier;
@@ -82,7 +82,7 @@ public class PolicyResource {
             description = "Every policy, highest priority first.")
     @APIResponse(responseCode = "200", description = "The policies")
     @GET
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<PolicyRecord>> list() {
         return policies.list();
     }
@@ -92,7 +92,7 @@ public class PolicyResource {
     @APIResponse(responseCode = "200", description = "The policy")
     @GET
     @Path("/{id}")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<PolicyRecord> get(@PathParam("id") @Pattern(regexp = POLICY_ID, message = "must be a policy id") String id) {
         return policies.get(id);
     }
