@@ -3,6 +3,7 @@ package io.trustplane.gate.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
+import io.trustplane.common.openapi.ApiText;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.domain.ScoreChange;
@@ -135,8 +136,7 @@ public class AgentResource {
             description = "Suspends the agent with a reason: while suspended, every gate decision for it is DENY.")
     @APIResponse(responseCode = "200", description = "The suspended agent")
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/suspend")
@@ -150,8 +150,7 @@ public class AgentResource {
             description = "Ends the agent's suspension; its decisions follow its tier again.")
     @APIResponse(responseCode = "200", description = "The reinstated agent")
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/reinstate")
@@ -168,8 +167,7 @@ public class AgentResource {
                     + "answer carries the new score and the agent's truth share.")
     @APIResponse(responseCode = "200", description = "The agent after the outcome, with the score change")
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/outcomes")

@@ -2,6 +2,7 @@ package io.trustplane.gate.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
+import io.trustplane.common.openapi.ApiText;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.domain.AgentSnapshot;
@@ -77,8 +78,7 @@ public class ContainmentResource {
             + "CONTAINMENT alert. Containing a contained agent does nothing again; if a step failed before "
             + "(failedSteps, e.g. lease-service unreachable), it completes that step.")
     @APIResponse(responseCode = "200", description = "The agent is contained; what the containment did")
-    @APIResponse(responseCode = "409", description = "`idempotency_key_reused`: this `Idempotency-Key` was used for "
-            + "a different request; `idempotency_in_progress`: the first request with this key is still running")
+    @APIResponse(responseCode = "409", description = ApiText.IDEMPOTENCY_CONFLICTS)
     public Uni<ContainmentView> contain(
             @PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull ContainmentRequest request) {
@@ -93,9 +93,7 @@ public class ContainmentResource {
             + "the policies again and its flags are unpinned; released leases and revoked approvals stay as they are "
             + "(notUndone says so). Recorded by the anchored agent.containment_lifted event.")
     @APIResponse(responseCode = "200", description = "The containment is lifted; what was undone and what was not")
-    @APIResponse(responseCode = "409", description = "`agent_not_contained`: the agent is not contained; "
-            + "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-            + "`idempotency_in_progress`: the first request with this key is still running")
+    @APIResponse(responseCode = "409", description = "`agent_not_contained`: the agent is not contained; " + ApiText.IDEMPOTENCY_CONFLICTS)
     public Uni<LiftView> lift(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull ContainmentRequest request) {
         return containment.lift(agentId, request.reason(), caller.id())

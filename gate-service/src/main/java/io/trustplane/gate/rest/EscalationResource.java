@@ -3,6 +3,7 @@ package io.trustplane.gate.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
+import io.trustplane.common.openapi.ApiText;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
@@ -98,9 +99,7 @@ public class EscalationResource {
                     + "concerns")
     @APIResponse(responseCode = "409",
             description = "`escalation_closed`: the escalation is decided or its voting window passed; "
-                    + "`duplicate_vote`: this validator already voted; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+                    + "`duplicate_vote`: this validator already voted; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/votes")
@@ -113,9 +112,7 @@ public class EscalationResource {
             description = "An operator approves or rejects the escalation, whatever the votes, with a reason.")
     @APIResponse(responseCode = "200", description = "The decided escalation")
     @APIResponse(responseCode = "409",
-            description = "`escalation_closed`: the escalation is already decided; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`escalation_closed`: the escalation is already decided; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/decision")

@@ -3,6 +3,7 @@ package io.trustplane.gate.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
+import io.trustplane.common.openapi.ApiText;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.domain.FlagChange;
@@ -127,9 +128,7 @@ public class FlagResource {
     @APIResponse(responseCode = "201", description = "The flag",
             content = @Content(schema = @Schema(implementation = FlagView.class)))
     @APIResponse(responseCode = "409",
-            description = "`flag_exists`: a flag with this name exists; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`flag_exists`: a flag with this name exists; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @APIResponse(responseCode = "422",
             description = "`invalid_stages`: stages must increase and end at 100; `invalid_triggers`: a trigger is "
                     + "out of range")
@@ -176,9 +175,7 @@ public class FlagResource {
     @APIResponse(responseCode = "200", description = "The flag")
     @APIResponse(responseCode = "409",
             description = "`flag_paused`: resume it first; `flag_completed`: it is at 100% (after a rollback, "
-                    + "advancing re-opens the stage that was rolled back); `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+                    + "advancing re-opens the stage that was rolled back); " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/advance")
@@ -192,9 +189,7 @@ public class FlagResource {
                     + "calls this when the cohort's error rate or latency is worse than the control's).")
     @APIResponse(responseCode = "200", description = "The rolled-back flag")
     @APIResponse(responseCode = "409",
-            description = "`flag_rolled_back`: the flag is already rolled back; `idempotency_key_reused`: "
-                    + "this `Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`flag_rolled_back`: the flag is already rolled back; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/rollback")
@@ -211,9 +206,7 @@ public class FlagResource {
             description = "Holds the rollout at its current percent.")
     @APIResponse(responseCode = "200", description = "The paused flag")
     @APIResponse(responseCode = "409",
-            description = "`flag_not_active`: the flag is not rolling out; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`flag_not_active`: the flag is not rolling out; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/pause")
@@ -226,9 +219,7 @@ public class FlagResource {
             description = "Lets a paused rollout advance again.")
     @APIResponse(responseCode = "200", description = "The flag")
     @APIResponse(responseCode = "409",
-            description = "`flag_not_paused`: the flag is not paused; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`flag_not_paused`: the flag is not paused; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/resume")

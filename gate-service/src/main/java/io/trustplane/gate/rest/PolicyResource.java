@@ -2,6 +2,7 @@ package io.trustplane.gate.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
+import io.trustplane.common.openapi.ApiText;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.domain.PolicyFields;
@@ -103,8 +104,7 @@ public class PolicyResource {
     @APIResponse(responseCode = "201", description = "The policy",
             content = @Content(schema = @Schema(implementation = PolicyRecord.class)))
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @RolesAllowed(Roles.ADMIN)
