@@ -1,4 +1,4 @@
-package io.trustplane.gate;
+package io.trustplane.gate.rest;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.Map;
 
-import static io.trustplane.gate.GateTestSupport.agent;
-import static io.trustplane.gate.GateTestSupport.as;
-import static io.trustplane.gate.RoleGateResourceTest.evaluate;
-import static io.trustplane.gate.GateTestSupport.operator;
-import static io.trustplane.gate.GateTestSupport.register;
-import static io.trustplane.gate.GateTestSupport.unique;
+import static io.trustplane.gate.rest.GateTestSupport.agent;
+import static io.trustplane.gate.rest.GateTestSupport.as;
+import static io.trustplane.gate.rest.RoleGateResourceTest.evaluate;
+import static io.trustplane.gate.rest.GateTestSupport.operator;
+import static io.trustplane.gate.rest.GateTestSupport.register;
+import static io.trustplane.gate.rest.GateTestSupport.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,4 +1,4 @@
-package io.trustplane.gate;
+package io.trustplane.gate.rest;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.trustplane.common.events.Streams;

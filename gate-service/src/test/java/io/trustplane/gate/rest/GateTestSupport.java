@@ -1,4 +1,4 @@
-package io.trustplane.gate;
+package io.trustplane.gate.rest;
 
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
@@ -16,36 +16,36 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 
 /** Shared helpers of the gate-service resource tests: tokens, agent registration, reading emitted events. */
-abstract class GateTestSupport {
+public abstract class GateTestSupport {
 
     @Inject
     RedisDataSource redis;
 
-    static String unique(String prefix) {
+    public static String unique(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static RequestSpecification as(String token) {
+    public static RequestSpecification as(String token) {
         return given().auth().oauth2(token).contentType(ContentType.JSON);
     }
 
-    static String admin() {
+    public static String admin() {
         return TestKeys.tokens().admin();
     }
 
-    static String operator() {
+    public static String operator() {
         return TestKeys.tokens().operator();
     }
 
-    static String service() {
+    public static String service() {
         return TestKeys.tokens().service();
     }
 
-    static String agent(String id) {
+    public static String agent(String id) {
         return TestKeys.tokens().agent(id);
     }
 
-    static ValidatableResponse register(String agentId, int score, String... frameworks) {
+    public static ValidatableResponse register(String agentId, int score, String... frameworks) {
         return as(operator()).body(Map.of("trustScore", score, "frameworks", List.of(frameworks),
                         "attributes", Map.of("team", "tests")))
                 .put("/v1/agents/" + agentId).then().statusCode(200);

@@ -1,4 +1,4 @@
-package io.trustplane.gate;
+package io.trustplane.gate.rest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.junit.QuarkusTest;
