@@ -21,11 +21,10 @@ public class LeaseClient {
     private final Provider<LeaseServiceApi> api;
     private final boolean configured;
 
-    public LeaseClient(@RestClient Provider<LeaseServiceApi> api, ServicesConfig services) {
+    public LeaseClient(@RestClient Provider<LeaseServiceApi> api, ServicesConfig services, ServiceTokenHeaders token) {
         this.api = api;
         // the REST client is made only when it has a URL to call: unconfigured, nothing is built or called
-        this.configured = services.services().lease().filter(s -> !s.isBlank()).isPresent()
-                && services.serviceToken().filter(s -> !s.isBlank()).isPresent();
+        this.configured = services.lease().filter(s -> !s.isBlank()).isPresent() && token.configured();
     }
 
     /**

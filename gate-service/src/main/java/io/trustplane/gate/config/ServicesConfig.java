@@ -5,21 +5,22 @@ import io.smallrye.config.ConfigMapping;
 import java.util.Optional;
 
 /**
- * How gate-service reaches the other services: lease-service's base URL and the token gate-service presents (service
- * role). Either unset: containment records its lease step as failed, saying so, instead of calling.
+ * Base URLs of the other services gate-service calls. lease-service unset: containment records its lease step as
+ * failed, saying so, instead of calling. (The service token, {@code trustplane.service-token}, sits outside this
+ * prefix: {@code client/ServiceTokenHeaders} reads it, and nothing else does.)
  */
-@ConfigMapping(prefix = "trustplane")
+@ConfigMapping(prefix = "trustplane.services")
 public interface ServicesConfig {
 
-    /** The service token (a JWT with the service role); read nowhere else. */
-    Optional<String> serviceToken();
+    /** lease-service, e.g. {@code http://localhost:8081}; the REST client's URL is this one. */
+    Optional<String> lease();
 
-    Services services();
+    /** provenance-service; not called by gate-service (the launcher and the chart set every service's URL). */
+    Optional<String> provenance();
 
-    /** Base URLs of the other services. */
-    interface Services {
+    /** gate-service itself, when set. */
+    Optional<String> gate();
 
-        /** lease-service, e.g. {@code http://localhost:8081}; the REST client's URL is this one. */
-        Optional<String> lease();
-    }
+    /** telemetry-service; not called by gate-service. */
+    Optional<String> telemetry();
 }
