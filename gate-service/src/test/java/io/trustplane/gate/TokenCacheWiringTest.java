@@ -1,5 +1,6 @@
 package io.trustplane.gate;
 
+import io.trustplane.gate.rest.GateTestSupport;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.trustplane.tokencache.CachingJwtParser;

@@ -1,5 +1,6 @@
 package io.trustplane.gate;
 
+import io.trustplane.gate.rest.GateTestSupport;
 import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

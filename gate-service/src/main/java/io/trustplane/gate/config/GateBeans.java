@@ -1,9 +1,9 @@
 package io.trustplane.gate.config;
 
-import io.trustplane.gate.service.Quorum;
-import io.trustplane.gate.service.RoleRequirement;
-import io.trustplane.gate.service.TierBands;
-import io.trustplane.gate.service.TruthScore;
+import io.trustplane.gate.domain.Quorum;
+import io.trustplane.gate.domain.RoleRequirement;
+import io.trustplane.gate.domain.TierBands;
+import io.trustplane.gate.domain.TruthScore;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 

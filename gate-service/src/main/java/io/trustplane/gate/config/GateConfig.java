@@ -2,7 +2,7 @@ package io.trustplane.gate.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.trustplane.gate.service.Tier;
+import io.trustplane.gate.domain.Tier;
 
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +40,9 @@ public interface GateConfig {
 
         /** XADDs pipelined in one round trip. */
         int batchSize();
+
+        /** How often the buffer is flushed (and a refused batch retried) besides the flush each event starts. */
+        Duration flushInterval();
     }
 
     /** Lower score bound of each tier above UNKNOWN. */
@@ -69,6 +72,12 @@ public interface GateConfig {
 
         /** Agents held in memory before the cache is flushed. */
         int maxAgents();
+
+        /** How long startup waits for the first policy load before the scheduled reload takes over. */
+        Duration startupLoadTimeout();
+
+        /** How often a lost invalidation subscription is re-established. */
+        Duration resubscribeInterval();
     }
 
     interface Escalation {
@@ -81,6 +90,12 @@ public interface GateConfig {
 
         /** Time validators have before the escalation degrades to an operator decision. */
         Duration timeout();
+
+        /** How often each replica moves escalations past their deadline to AWAITING_OPERATOR. */
+        Duration sweepInterval();
+
+        /** Escalations one sweep moves at most. */
+        int sweepBatch();
     }
 
     interface Truth {
@@ -110,6 +125,9 @@ public interface GateConfig {
 
         /** When Redis is unreachable: false = refuse with 503 (fail closed), true = allow. */
         boolean failOpen();
+
+        /** The {@code Retry-After} a fail-closed 503 names. */
+        Duration retryAfter();
     }
 
     interface Rollout {

@@ -85,7 +85,7 @@ public class BatchedEvents {
     }
 
     /** Sends the next batch unless one is in flight; the in-flight batch's completion sends the next. */
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${trustplane.gate.events.flush-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void flush() {
         if (queue.isEmpty() || !flushing.compareAndSet(false, true)) {
             return;

@@ -1,10 +1,10 @@
 package io.trustplane.gate.repository;
 
-import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.problem.ProblemException;
-import io.trustplane.gate.service.EscalationStatus;
-import io.trustplane.gate.service.Quorum;
+import io.trustplane.gate.domain.EscalationRecord;
+import io.trustplane.gate.domain.EscalationStatus;
+import io.trustplane.gate.domain.Quorum;
+import io.trustplane.gate.domain.Vote;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -26,110 +26,76 @@ public class EscalationRepository {
             + "status, n, f, deadline, decision, decided_by, decision_note, created_at, decided_at";
 
     private final Pool pool;
-    private final IdempotentTransactions transactions;
-
-    public EscalationRepository(Pool pool, IdempotentTransactions transactions) {
+    public EscalationRepository(Pool pool) {
         this.pool = pool;
-        this.transactions = transactions;
     }
 
-    /** A validator's vote. */
-    public record Vote(String validatorId, boolean approve, String reason, Instant votedAt) {
-    }
-
-    /** An escalation with its votes. */
-    public record EscalationRecord(UUID id, UUID evaluationId, String agentId, String role, String tier,
-            String resourceId, String action, String reason, EscalationStatus status, int n, int f, Instant deadline,
-            String decision, String decidedBy, String decisionNote, Instant createdAt, Instant decidedAt,
-            List<Vote> votes) {
-
-        public long approvals() {
-            return votes.stream().filter(Vote::approve).count();
-        }
-
-        public long rejections() {
-            return votes.size() - approvals();
-        }
-    }
-
-    /** A state change: the escalation after it, and whether this call made the transition. */
-    public record Transition(EscalationRecord escalation, boolean changed) {
-    }
-
-    public Uni<UUID> open(UUID evaluationId, String agentId, String role, String tier, String resourceId,
-            String action, String reason, Quorum quorum, Duration timeout,
-            InTransaction<UUID> inTx) {
-        UUID id = UUID.randomUUID();
-        // the insert and inTx's statement (the outbox) are sent together in one transaction
-        return pool.withTransaction(conn -> Uni.combine().all().unis(conn.preparedQuery("INSERT INTO escalations (id, "
+    /** Stores a new OPEN escalation deciding by {@code quorum} until {@code timeout} from now. */
+    public Uni<Void> insert(SqlConnection conn, UUID id, UUID evaluationId, String agentId, String role, String tier,
+            String resourceId, String action, String reason, Quorum quorum, Duration timeout) {
+        return conn.preparedQuery("INSERT INTO escalations (id, "
                         + "evaluation_id, agent_id, role, tier, resource_id, action, reason, status, n, f, deadline) "
                         + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'OPEN', $9, $10, "
                         + "now() + make_interval(secs => $11))")
                 .execute(Tuple.from(Arrays.asList(id, evaluationId, agentId, role, tier, resourceId, action, reason,
-                        quorum.n(), quorum.f(), timeout.toMillis() / 1000.0))), inTx.apply(conn, id))
-                .with((inserted, written) -> id));
+                        quorum.n(), quorum.f(), timeout.toMillis() / 1000.0)))
+                .replaceWithVoid();
     }
 
     public Uni<EscalationRecord> find(UUID id) {
         return pool.withConnection(conn -> load(conn, id, false));
     }
 
-    /**
-     * Records a vote and decides the escalation once the quorum is reached (or can no longer be reached).
-     * A second vote by the same validator, a vote after the deadline or on a closed escalation is a 409.
-     */
-    public Uni<Transition> vote(UUID id, String validatorId, boolean approve, String reason, Quorum quorum,
-            InTransaction<Transition> inTx) {
-        return transactions.withTransaction(pool, conn -> load(conn, id, true).flatMap(e -> {
-            if (e == null) {
-                return Uni.createFrom().failure(ProblemException.notFound("escalation", id.toString()));
-            }
-            if (e.status() != EscalationStatus.OPEN) {
-                return Uni.createFrom().failure(ProblemException.conflict("escalation_closed",
-                        "escalation is " + e.status() + "; validators can no longer vote").with("status", e.status()));
-            }
-            return conn.preparedQuery("SELECT deadline <= now() FROM escalations WHERE id = $1").execute(Tuple.of(id))
-                    .flatMap(expired -> {
-                        if (expired.iterator().next().getBoolean(0)) {
-                            // the sweeper moves it to AWAITING_OPERATOR; this transaction only refuses the vote
-                            return Uni.createFrom().failure(ProblemException.conflict("escalation_closed",
-                                    "the voting window has passed; an operator decides")
-                                    .with("status", EscalationStatus.AWAITING_OPERATOR));
-                        }
-                        return conn.preparedQuery("INSERT INTO escalation_votes (escalation_id, validator_id, approve, "
-                                        + "reason) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-                                .execute(Tuple.of(id, validatorId, approve, reason))
-                                .flatMap(inserted -> {
-                                    if (inserted.rowCount() == 0) {
-                                        return Uni.createFrom().failure(ProblemException.conflict("duplicate_vote",
-                                                "validator '" + validatorId + "' has already voted on this escalation"));
-                                    }
-                                    return load(conn, id, false).flatMap(after -> {
-                                        EscalationStatus outcome = quorum.outcome((int) after.approvals(),
-                                                (int) after.rejections());
-                                        if (outcome == null) {
-                                            return Uni.createFrom().item(new Transition(after, false));
-                                        }
-                                        return decide(conn, id, outcome, "quorum", null);
-                                    });
-                                });
-                    });
-        }).call(t -> inTx.apply(conn, t)));
+    /** The escalation with its votes under its row lock, or null. */
+    public Uni<EscalationRecord> lock(SqlConnection conn, UUID id) {
+        return load(conn, id, true);
     }
 
-    /** An operator's decision, allowed while OPEN or AWAITING_OPERATOR. */
-    public Uni<Transition> operatorDecision(UUID id, boolean approve, String operator, String note,
-            InTransaction<Transition> inTx) {
-        return transactions.withTransaction(pool, conn -> load(conn, id, true).flatMap(e -> {
-            if (e == null) {
-                return Uni.createFrom().failure(ProblemException.notFound("escalation", id.toString()));
-            }
-            if (e.status().decided()) {
-                return Uni.createFrom().failure(ProblemException.conflict("escalation_closed",
-                        "escalation is already " + e.status()).with("status", e.status()));
-            }
-            return decide(conn, id, approve ? EscalationStatus.APPROVED : EscalationStatus.REJECTED, operator, note);
-        }).call(t -> inTx.apply(conn, t)));
+    /** The escalation with its votes as {@code conn} sees it now, or null. */
+    public Uni<EscalationRecord> reload(SqlConnection conn, UUID id) {
+        return load(conn, id, false);
+    }
+
+    /** Whether the escalation's voting deadline has passed by the database's clock. */
+    public Uni<Boolean> deadlinePassed(SqlConnection conn, UUID id) {
+        return conn.preparedQuery("SELECT deadline <= now() FROM escalations WHERE id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    /** Stores a validator's vote; false, with nothing written, when this validator has voted already. */
+    public Uni<Boolean> insertVote(SqlConnection conn, UUID id, String validatorId, boolean approve, String reason) {
+        return conn.preparedQuery("INSERT INTO escalation_votes (escalation_id, validator_id, approve, "
+                        + "reason) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(id, validatorId, approve, reason))
+                .map(inserted -> inserted.rowCount() == 1);
+    }
+
+    /** Stores a decision ({@code decision} is the gate decision it stands for) and answers the escalation after it. */
+    public Uni<EscalationRecord> decide(SqlConnection conn, UUID id, EscalationStatus status, String decision,
+            String by, String note) {
+        return conn.preparedQuery("UPDATE escalations SET status = $2, decision = $3, decided_by = $4, "
+                        + "decision_note = $5, decided_at = now() WHERE id = $1")
+                .execute(Tuple.of(id, status.name(), decision, by, note))
+                .flatMap(x -> load(conn, id, false));
+    }
+
+    /**
+     * Revokes an agent's open approvals as {@code revokedBy}: its open escalations, and approved ones whose
+     * escalated tool call has not used them yet. Answers the ids revoked.
+     */
+    public Uni<List<String>> revokeApprovals(SqlConnection conn, String agentId, String revokedBy, String note) {
+        return conn.preparedQuery("UPDATE escalations SET status = 'REJECTED', "
+                        + "decision = 'DENY', decided_by = $2, decision_note = $3, decided_at = now() "
+                        + "WHERE agent_id = $1 AND (status IN ('OPEN', 'AWAITING_OPERATOR') "
+                        + "OR (status = 'APPROVED' AND id IN (SELECT escalation_id FROM tool_calls "
+                        + "WHERE agent_id = $1 AND decision = 'ESCALATE' AND approval_used_at IS NULL "
+                        + "AND escalation_id IS NOT NULL))) RETURNING id")
+                .execute(Tuple.of(agentId, revokedBy, note))
+                .map(rows -> {
+                    List<String> out = new ArrayList<>(rows.size());
+                    rows.forEach(r -> out.add(r.getUUID(0).toString()));
+                    return out;
+                });
     }
 
     /**
@@ -164,26 +130,20 @@ public class EscalationRepository {
                 });
     }
 
-    /** Moves every OPEN escalation past its deadline to AWAITING_OPERATOR; each row goes to one replica only. */
-    public Uni<List<EscalationRecord>> expire(InTransaction<List<EscalationRecord>> inTx) {
-        return pool.withTransaction(conn -> conn.query("UPDATE escalations SET status = 'AWAITING_OPERATOR' "
+    /**
+     * Moves up to {@code batch} OPEN escalations past their deadline to AWAITING_OPERATOR; rows another replica is
+     * sweeping are skipped, so each goes to one replica only.
+     */
+    public Uni<List<EscalationRecord>> expire(SqlConnection conn, int batch) {
+        return conn.preparedQuery("UPDATE escalations SET status = 'AWAITING_OPERATOR' "
                         + "WHERE id IN (SELECT id FROM escalations WHERE status = 'OPEN' AND deadline <= now() "
-                        + "LIMIT 500 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
-                .execute()
+                        + "LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
+                .execute(Tuple.of(batch))
                 .map(rows -> {
                     List<EscalationRecord> out = new ArrayList<>();
                     rows.forEach(r -> out.add(map(r, List.of())));
                     return out;
-                })
-                .call(expired -> expired.isEmpty() ? Uni.createFrom().voidItem() : inTx.apply(conn, expired)));
-    }
-
-    private Uni<Transition> decide(SqlConnection conn, UUID id, EscalationStatus status, String by, String note) {
-        return conn.preparedQuery("UPDATE escalations SET status = $2, decision = $3, decided_by = $4, "
-                        + "decision_note = $5, decided_at = now() WHERE id = $1")
-                .execute(Tuple.of(id, status.name(), status == EscalationStatus.APPROVED ? "ALLOW" : "DENY", by, note))
-                .flatMap(x -> load(conn, id, false))
-                .map(e -> new Transition(e, true));
+                });
     }
 
     private Uni<EscalationRecord> load(SqlConnection conn, UUID id, boolean lock) {

@@ -1,12 +1,12 @@
 package io.trustplane.gate.repository;
 
-import io.trustplane.common.idempotency.IdempotentTransactions;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.common.problem.ProblemException;
-import io.trustplane.gate.service.FlagStatus;
-import io.trustplane.gate.service.RolloutTrigger;
+import io.trustplane.gate.domain.FlagChange;
+import io.trustplane.gate.domain.FlagRecord;
+import io.trustplane.gate.domain.FlagStatus;
+import io.trustplane.gate.domain.RolloutTrigger;
 import io.vertx.core.json.JsonArray;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,11 +14,9 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 
 /** SQL for rollout flags and their stage history; every change locks the flag row. */
 @ApplicationScoped
@@ -28,39 +26,11 @@ public class FlagRepository {
             + "created_at, updated_at";
 
     private final Pool pool;
-    private final IdempotentTransactions transactions;
     private final ObjectMapper mapper;
 
-    public FlagRepository(Pool pool, ObjectMapper mapper, IdempotentTransactions transactions) {
+    public FlagRepository(Pool pool, ObjectMapper mapper) {
         this.pool = pool;
-        this.transactions = transactions;
         this.mapper = mapper;
-    }
-
-    /** A stored flag. */
-    public record FlagRecord(String flag, String description, List<Integer> stages, int stageIndex, FlagStatus status,
-            List<RolloutTrigger> triggers, long version, Instant createdAt, Instant updatedAt) {
-
-        /** The share of agents currently in the cohort. */
-        public int percent() {
-            return switch (status) {
-                case ROLLED_BACK -> 0;
-                default -> stages.get(stageIndex);
-            };
-        }
-
-        public RolloutTrigger activeTrigger() {
-            return status == FlagStatus.ROLLED_BACK ? null : triggers.get(stageIndex);
-        }
-    }
-
-    /** One stage change. */
-    public record FlagChange(long id, String action, int fromPercent, int toPercent, String reason, String actor,
-            Instant changedAt) {
-    }
-
-    /** A transition: the flag after it and the change recorded. */
-    public record Transition(FlagRecord flag, FlagChange change) {
     }
 
     public Uni<FlagRecord> find(String flag) {
@@ -86,53 +56,47 @@ public class FlagRepository {
                 });
     }
 
-    /** Creates a flag at its first stage; a second create of the same name is a 409. */
-    public Uni<Transition> create(String flag, String description, List<Integer> stages, List<RolloutTrigger> triggers,
-            String actor, InTransaction<Transition> inTx) {
-        return transactions.withTransaction(pool, conn -> conn
-                .preparedQuery("INSERT INTO flags (flag, description, stages, status, triggers) VALUES ($1, $2, $3, "
+    /** Stores a new flag at its first stage; null, with nothing written, when a flag of that name exists. */
+    public Uni<FlagRecord> insert(SqlConnection conn, String flag, String description, List<Integer> stages,
+            List<RolloutTrigger> triggers) {
+        return conn.preparedQuery("INSERT INTO flags (flag, description, stages, status, triggers) VALUES ($1, $2, $3, "
                         + "'ACTIVE', $4) ON CONFLICT DO NOTHING RETURNING " + COLUMNS)
                 .execute(Tuple.of(flag, description, stages.toArray(Integer[]::new), new JsonArray(json(triggers))))
-                .flatMap(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().failure(ProblemException.conflict("flag_exists",
-                                "flag '" + flag + "' already exists"));
-                    }
-                    FlagRecord f = map(rows.iterator().next());
-                    return record(conn, f, "CREATED", 0, f.percent(), null, actor);
-                }).call(t -> inTx.apply(conn, t)));
+                .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
     }
 
-    /**
-     * Applies {@code change} to the locked flag; it returns the new (stageIndex, status) or throws a problem.
-     */
-    public Uni<Transition> transition(String flag, String action, String reason, String actor,
-            Function<FlagRecord, FlagRecord> change, InTransaction<Transition> inTx) {
-        return transactions.withTransaction(pool, conn -> conn
-                .preparedQuery("SELECT " + COLUMNS + " FROM flags WHERE flag = $1 FOR UPDATE").execute(Tuple.of(flag))
-                .flatMap(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().failure(ProblemException.notFound("flag", flag));
-                    }
-                    FlagRecord before = map(rows.iterator().next());
-                    FlagRecord wanted = change.apply(before);
-                    return conn.preparedQuery("UPDATE flags SET stage_index = $2, status = $3, version = version + 1, "
-                                    + "updated_at = now() WHERE flag = $1 RETURNING " + COLUMNS)
-                            .execute(Tuple.of(flag, wanted.stageIndex(), wanted.status().name()))
-                            .flatMap(updated -> {
-                                FlagRecord after = map(updated.iterator().next());
-                                return record(conn, after, action, before.percent(), after.percent(), reason, actor);
-                            });
-                }).call(t -> inTx.apply(conn, t)));
+    /** The flag under its row lock, or null. */
+    public Uni<FlagRecord> lock(SqlConnection conn, String flag) {
+        return conn.preparedQuery("SELECT " + COLUMNS + " FROM flags WHERE flag = $1 FOR UPDATE").execute(Tuple.of(flag))
+                .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
     }
 
-    private Uni<Transition> record(SqlConnection conn, FlagRecord f, String action, int from, int to, String reason,
-            String actor) {
+    /** Stores the flag's stage and status as {@code wanted} has them, and answers the flag after it. */
+    public Uni<FlagRecord> update(SqlConnection conn, FlagRecord wanted) {
+        return conn.preparedQuery("UPDATE flags SET stage_index = $2, status = $3, version = version + 1, "
+                        + "updated_at = now() WHERE flag = $1 RETURNING " + COLUMNS)
+                .execute(Tuple.of(wanted.flag(), wanted.stageIndex(), wanted.status().name()))
+                .map(rows -> map(rows.iterator().next()));
+    }
+
+    /** Appends a change of {@code f} to its history. */
+    public Uni<FlagChange> recordChange(SqlConnection conn, FlagRecord f, String action, int from, int to,
+            String reason, String actor) {
         return conn.preparedQuery("INSERT INTO flag_history (flag, action, from_percent, to_percent, reason, actor) "
                         + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, action, from_percent, to_percent, reason, actor, "
                         + "changed_at")
                 .execute(Tuple.from(Arrays.asList(f.flag(), action, from, to, reason, actor)))
-                .map(rows -> new Transition(f, change(rows.iterator().next())));
+                .map(rows -> change(rows.iterator().next()));
+    }
+
+    /** The flags not rolled back, by name (what a contained agent is pinned to control in). */
+    public Uni<List<String>> notRolledBack(SqlConnection conn) {
+        return conn.query("SELECT flag FROM flags WHERE status <> 'ROLLED_BACK' ORDER BY flag").execute()
+                .map(rows -> {
+                    List<String> out = new ArrayList<>(rows.size());
+                    rows.forEach(r -> out.add(r.getString(0)));
+                    return out;
+                });
     }
 
     private List<Object> json(List<RolloutTrigger> triggers) {

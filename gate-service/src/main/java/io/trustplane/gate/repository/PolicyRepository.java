@@ -1,11 +1,12 @@
 package io.trustplane.gate.repository;
 
-import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.gate.service.Decision;
-import io.trustplane.gate.service.PolicyRule;
-import io.trustplane.gate.service.PolicySet;
-import io.trustplane.gate.service.Tier;
+import io.trustplane.gate.domain.Decision;
+import io.trustplane.gate.domain.PolicyFields;
+import io.trustplane.gate.domain.PolicyRecord;
+import io.trustplane.gate.domain.PolicyRule;
+import io.trustplane.gate.domain.PolicySet;
+import io.trustplane.gate.domain.Tier;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -13,12 +14,10 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** SQL for policies: every change bumps the policy's version and appends a revision row. */
 @ApplicationScoped
@@ -28,26 +27,8 @@ public class PolicyRepository {
             + "enabled, version, created_at, updated_at";
 
     private final Pool pool;
-    private final IdempotentTransactions transactions;
-
-    public PolicyRepository(Pool pool, IdempotentTransactions transactions) {
+    public PolicyRepository(Pool pool) {
         this.pool = pool;
-        this.transactions = transactions;
-    }
-
-    /** A stored policy. */
-    public record PolicyRecord(String id, String name, int priority, String role, List<Tier> tiers,
-            List<String> actions, String resourcePattern, Decision effect, boolean enabled, long version,
-            Instant createdAt, Instant updatedAt) {
-
-        public PolicyRule rule() {
-            return PolicyRule.of(id, name, priority, role, tiers, actions, resourcePattern, effect, enabled, version);
-        }
-    }
-
-    /** The fields an admin sets. */
-    public record PolicyFields(String name, int priority, String role, List<Tier> tiers, List<String> actions,
-            String resourcePattern, Decision effect, boolean enabled) {
     }
 
     /**
@@ -80,38 +61,34 @@ public class PolicyRepository {
                 .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
     }
 
-    public Uni<PolicyRecord> create(PolicyFields f, String actor) {
-        String id = UUID.randomUUID().toString();
-        return transactions.withTransaction(pool, conn -> conn
-                .preparedQuery("INSERT INTO policies (id, name, priority, role, tiers, actions, resource_pattern, "
+    public Uni<PolicyRecord> insert(SqlConnection conn, String id, PolicyFields f) {
+        return conn.preparedQuery("INSERT INTO policies (id, name, priority, role, tiers, actions, resource_pattern, "
                         + "effect, enabled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING " + COLUMNS)
                 .execute(Tuple.from(Arrays.asList(id, f.name(), f.priority(), f.role(), tiers(f), actions(f),
                         f.resourcePattern(), f.effect().name(), f.enabled())))
-                .flatMap(rows -> revision(conn, map(rows.iterator().next()), "CREATED", actor)));
+                .map(rows -> map(rows.iterator().next()));
     }
 
     /** Replaces a policy if {@code expectedVersion} (when given) still matches; null when absent or stale. */
-    public Uni<PolicyRecord> update(String id, PolicyFields f, Long expectedVersion, String actor) {
-        return pool.withTransaction(conn -> conn
-                .preparedQuery("UPDATE policies SET name = $2, priority = $3, role = $4, tiers = $5, actions = $6, "
+    public Uni<PolicyRecord> update(SqlConnection conn, String id, PolicyFields f, Long expectedVersion) {
+        return conn.preparedQuery("UPDATE policies SET name = $2, priority = $3, role = $4, tiers = $5, actions = $6, "
                         + "resource_pattern = $7, effect = $8, enabled = $9, version = version + 1, updated_at = now() "
                         + "WHERE id = $1 AND NOT deleted AND ($10::bigint IS NULL OR version = $10) RETURNING " + COLUMNS)
                 .execute(Tuple.from(Arrays.asList(id, f.name(), f.priority(), f.role(), tiers(f), actions(f),
                         f.resourcePattern(), f.effect().name(), f.enabled(), expectedVersion)))
-                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<PolicyRecord>nullItem()
-                        : revision(conn, map(rows.iterator().next()), "UPDATED", actor)));
+                .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
     }
 
-    public Uni<PolicyRecord> delete(String id, String actor) {
-        return pool.withTransaction(conn -> conn
-                .preparedQuery("UPDATE policies SET deleted = true, version = version + 1, updated_at = now() "
+    /** Marks a policy deleted; null when there is no live policy of that id. */
+    public Uni<PolicyRecord> delete(SqlConnection conn, String id) {
+        return conn.preparedQuery("UPDATE policies SET deleted = true, version = version + 1, updated_at = now() "
                         + "WHERE id = $1 AND NOT deleted RETURNING " + COLUMNS)
                 .execute(Tuple.of(id))
-                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<PolicyRecord>nullItem()
-                        : revision(conn, map(rows.iterator().next()), "DELETED", actor)));
+                .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
     }
 
-    private Uni<PolicyRecord> revision(SqlConnection conn, PolicyRecord p, String change, String actor) {
+    /** Appends the policy as it now is to the revision log ({@code change}: CREATED, UPDATED or DELETED). */
+    public Uni<PolicyRecord> revision(SqlConnection conn, PolicyRecord p, String change, String actor) {
         JsonObject snapshot = new JsonObject(Map.of("name", p.name(), "priority", p.priority(),
                 "role", p.role() == null ? "" : p.role(), "tiers", p.tiers().stream().map(Enum::name).toList(),
                 "actions", p.actions(), "resourcePattern", p.resourcePattern(), "effect", p.effect().name(),

@@ -1,9 +1,9 @@
 package io.trustplane.gate.repository;
 
 import io.smallrye.mutiny.Uni;
-import io.trustplane.gate.service.Decision;
-import io.trustplane.gate.service.EscalationStatus;
-import io.trustplane.gate.service.ToolCall;
+import io.trustplane.gate.domain.Decision;
+import io.trustplane.gate.domain.EscalationStatus;
+import io.trustplane.gate.domain.ToolCall;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;

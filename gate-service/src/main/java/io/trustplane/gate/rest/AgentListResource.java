@@ -7,7 +7,7 @@ import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.rest.AgentResource.AgentView;
 import io.trustplane.gate.service.AgentService;
-import io.trustplane.gate.service.Tier;
+import io.trustplane.gate.domain.Tier;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -44,7 +44,7 @@ public class AgentListResource {
                     + "(ACTIVE or SUSPENDED) and a trust-score range. An agent's list holds itself alone.")
     @APIResponse(responseCode = "200", description = "A page of agents")
     @GET
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<Keyset.Page<AgentView>> list(
             @QueryParam("tier") @Pattern(regexp = Ids.TIER, message = Ids.TIER_MESSAGE) String tier,
             @QueryParam("status") @Pattern(regexp = "ACTIVE|SUSPENDED", message = "must be ACTIVE or SUSPENDED") String status,

@@ -3,14 +3,15 @@ package io.trustplane.gate.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
+import io.trustplane.common.openapi.ApiText;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.gate.repository.AgentRepository.ScoreChange;
+import io.trustplane.gate.domain.ScoreChange;
 import io.trustplane.gate.service.AgentService;
-import io.trustplane.gate.service.AgentSnapshot;
-import io.trustplane.gate.service.Containment;
-import io.trustplane.gate.service.RegulatoryFramework;
-import io.trustplane.gate.service.Tier;
+import io.trustplane.gate.domain.AgentSnapshot;
+import io.trustplane.gate.domain.Containment;
+import io.trustplane.gate.domain.RegulatoryFramework;
+import io.trustplane.gate.domain.Tier;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -98,7 +99,7 @@ public class AgentResource {
                     + "follows from its effective score (bands in docs/concepts.md).")
     @APIResponse(responseCode = "200", description = "The agent")
     @PUT
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<AgentView> register(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull AgentRequest request) {
         return agents.register(agentId, request.trustScore(),
@@ -111,7 +112,7 @@ public class AgentResource {
                     + "only its own entry.")
     @APIResponse(responseCode = "200", description = "The agent")
     @GET
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<AgentView> get(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId) {
         caller.requireActingFor(agentId);
         return agents.get(agentId).map(AgentView::of);
@@ -123,7 +124,7 @@ public class AgentResource {
     @APIResponse(responseCode = "200", description = "The score changes")
     @GET
     @Path("/history")
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<ScoreChange>> history(
             @PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
@@ -135,12 +136,11 @@ public class AgentResource {
             description = "Suspends the agent with a reason: while suspended, every gate decision for it is DENY.")
     @APIResponse(responseCode = "200", description = "The suspended agent")
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/suspend")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<AgentView> suspend(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull SuspendRequest request) {
         return agents.suspend(agentId, true, request.reason()).map(AgentView::of);
@@ -150,12 +150,11 @@ public class AgentResource {
             description = "Ends the agent's suspension; its decisions follow its tier again.")
     @APIResponse(responseCode = "200", description = "The reinstated agent")
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/reinstate")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<AgentView> reinstate(
             @PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId) {
         return agents.suspend(agentId, false, null).map(AgentView::of);
@@ -168,12 +167,11 @@ public class AgentResource {
                     + "answer carries the new score and the agent's truth share.")
     @APIResponse(responseCode = "200", description = "The agent after the outcome, with the score change")
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/outcomes")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<OutcomeView> outcome(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull OutcomeRequest request) {
         return agents.recordOutcome(agentId, request.claim(), request.confirmed(), caller.id())

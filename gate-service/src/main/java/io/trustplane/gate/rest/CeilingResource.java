@@ -6,8 +6,8 @@ import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.service.CeilingService;
-import io.trustplane.gate.service.CeilingStatus;
-import io.trustplane.gate.service.Tier;
+import io.trustplane.gate.domain.CeilingStatus;
+import io.trustplane.gate.domain.Tier;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -69,7 +69,7 @@ public class CeilingResource {
     @Idempotent(Idempotent.Store.REDIS)
     @POST
     @Path("/check")
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<CheckResponse> check(@Valid @NotNull CheckRequest request) {
         caller.requireActingFor(request.agentId());
         return ceilings.check(request.agentId(), request.resourceType(), request.requestedAmount(),

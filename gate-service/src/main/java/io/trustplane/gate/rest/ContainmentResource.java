@@ -2,10 +2,11 @@ package io.trustplane.gate.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
+import io.trustplane.common.openapi.ApiText;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.gate.service.AgentSnapshot;
-import io.trustplane.gate.service.Containment;
+import io.trustplane.gate.domain.AgentSnapshot;
+import io.trustplane.gate.domain.Containment;
 import io.trustplane.gate.service.ContainmentService;
 import io.trustplane.gate.service.ContainmentService.NotUndone;
 import jakarta.annotation.security.RolesAllowed;
@@ -69,7 +70,7 @@ public class ContainmentResource {
 
     @Idempotent
     @POST
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Contain an agent", description = "From now on every gate decision for the agent is DENY "
             + "(evaluate, ceiling checks, tool calls); lease-service force-releases all its leases (their fencing "
             + "tokens go stale), its open and unused approvals are revoked, it is pinned to the control arm of every "
@@ -77,8 +78,7 @@ public class ContainmentResource {
             + "CONTAINMENT alert. Containing a contained agent does nothing again; if a step failed before "
             + "(failedSteps, e.g. lease-service unreachable), it completes that step.")
     @APIResponse(responseCode = "200", description = "The agent is contained; what the containment did")
-    @APIResponse(responseCode = "409", description = "`idempotency_key_reused`: this `Idempotency-Key` was used for "
-            + "a different request; `idempotency_in_progress`: the first request with this key is still running")
+    @APIResponse(responseCode = "409", description = ApiText.IDEMPOTENCY_CONFLICTS)
     public Uni<ContainmentView> contain(
             @PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull ContainmentRequest request) {
@@ -88,14 +88,12 @@ public class ContainmentResource {
     @Idempotent
     @POST
     @Path("/lift")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Lift an agent's containment", description = "Gate decisions follow the agent's tier and "
             + "the policies again and its flags are unpinned; released leases and revoked approvals stay as they are "
             + "(notUndone says so). Recorded by the anchored agent.containment_lifted event.")
     @APIResponse(responseCode = "200", description = "The containment is lifted; what was undone and what was not")
-    @APIResponse(responseCode = "409", description = "`agent_not_contained`: the agent is not contained; "
-            + "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-            + "`idempotency_in_progress`: the first request with this key is still running")
+    @APIResponse(responseCode = "409", description = "`agent_not_contained`: the agent is not contained; " + ApiText.IDEMPOTENCY_CONFLICTS)
     public Uni<LiftView> lift(@PathParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId,
             @Valid @NotNull ContainmentRequest request) {
         return containment.lift(agentId, request.reason(), caller.id())

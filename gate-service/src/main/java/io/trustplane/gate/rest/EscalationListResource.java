@@ -6,7 +6,7 @@ import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.rest.EscalationResource.EscalationView;
 import io.trustplane.gate.service.EscalationService;
-import io.trustplane.gate.service.EscalationStatus;
+import io.trustplane.gate.domain.EscalationStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -46,7 +46,7 @@ public class EscalationListResource {
                     + "sees only its own escalations.")
     @APIResponse(responseCode = "200", description = "A page of escalations")
     @GET
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<Keyset.Page<EscalationView>> list(
             @QueryParam("status") @Pattern(regexp = "OPEN|AWAITING_OPERATOR|DECIDED|APPROVED|REJECTED",
                     message = "must be one of OPEN, AWAITING_OPERATOR, DECIDED, APPROVED, REJECTED") String status,

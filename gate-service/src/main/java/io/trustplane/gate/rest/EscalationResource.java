@@ -3,14 +3,15 @@ package io.trustplane.gate.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
+import io.trustplane.common.openapi.ApiText;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.gate.repository.EscalationRepository.EscalationRecord;
-import io.trustplane.gate.repository.EscalationRepository.Vote;
-import io.trustplane.gate.service.Decision;
+import io.trustplane.gate.domain.EscalationRecord;
+import io.trustplane.gate.domain.Vote;
+import io.trustplane.gate.domain.Decision;
 import io.trustplane.gate.service.EscalationService;
-import io.trustplane.gate.service.EscalationStatus;
+import io.trustplane.gate.domain.EscalationStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -79,7 +80,7 @@ public class EscalationResource {
                     + "operators may read it.")
     @APIResponse(responseCode = "200", description = "The escalation")
     @GET
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<EscalationView> get(@PathParam("id") String id) {
         return escalations.get(uuid(id)).map(e -> {
             if (!escalations.isValidator(caller.id())) {
@@ -98,13 +99,11 @@ public class EscalationResource {
                     + "concerns")
     @APIResponse(responseCode = "409",
             description = "`escalation_closed`: the escalation is decided or its voting window passed; "
-                    + "`duplicate_vote`: this validator already voted; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+                    + "`duplicate_vote`: this validator already voted; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/votes")
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<EscalationView> vote(@PathParam("id") String id, @Valid @NotNull VoteRequest request) {
         return escalations.vote(uuid(id), caller.id(), request.approve(), request.reason()).map(EscalationView::of);
     }
@@ -113,9 +112,7 @@ public class EscalationResource {
             description = "An operator approves or rejects the escalation, whatever the votes, with a reason.")
     @APIResponse(responseCode = "200", description = "The decided escalation")
     @APIResponse(responseCode = "409",
-            description = "`escalation_closed`: the escalation is already decided; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`escalation_closed`: the escalation is already decided; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/decision")

@@ -3,13 +3,14 @@ package io.trustplane.gate.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
+import io.trustplane.common.openapi.ApiText;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.gate.repository.FlagRepository.FlagChange;
-import io.trustplane.gate.repository.FlagRepository.FlagRecord;
-import io.trustplane.gate.service.FlagStatus;
+import io.trustplane.gate.domain.FlagChange;
+import io.trustplane.gate.domain.FlagRecord;
+import io.trustplane.gate.domain.FlagStatus;
 import io.trustplane.gate.service.RolloutService;
-import io.trustplane.gate.service.RolloutTrigger;
+import io.trustplane.gate.domain.RolloutTrigger;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -89,11 +90,34 @@ public class FlagResource {
         }
     }
 
+    /**
+     * {@code GET /v1/flags/{flag}}'s answer: the flag's fields ({@link FlagView}) without {@code agentId}, the agent's
+     * membership ({@link RolloutService.Membership}) with it; absent fields are left out, so each answer carries
+     * exactly the fields of its shape.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FlagLookup(String flag, String agentId, Boolean enabled, String description, List<Integer> stages,
+            Integer stageIndex, int percent, FlagStatus status, Integer bucket, Boolean pinnedToControl,
+            RolloutTrigger activeTrigger, List<RolloutTrigger> triggers, Long version, Instant createdAt,
+            Instant updatedAt) {
+
+        static FlagLookup of(FlagRecord f) {
+            return new FlagLookup(f.flag(), null, null, f.description(), f.stages(), f.stageIndex(), f.percent(),
+                    f.status(), null, null, f.activeTrigger(), f.triggers(), f.version(), f.createdAt(),
+                    f.updatedAt());
+        }
+
+        static FlagLookup of(RolloutService.Membership m) {
+            return new FlagLookup(m.flag(), m.agentId(), m.enabled(), null, null, null, m.percent(), m.status(),
+                    m.bucket(), m.pinnedToControl(), null, null, null, null, null);
+        }
+    }
+
     @Operation(summary = "List flags",
             description = "Every flag with its stages, current percent and status.")
     @APIResponse(responseCode = "200", description = "The flags")
     @GET
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<FlagView>> list() {
         return rollouts.list().map(l -> l.stream().map(FlagView::of).toList());
     }
@@ -104,9 +128,7 @@ public class FlagResource {
     @APIResponse(responseCode = "201", description = "The flag",
             content = @Content(schema = @Schema(implementation = FlagView.class)))
     @APIResponse(responseCode = "409",
-            description = "`flag_exists`: a flag with this name exists; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`flag_exists`: a flag with this name exists; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @APIResponse(responseCode = "422",
             description = "`invalid_stages`: stages must increase and end at 100; `invalid_triggers`: a trigger is "
                     + "out of range")
@@ -128,14 +150,14 @@ public class FlagResource {
             content = @Content(schema = @Schema(oneOf = {FlagView.class, RolloutService.Membership.class})))
     @GET
     @Path("/{flag}")
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
-    public Uni<?> get(@PathParam("flag") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String flag,
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<FlagLookup> get(@PathParam("flag") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String flag,
             @QueryParam("agentId") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String agentId) {
         if (agentId == null) {
-            return rollouts.get(flag).map(FlagView::of);
+            return rollouts.get(flag).map(FlagLookup::of);
         }
         caller.requireActingFor(agentId);
-        return rollouts.membership(flag, agentId);
+        return rollouts.membership(flag, agentId).map(FlagLookup::of);
     }
 
     @Operation(summary = "A flag's history",
@@ -143,7 +165,7 @@ public class FlagResource {
     @APIResponse(responseCode = "200", description = "The changes")
     @GET
     @Path("/{flag}/history")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<FlagChange>> history(@PathParam("flag") @Pattern(regexp = Ids.ID, message = Ids.ID_MESSAGE) String flag) {
         return rollouts.history(flag);
     }
@@ -153,9 +175,7 @@ public class FlagResource {
     @APIResponse(responseCode = "200", description = "The flag")
     @APIResponse(responseCode = "409",
             description = "`flag_paused`: resume it first; `flag_completed`: it is at 100% (after a rollback, "
-                    + "advancing re-opens the stage that was rolled back); `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+                    + "advancing re-opens the stage that was rolled back); " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/advance")
@@ -169,9 +189,7 @@ public class FlagResource {
                     + "calls this when the cohort's error rate or latency is worse than the control's).")
     @APIResponse(responseCode = "200", description = "The rolled-back flag")
     @APIResponse(responseCode = "409",
-            description = "`flag_rolled_back`: the flag is already rolled back; `idempotency_key_reused`: "
-                    + "this `Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`flag_rolled_back`: the flag is already rolled back; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/rollback")
@@ -188,9 +206,7 @@ public class FlagResource {
             description = "Holds the rollout at its current percent.")
     @APIResponse(responseCode = "200", description = "The paused flag")
     @APIResponse(responseCode = "409",
-            description = "`flag_not_active`: the flag is not rolling out; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`flag_not_active`: the flag is not rolling out; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/pause")
@@ -203,9 +219,7 @@ public class FlagResource {
             description = "Lets a paused rollout advance again.")
     @APIResponse(responseCode = "200", description = "The flag")
     @APIResponse(responseCode = "409",
-            description = "`flag_not_paused`: the flag is not paused; `idempotency_key_reused`: this "
-                    + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "
-                    + "request with this key is still running")
+            description = "`flag_not_paused`: the flag is not paused; " + ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @Path("/{flag}/resume")

@@ -2,13 +2,14 @@ package io.trustplane.gate.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
+import io.trustplane.common.openapi.ApiText;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.gate.repository.PolicyRepository.PolicyFields;
-import io.trustplane.gate.repository.PolicyRepository.PolicyRecord;
-import io.trustplane.gate.service.Decision;
+import io.trustplane.gate.domain.PolicyFields;
+import io.trustplane.gate.domain.PolicyRecord;
+import io.trustplane.gate.domain.Decision;
 import io.trustplane.gate.service.PolicyService;
-import io.trustplane.gate.service.Tier;
+import io.trustplane.gate.domain.Tier;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -82,7 +83,7 @@ public class PolicyResource {
             description = "Every policy, highest priority first.")
     @APIResponse(responseCode = "200", description = "The policies")
     @GET
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<List<PolicyRecord>> list() {
         return policies.list();
     }
@@ -92,7 +93,7 @@ public class PolicyResource {
     @APIResponse(responseCode = "200", description = "The policy")
     @GET
     @Path("/{id}")
-    @RolesAllowed({Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<PolicyRecord> get(@PathParam("id") @Pattern(regexp = POLICY_ID, message = "must be a policy id") String id) {
         return policies.get(id);
     }
@@ -103,8 +104,7 @@ public class PolicyResource {
     @APIResponse(responseCode = "201", description = "The policy",
             content = @Content(schema = @Schema(implementation = PolicyRecord.class)))
     @APIResponse(responseCode = "409",
-            description = "`idempotency_key_reused`: this `Idempotency-Key` was used for a different request; "
-                    + "`idempotency_in_progress`: the first request with this key is still running")
+            description = ApiText.IDEMPOTENCY_CONFLICTS)
     @Idempotent(Idempotent.Store.TRANSACTION)
     @POST
     @RolesAllowed(Roles.ADMIN)

@@ -1,14 +1,12 @@
 package io.trustplane.gate.rest;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.gate.service.Decision;
+import io.trustplane.gate.domain.Evaluation;
 import io.trustplane.gate.service.GateService;
-import io.trustplane.gate.service.Layer;
-import io.trustplane.gate.service.Tier;
+import io.trustplane.gate.domain.Tier;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -53,12 +51,6 @@ public class RoleGateResource {
     public record Context(@Size(max = 256) String resourceId, @Size(max = 64) String action) {
     }
 
-    /** The decision; {@code escalationId} is set for ESCALATE. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EvaluateResponse(Decision decision, Layer layer, String reason, String ruleId, String evaluationId,
-            Tier registeredTier, String escalationId) {
-    }
-
     @Operation(summary = "Decide whether an agent may act",
             description = "Evaluates the agent's action on a resource against suspension, the policies, its tier and "
                     + "its role: ALLOW, DENY or ESCALATE (then `escalationId` names the escalation validators vote "
@@ -67,12 +59,10 @@ public class RoleGateResource {
     @Idempotent(Idempotent.Store.REDIS)
     @POST
     @Path("/evaluate")
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
-    public Uni<EvaluateResponse> evaluate(@Valid @NotNull EvaluateRequest request) {
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
+    public Uni<Evaluation> evaluate(@Valid @NotNull EvaluateRequest request) {
         caller.requireActingFor(request.agentId());
         Context ctx = request.context() == null ? new Context(null, null) : request.context();
-        return gate.evaluate(request.agentId(), request.role(), Tier.parse(request.tier()), ctx.resourceId(), ctx.action())
-                .map(e -> new EvaluateResponse(e.decision(), e.layer(), e.reason(), e.ruleId(), e.evaluationId(),
-                        e.registeredTier(), e.escalationId()));
+        return gate.evaluate(request.agentId(), request.role(), Tier.parse(request.tier()), ctx.resourceId(), ctx.action());
     }
 }

@@ -8,7 +8,7 @@ import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
 import io.trustplane.gate.config.ToolCallConfig;
-import io.trustplane.gate.service.Decision;
+import io.trustplane.gate.domain.Decision;
 import io.trustplane.gate.service.ReceiptSigner;
 import io.trustplane.gate.service.ToolCallService;
 import jakarta.annotation.security.RolesAllowed;

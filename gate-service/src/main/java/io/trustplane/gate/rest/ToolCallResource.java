@@ -7,10 +7,10 @@ import io.trustplane.common.idempotency.Idempotent;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Caller;
 import io.trustplane.common.security.Roles;
-import io.trustplane.gate.service.Decision;
+import io.trustplane.gate.domain.Decision;
 import io.trustplane.gate.service.EscalationService;
 import io.trustplane.gate.service.ReceiptSigner;
-import io.trustplane.gate.service.ToolCall;
+import io.trustplane.gate.domain.ToolCall;
 import io.trustplane.gate.service.ToolCallService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -138,7 +138,7 @@ public class ToolCallResource {
     @Idempotent(Idempotent.Store.LINKED)
     @POST
     @Path("/decisions")
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<DecisionResponse> decide(@Valid @NotNull DecisionRequest request) {
         caller.requireActingFor(request.agentId());
         String digest = ToolCallDigests.arguments(request.arguments(), request.argumentsDigest());
@@ -165,7 +165,7 @@ public class ToolCallResource {
     @Idempotent(Idempotent.Store.LINKED)
     @POST
     @Path("/results")
-    @RolesAllowed({Roles.AGENT, Roles.ADMIN, Roles.OPERATOR, Roles.SERVICE})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<ResultResponse> report(@Valid @NotNull ResultRequest request) {
         caller.requireActingFor(request.agentId());
         if (request.decisionId() == null && request.callId() == null) {
@@ -187,7 +187,7 @@ public class ToolCallResource {
     @APIResponse(responseCode = "200", description = "The public key")
     @GET
     @Path("/key")
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public KeyView key() {
         ReceiptSigner signer = toolCalls.signer();
         return new KeyView(signer.keyId(), "Ed25519", signer.publicKeyBase64(), signer.publicKeyPem(),
@@ -201,7 +201,7 @@ public class ToolCallResource {
     @APIResponse(responseCode = "200", description = "The decision")
     @GET
     @Path("/decisions/{id}")
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<DecisionView> get(@PathParam("id") String id) {
         UUID uuid = uuid(id);
         return toolCalls.find(uuid).map(c -> {
@@ -223,7 +223,7 @@ public class ToolCallResource {
     @APIResponse(responseCode = "200", description = "The escalated call")
     @GET
     @Path("/approvals/{escalationId}")
-    @RolesAllowed({Roles.AGENT, Roles.SERVICE, Roles.OPERATOR, Roles.ADMIN})
+    @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<DecisionView> approval(@PathParam("escalationId") String escalationId) {
         UUID uuid = uuid(escalationId);
         return toolCalls.approval(uuid).map(a -> {

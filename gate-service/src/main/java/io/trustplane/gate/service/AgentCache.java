@@ -1,5 +1,6 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.AgentSnapshot;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.gate.repository.AgentRepository;
 

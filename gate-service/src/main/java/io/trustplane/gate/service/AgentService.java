@@ -1,5 +1,12 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.AgentListing;
+import io.trustplane.gate.domain.AgentQuery;
+import io.trustplane.gate.domain.AgentSnapshot;
+import io.trustplane.gate.domain.RegulatoryFramework;
+import io.trustplane.gate.domain.Tier;
+import io.trustplane.gate.domain.TierBands;
+import io.trustplane.gate.domain.TruthScore;
 import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
@@ -7,15 +14,15 @@ import io.trustplane.common.events.Outbox;
 import io.trustplane.common.page.Keyset;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.config.GateConfig;
-import io.trustplane.gate.repository.InTransaction;
+import io.trustplane.gate.domain.OutcomeResult;
+import io.trustplane.gate.domain.ScoreChange;
 import io.trustplane.gate.repository.AgentRepository;
-import io.trustplane.gate.repository.AgentRepository.OutcomeResult;
-import io.trustplane.gate.repository.AgentRepository.ScoreChange;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Agent registration, suspension and truth scoring. Every change evicts the agent from every replica's cache
@@ -24,6 +31,7 @@ import java.util.function.Function;
 @ApplicationScoped
 public class AgentService {
 
+    private final Pool pool;
     private final AgentRepository repository;
     private final GateCaches caches;
     private final TruthScore truth;
@@ -32,8 +40,9 @@ public class AgentService {
     private final TierBands bands;
     private final IdempotentTransactions transactions;
 
-    public AgentService(AgentRepository repository, GateCaches caches, TruthScore truth, GateConfig config,
+    public AgentService(Pool pool, AgentRepository repository, GateCaches caches, TruthScore truth, GateConfig config,
             Outbox outbox, TierBands bands, IdempotentTransactions transactions) {
+        this.pool = pool;
         this.bands = bands;
         this.transactions = transactions;
         this.repository = repository;
@@ -43,11 +52,19 @@ public class AgentService {
         this.outbox = outbox;
     }
 
+    /** Creates or replaces an agent under its row lock; a score change (or the first score) goes to its history. */
     public Uni<AgentSnapshot> register(String agentId, int score, List<RegulatoryFramework> frameworks,
             Map<String, Object> attributes, String actor) {
-        return repository.upsert(agentId, score, frameworks == null ? List.of() : frameworks,
-                attributes == null ? Map.of() : attributes, actor, event(a -> new DomainEvent.AgentRegistered(
-                        a.trustScore(), a.effectiveScore(), a.tier().name(), a.suspended()))).invoke(this::changed);
+        List<RegulatoryFramework> fw = frameworks == null ? List.of() : frameworks;
+        Map<String, Object> attrs = attributes == null ? Map.of() : attributes;
+        return pool.withTransaction(conn -> repository.lockScore(conn, agentId).flatMap(old -> {
+            Uni<AgentSnapshot> write = old == null ? repository.insert(conn, agentId, score, fw, attrs)
+                    : repository.update(conn, agentId, score, fw, attrs);
+            return write.flatMap(agent -> old == null || old != score
+                    ? repository.recordScore(conn, agent, old, "REGISTRATION", actor)
+                    : Uni.createFrom().item(agent));
+        }).call(a -> event(conn, a, new DomainEvent.AgentRegistered(a.trustScore(), a.effectiveScore(),
+                a.tier().name(), a.suspended())))).invoke(this::changed);
     }
 
     public Uni<AgentSnapshot> get(String agentId) {
@@ -72,9 +89,11 @@ public class AgentService {
     }
 
     public Uni<AgentSnapshot> suspend(String agentId, boolean suspended, String reason) {
-        return repository.setSuspended(agentId, suspended, reason, event(a -> suspended
-                        ? new DomainEvent.AgentSuspended(a.trustScore(), a.effectiveScore(), a.tier().name(), true)
-                        : new DomainEvent.AgentReinstated(a.trustScore(), a.effectiveScore(), a.tier().name(), false)))
+        return transactions.withTransaction(pool, conn -> repository.setSuspended(conn, agentId, suspended, reason)
+                        .call(a -> a == null ? Uni.createFrom().voidItem() : event(conn, a, suspended
+                                ? new DomainEvent.AgentSuspended(a.trustScore(), a.effectiveScore(), a.tier().name(), true)
+                                : new DomainEvent.AgentReinstated(a.trustScore(), a.effectiveScore(), a.tier().name(),
+                                false))))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("agent", agentId))
                 .invoke(a -> transactions.afterCommit(() -> changed(a)));
     }
@@ -83,17 +102,36 @@ public class AgentService {
         return get(agentId).flatMap(a -> repository.history(agentId, limit));
     }
 
+    /**
+     * Stores a verified outcome and moves the trust score by the recency-weighted confirmed share of the agent's
+     * latest outcomes ({@link TruthScore}), all under the agent's row lock so concurrent outcomes lose no update.
+     */
     public Uni<OutcomeResult> recordOutcome(String agentId, String claim, boolean confirmed, String actor) {
-        return repository.recordOutcome(agentId, claim, confirmed, truth, config.truth().window(), actor,
-                        event(a -> new DomainEvent.AgentScoreChanged(a.trustScore(), a.effectiveScore(),
-                                a.tier().name(), a.suspended())))
+        return transactions.withTransaction(pool, conn -> repository.lockScore(conn, agentId).flatMap(old -> {
+                    if (old == null) {
+                        return Uni.createFrom().<OutcomeResult>nullItem();
+                    }
+                    return repository.insertOutcome(conn, agentId, claim, confirmed)
+                            .flatMap(x -> repository.latestOutcomes(conn, agentId, config.truth().window()))
+                            .flatMap(newestFirst -> {
+                                TruthScore.Move move = truth.move(old, newestFirst);
+                                return repository.setScore(conn, agentId, move.score())
+                                        .flatMap(agent -> move.score() != old
+                                                ? repository.recordScore(conn, agent, old, "TRUTH_SCORE", actor)
+                                                : Uni.createFrom().item(agent))
+                                        .map(a -> new OutcomeResult(a, move.share(), move.score() - old,
+                                                newestFirst.size()));
+                            });
+                }).call(r -> r == null ? Uni.createFrom().voidItem() : event(conn, r.agent(),
+                        new DomainEvent.AgentScoreChanged(r.agent().trustScore(), r.agent().effectiveScore(),
+                                r.agent().tier().name(), r.agent().suspended()))))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("agent", agentId))
                 .invoke(r -> transactions.afterCommit(() -> changed(r.agent())));
     }
 
     /** The agent's change event, written to the outbox in the change's own transaction. */
-    private InTransaction<AgentSnapshot> event(Function<AgentSnapshot, DomainEvent> event) {
-        return (conn, a) -> outbox.write(conn, Outbox.event(a.agentId(), event.apply(a)));
+    private Uni<Void> event(SqlConnection conn, AgentSnapshot a, DomainEvent event) {
+        return outbox.write(conn, Outbox.event(a.agentId(), event));
     }
 
     private void changed(AgentSnapshot a) {

@@ -1,5 +1,7 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.CeilingStatus;
+import io.trustplane.gate.domain.Tier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -131,7 +133,7 @@ public class CeilingService {
                 .onFailure().recoverWithUni(f -> config.failOpen() ? Uni.createFrom().nullItem()
                         : Uni.createFrom().failure(ProblemException.unavailable("ceiling_store_unavailable",
                         "the ceiling store (Redis) is unreachable; ceilings fail closed, retry shortly")
-                        .with("retryAfterSeconds", 1)));
+                        .with("retryAfterSeconds", (int) Math.max(1, config.retryAfter().toSeconds()))));
     }
 
     private Check result(String agentId, String resourceType, long amount, long limit, Tier tier, Response r) {

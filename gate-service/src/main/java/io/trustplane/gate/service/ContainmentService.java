@@ -1,5 +1,7 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.AgentSnapshot;
+import io.trustplane.gate.domain.Containment;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
@@ -7,8 +9,9 @@ import io.trustplane.common.events.UuidV7;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.client.LeaseClient;
 import io.trustplane.gate.repository.AgentRepository;
-import io.trustplane.gate.repository.AgentRepository.Contained;
-import io.trustplane.gate.repository.AgentRepository.Lifted;
+import io.trustplane.gate.repository.EscalationRepository;
+import io.trustplane.gate.repository.FlagRepository;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -31,13 +34,20 @@ public class ContainmentService {
     private static final Logger LOG = Logger.getLogger(ContainmentService.class);
     static final String LEASES_STEP = "leases";
 
-    private final AgentRepository repository;
+    private final Pool pool;
+    private final AgentRepository agents;
+    private final EscalationRepository escalations;
+    private final FlagRepository flags;
     private final LeaseClient leases;
     private final GateCaches caches;
     private final Outbox outbox;
 
-    public ContainmentService(AgentRepository repository, LeaseClient leases, GateCaches caches, Outbox outbox) {
-        this.repository = repository;
+    public ContainmentService(Pool pool, AgentRepository agents, EscalationRepository escalations,
+            FlagRepository flags, LeaseClient leases, GateCaches caches, Outbox outbox) {
+        this.pool = pool;
+        this.agents = agents;
+        this.escalations = escalations;
+        this.flags = flags;
         this.leases = leases;
         this.caches = caches;
         this.outbox = outbox;
@@ -52,7 +62,7 @@ public class ContainmentService {
     }
 
     public Uni<AgentSnapshot> contain(String agentId, String reason, String actor) {
-        return repository.find(agentId).flatMap(agent -> {
+        return agents.find(agentId).flatMap(agent -> {
             if (agent == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("agent", agentId));
             }
@@ -67,13 +77,43 @@ public class ContainmentService {
                                 f.toString());
                         return StepResult.failed(f.getMessage() == null ? f.toString() : f.getMessage());
                     })
-                    .flatMap(step -> repository.contain(agentId, actor, "revoked by the containment of " + agentId
-                                    + ": " + why, (prior, revoked, flags) -> containment(prior, reason, actor, step,
-                                    revoked, flags),
-                            (conn, a) -> outbox.write(conn, contained(a))))
+                    .flatMap(step -> contain(agentId, reason, actor, why, step))
                     .onItem().ifNull().failWith(() -> ProblemException.notFound("agent", agentId))
                     .map(c -> announce(c, agentId));
         });
+    }
+
+    /**
+     * Contains the agent under its row lock: unless it is contained already with every step done, revokes its open
+     * approvals (open escalations, and approved ones not used yet), reads the flags it is pinned to control in (every
+     * flag not rolled back) and stores the containment with its {@code agent.contained} event. Null when the agent is
+     * not registered.
+     */
+    private Uni<Contained> contain(String agentId, String reason, String actor, String why, StepResult step) {
+        return pool.withTransaction(conn -> agents.lock(conn, agentId).flatMap(before -> {
+            if (before == null) {
+                return Uni.createFrom().<Contained>nullItem();
+            }
+            if (before.contained() && before.containment().complete()) {
+                return Uni.createFrom().item(new Contained(before, false));
+            }
+            return escalations.revokeApprovals(conn, agentId, actor, "revoked by the containment of " + agentId
+                            + ": " + why)
+                    .flatMap(revoked -> flags.notRolledBack(conn).flatMap(active -> {
+                        Containment after = containment(before.containment(), reason, actor, step, revoked, active);
+                        return agents.setContainment(conn, agentId, after)
+                                .call(a -> outbox.write(conn, contained(a)))
+                                .map(a -> new Contained(a, true));
+                    }));
+        }));
+    }
+
+    /** A containment's outcome: the agent after it, and whether this call changed anything. */
+    private record Contained(AgentSnapshot agent, boolean changed) {
+    }
+
+    /** A lifted containment: the agent after it and the containment it had. */
+    private record Lifted(AgentSnapshot agent, Containment lifted) {
     }
 
     public Uni<Lift> lift(String agentId, String reason, String actor) {
@@ -89,17 +129,23 @@ public class ContainmentService {
     }
 
     private Uni<Lift> lift(String agentId, String reason, String actor, StepResult leaseStep) {
-        return repository.lift(agentId, had -> {
+        return pool.withTransaction(conn -> agents.lock(conn, agentId).flatMap(before -> {
+                    if (before == null) {
+                        return Uni.createFrom().<Lifted>nullItem();
+                    }
+                    Containment had = before.containment();
                     if (had == null) {
                         throw ProblemException.conflict("agent_not_contained", "agent '" + agentId
                                 + "' is not contained; there is nothing to lift").with("contained", false);
                     }
-                }, (conn, l) -> {
-                    Lift lift = lift(l, leaseStep);
-                    return outbox.write(conn, Outbox.event(agentId, new DomainEvent.AgentContainmentLifted(reason,
-                            actor, lift.undone(), lift.notUndone().stream().map(n -> n.what() + ": " + n.why())
-                            .toList())));
-                })
+                    return agents.setContainment(conn, agentId, null).map(a -> new Lifted(a, had))
+                            .call(l -> {
+                                Lift lift = lift(l, leaseStep);
+                                return outbox.write(conn, Outbox.event(agentId, new DomainEvent.AgentContainmentLifted(
+                                        reason, actor, lift.undone(), lift.notUndone().stream()
+                                        .map(n -> n.what() + ": " + n.why()).toList())));
+                            });
+                }))
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("agent", agentId))
                 .map(l -> {
                     caches.agentChanged(agentId);

@@ -1,5 +1,8 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.EscalationStatus;
+import io.trustplane.gate.domain.Quorum;
+import io.trustplane.gate.domain.Tier;
 import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -9,8 +12,11 @@ import io.trustplane.common.page.Keyset;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.config.GateConfig;
 import io.trustplane.gate.repository.EscalationRepository;
-import io.trustplane.gate.repository.EscalationRepository.EscalationRecord;
-import io.trustplane.gate.repository.EscalationRepository.Transition;
+import io.trustplane.gate.domain.EscalationRecord;
+import io.trustplane.gate.domain.EscalationRules;
+import io.trustplane.gate.domain.EscalationTransition;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -30,6 +36,7 @@ public class EscalationService {
 
     private static final Logger LOG = Logger.getLogger(EscalationService.class);
 
+    private final Pool pool;
     private final EscalationRepository repository;
     private final Quorum quorum;
     private final GateConfig config;
@@ -37,8 +44,9 @@ public class EscalationService {
     private final Outbox outbox;
     private final IdempotentTransactions transactions;
 
-    public EscalationService(EscalationRepository repository, Quorum quorum, GateConfig config, Outbox outbox,
-            IdempotentTransactions transactions) {
+    public EscalationService(Pool pool, EscalationRepository repository, Quorum quorum, GateConfig config,
+            Outbox outbox, IdempotentTransactions transactions) {
+        this.pool = pool;
         this.repository = repository;
         this.transactions = transactions;
         this.quorum = quorum;
@@ -50,10 +58,14 @@ public class EscalationService {
     /** Opens an escalation; {@code opened} names the event to write with it (role_gate.escalated, anchored). */
     public Uni<String> open(String evaluationId, String agentId, String role, Tier tier, String resourceId,
             String action, String reason, java.util.function.Function<String, DomainEvent> opened) {
-        return repository.open(UUID.fromString(evaluationId), agentId, role, tier.name(), resourceId, action, reason,
-                quorum, config.escalation().timeout(),
-                (conn, id) -> outbox.write(conn, Outbox.event(agentId, opened.apply(id.toString()))))
-                .invoke(id -> outbox.committed()).map(UUID::toString);
+        UUID id = UUID.randomUUID();
+        // the insert and its event (the outbox) are sent together in one transaction
+        return pool.withTransaction(conn -> Uni.combine().all().unis(repository.insert(conn, id,
+                                UUID.fromString(evaluationId), agentId, role, tier.name(), resourceId, action, reason, quorum,
+                                config.escalation().timeout()),
+                        outbox.write(conn, Outbox.event(agentId, opened.apply(id.toString()))))
+                .with((inserted, written) -> id))
+                .invoke(x -> outbox.committed()).map(UUID::toString);
     }
 
     public Uni<EscalationRecord> get(UUID id) {
@@ -93,20 +105,62 @@ public class EscalationService {
             return Uni.createFrom().failure(ProblemException.forbidden("'" + validatorId
                     + "' is not a configured validator"));
         }
-        return repository.vote(id, validatorId, approve, reason, quorum, this::decided).map(this::announce);
+        return transactions.withTransaction(pool, conn -> repository.lock(conn, id)
+                .flatMap(e -> {
+                    ProblemException closed = EscalationRules.refuseVote(id, e, false);
+                    return closed != null ? Uni.createFrom().<Boolean>failure(closed)
+                            : repository.deadlinePassed(conn, id)
+                            .map(passed -> refuse(EscalationRules.refuseVote(id, e, passed)));
+                })
+                .flatMap(open -> repository.insertVote(conn, id, validatorId, approve, reason))
+                .flatMap(inserted -> {
+                    if (!inserted) {
+                        return Uni.createFrom().<EscalationTransition>failure(EscalationRules.duplicateVote(validatorId));
+                    }
+                    return repository.reload(conn, id).flatMap(after -> {
+                        EscalationStatus outcome = EscalationRules.outcome(after, quorum);
+                        return outcome == null ? Uni.createFrom().item(new EscalationTransition(after, false))
+                                : decide(conn, id, outcome, "quorum", null);
+                    });
+                })
+                .call(t -> decided(conn, t))).map(this::announce);
     }
 
+    /** An operator's decision, allowed while OPEN or AWAITING_OPERATOR. */
     public Uni<EscalationRecord> decide(UUID id, boolean approve, String operator, String note) {
-        return repository.operatorDecision(id, approve, operator, note, this::decided).map(this::announce);
+        return transactions.withTransaction(pool, conn -> repository.lock(conn, id)
+                .flatMap(e -> {
+                    refuse(EscalationRules.refuseOperatorDecision(id, e));
+                    return decide(conn, id, approve ? EscalationStatus.APPROVED : EscalationStatus.REJECTED, operator,
+                            note);
+                })
+                .call(t -> decided(conn, t))).map(this::announce);
+    }
+
+    private Uni<EscalationTransition> decide(SqlConnection conn, UUID id, EscalationStatus status, String by,
+            String note) {
+        return repository.decide(conn, id, status, EscalationRules.decision(status), by, note)
+                .map(e -> new EscalationTransition(e, true));
+    }
+
+    private static boolean refuse(ProblemException refusal) {
+        if (refusal != null) {
+            throw refusal;
+        }
+        return true;
     }
 
     /** Degrades timed-out escalations to an operator decision; runs on every replica, each row taken once. */
-    @Scheduled(every = "1s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${trustplane.gate.escalation.sweep-interval}",
+            delayed = "${trustplane.gate.escalation.sweep-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> expire() {
-        return repository.expire((conn, expired) -> outbox.write(conn, expired.stream().map(e -> Outbox.event(
-                        e.agentId(), new DomainEvent.EscalationAwaitingOperator(e.id().toString(),
-                                e.evaluationId().toString(), e.role(), e.status().name(), (int) e.approvals(),
-                                (int) e.rejections(), e.decision(), e.decidedBy()))).toList()))
+        return pool.withTransaction(conn -> repository.expire(conn, config.escalation().sweepBatch())
+                        .call(expired -> expired.isEmpty() ? Uni.createFrom().voidItem() : outbox.write(conn,
+                                expired.stream().map(e -> Outbox.event(e.agentId(),
+                                        new DomainEvent.EscalationAwaitingOperator(e.id().toString(),
+                                                e.evaluationId().toString(), e.role(), e.status().name(),
+                                                (int) e.approvals(), (int) e.rejections(), e.decision(),
+                                                e.decidedBy()))).toList())))
                 .invoke(expired -> {
                     if (!expired.isEmpty()) {
                         outbox.committed();
@@ -118,7 +172,7 @@ public class EscalationService {
     }
 
     /** A decided escalation's event, written in the deciding transaction. */
-    private Uni<Void> decided(io.vertx.mutiny.sqlclient.SqlClient conn, Transition t) {
+    private Uni<Void> decided(SqlConnection conn, EscalationTransition t) {
         if (!t.changed()) {
             return Uni.createFrom().voidItem();
         }
@@ -128,7 +182,7 @@ public class EscalationService {
                 e.decision(), e.decidedBy())));
     }
 
-    private EscalationRecord announce(Transition t) {
+    private EscalationRecord announce(EscalationTransition t) {
         if (t.changed()) {
             transactions.afterCommit(outbox::committed);
         }

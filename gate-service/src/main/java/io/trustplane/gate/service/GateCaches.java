@@ -1,5 +1,6 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.PolicySet;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.trustplane.common.redis.RedisDeadline;
 import io.quarkus.runtime.ShutdownEvent;
@@ -33,6 +34,7 @@ public class GateCaches {
     private final ReactiveRedisDataSource redis;
     private final RedisDeadline deadline;
     private final String channel;
+    private final Duration startupLoadTimeout;
     private final InvalidationSubscriber subscriber;
 
     public GateCaches(PolicyRepository policyRepository, AgentRepository agentRepository,
@@ -42,6 +44,7 @@ public class GateCaches {
         this.agents = new AgentCache(agentRepository, config.cache().maxAgents());
         this.redis = redis;
         this.channel = config.cache().channel();
+        this.startupLoadTimeout = config.cache().startupLoadTimeout();
         this.subscriber = subscriber(redis, channel, policies, agents);
     }
 
@@ -66,7 +69,7 @@ public class GateCaches {
     void onStart(@Observes StartupEvent event) {
         subscriber.ensure();
         try {
-            policies.reload().await().atMost(Duration.ofSeconds(10));
+            policies.reload().await().atMost(startupLoadTimeout);
         } catch (RuntimeException e) {
             // the scheduled reload retries; until then no policy matches and BASIS decides
             LOG.warnf("initial policy load failed: %s", e.toString());
@@ -77,7 +80,7 @@ public class GateCaches {
         subscriber.stop();
     }
 
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${trustplane.gate.cache.resubscribe-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void keepSubscribed() {
         subscriber.ensure();
     }

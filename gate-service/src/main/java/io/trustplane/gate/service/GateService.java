@@ -1,5 +1,13 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.AgentSnapshot;
+import io.trustplane.gate.domain.Decision;
+import io.trustplane.gate.domain.Evaluation;
+import io.trustplane.gate.domain.GateEngine;
+import io.trustplane.gate.domain.Layer;
+import io.trustplane.gate.domain.PolicySet;
+import io.trustplane.gate.domain.Tier;
+import io.trustplane.gate.domain.Verdict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -50,11 +58,6 @@ public class GateService {
             decisions.put(d, byLayer);
         }
         this.boundaryTesting = registry.counter("trustplane_gate_boundary_testing_total");
-    }
-
-    /** The answer to one evaluation. */
-    public record Evaluation(Decision decision, Layer layer, String reason, String ruleId, String evaluationId,
-            Tier registeredTier, String escalationId, long policyRevision) {
     }
 
     /** The agent from the agent cache, or null if it is not registered. */

@@ -1,5 +1,6 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.PolicySet;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.gate.repository.PolicyRepository;
 import org.jboss.logging.Logger;

@@ -4,11 +4,13 @@ import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.gate.repository.PolicyRepository;
-import io.trustplane.gate.repository.PolicyRepository.PolicyFields;
-import io.trustplane.gate.repository.PolicyRepository.PolicyRecord;
+import io.trustplane.gate.domain.PolicyFields;
+import io.trustplane.gate.domain.PolicyRecord;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Admin CRUD on policies. A change is visible to this replica's evaluations when the call returns and to every
@@ -17,11 +19,14 @@ import java.util.List;
 @ApplicationScoped
 public class PolicyService {
 
+    private final Pool pool;
     private final PolicyRepository repository;
     private final GateCaches caches;
     private final IdempotentTransactions transactions;
 
-    public PolicyService(PolicyRepository repository, GateCaches caches, IdempotentTransactions transactions) {
+    public PolicyService(Pool pool, PolicyRepository repository, GateCaches caches,
+            IdempotentTransactions transactions) {
+        this.pool = pool;
         this.repository = repository;
         this.transactions = transactions;
         this.caches = caches;
@@ -36,11 +41,16 @@ public class PolicyService {
     }
 
     public Uni<PolicyRecord> create(PolicyFields fields, String actor) {
-        return repository.create(fields, actor).call(p -> transactions.afterCommitAwaited(caches::policiesChanged));
+        String id = UUID.randomUUID().toString();
+        return transactions.withTransaction(pool, conn -> repository.insert(conn, id, fields)
+                        .flatMap(p -> repository.revision(conn, p, "CREATED", actor)))
+                .call(p -> transactions.afterCommitAwaited(caches::policiesChanged));
     }
 
     public Uni<PolicyRecord> update(String id, PolicyFields fields, Long expectedVersion, String actor) {
-        return repository.update(id, fields, expectedVersion, actor)
+        return pool.withTransaction(conn -> repository.update(conn, id, fields, expectedVersion)
+                        .flatMap(p -> p == null ? Uni.createFrom().<PolicyRecord>nullItem()
+                                : repository.revision(conn, p, "UPDATED", actor)))
                 .onItem().ifNull().switchTo(() -> repository.find(id).map(existing -> {
                     if (existing == null) {
                         throw ProblemException.notFound("policy", id);
@@ -52,7 +62,10 @@ public class PolicyService {
     }
 
     public Uni<PolicyRecord> delete(String id, String actor) {
-        return repository.delete(id, actor).onItem().ifNull().failWith(() -> ProblemException.notFound("policy", id))
+        return pool.withTransaction(conn -> repository.delete(conn, id)
+                        .flatMap(p -> p == null ? Uni.createFrom().<PolicyRecord>nullItem()
+                                : repository.revision(conn, p, "DELETED", actor)))
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("policy", id))
                 .call(caches::policiesChanged);
     }
 

@@ -1,5 +1,10 @@
 package io.trustplane.gate.service;
 
+import io.trustplane.gate.domain.AgentSnapshot;
+import io.trustplane.gate.domain.ApprovalRules;
+import io.trustplane.gate.domain.Decision;
+import io.trustplane.gate.domain.GateEngine;
+import io.trustplane.gate.domain.ToolCall;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
@@ -8,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.UuidV7;
 import io.trustplane.common.idempotency.IdempotentTransactions;
 import io.trustplane.common.problem.ProblemException;
-import io.trustplane.gate.config.ReceiptKey;
 import io.trustplane.gate.config.ToolCallConfig;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;

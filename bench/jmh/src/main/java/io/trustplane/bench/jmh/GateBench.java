@@ -1,14 +1,14 @@
 package io.trustplane.bench.jmh;
 
-import io.trustplane.gate.service.AgentSnapshot;
-import io.trustplane.gate.service.Decision;
-import io.trustplane.gate.service.GateEngine;
-import io.trustplane.gate.service.PolicyRule;
-import io.trustplane.gate.service.PolicySet;
-import io.trustplane.gate.service.RegulatoryFramework;
-import io.trustplane.gate.service.RoleRequirement;
-import io.trustplane.gate.service.Tier;
-import io.trustplane.gate.service.Verdict;
+import io.trustplane.gate.domain.AgentSnapshot;
+import io.trustplane.gate.domain.Decision;
+import io.trustplane.gate.domain.GateEngine;
+import io.trustplane.gate.domain.PolicyRule;
+import io.trustplane.gate.domain.PolicySet;
+import io.trustplane.gate.domain.RegulatoryFramework;
+import io.trustplane.gate.domain.RoleRequirement;
+import io.trustplane.gate.domain.Tier;
+import io.trustplane.gate.domain.Verdict;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

@@ -1,9 +1,9 @@
 package io.trustplane.bench.jmh;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.trustplane.gate.service.Decision;
-import io.trustplane.gate.service.Layer;
-import io.trustplane.gate.service.Verdict;
+import io.trustplane.gate.domain.Decision;
+import io.trustplane.gate.domain.Layer;
+import io.trustplane.gate.domain.Verdict;
 import io.trustplane.lease.domain.AttestationResult;
 import io.trustplane.lease.domain.DriftSeverity;
 import io.trustplane.provenance.domain.Merkle;

@@ -1,8 +1,0 @@
-package io.trustplane.gate.service;
-
-/**
- * What a role demands: its minimum tier, and whether the kernel enforces that minimum strictly (no policy or
- * escalation can let a lower tier in) or leaves the shortfall to the POLICY and BASIS layers.
- */
-public record RoleRequirement(Tier minTier, boolean kernelEnforced) {
-}
