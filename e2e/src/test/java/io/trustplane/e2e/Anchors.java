@@ -38,6 +38,17 @@ final class Anchors {
         return records;
     }
 
+    /** The anchors of one agent's events of one type (the signed leaf's event type), as their records (parsed). */
+    static List<JsonNode> of(E2e s, String agent, String type) throws IOException {
+        List<JsonNode> found = new ArrayList<>();
+        for (JsonNode record : of(s, agent)) {
+            if (type.equals(signedLeaf(record).at("/metadata/event/type").asText())) {
+                found.add(record);
+            }
+        }
+        return found;
+    }
+
     /** The log's current checkpoint, its Ed25519 signature verified with the key the log publishes. */
     static C2spNote.Checkpoint head(E2e s) throws Exception {
         String key = s.as("provenance", s.operator()).get("/v1/log/key").then().statusCode(200).extract().asString()

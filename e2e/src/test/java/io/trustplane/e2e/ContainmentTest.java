@@ -1,16 +1,12 @@
 package io.trustplane.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.path.json.JsonPath;
 import io.trustplane.testing.log.C2spNote;
-import io.trustplane.testing.log.Rfc9162;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +29,6 @@ import static org.hamcrest.Matchers.equalTo;
 @ExtendWith(E2e.Extension.class)
 class ContainmentTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final E2e suite;
 
     ContainmentTest(E2e suite) {
@@ -58,23 +53,6 @@ class ContainmentTest {
             body.put("approvalId", approvalId);
         }
         return body;
-    }
-
-    /** The anchor records of one agent's events of one type, as (record, parsed signed leaf). */
-    private List<JsonNode[]> anchors(String agent, String type) throws Exception {
-        List<Map<String, Object>> items = JsonPath.from(suite.as("provenance", suite.operator())
-                .queryParam("agentId", agent).queryParam("creationType", "IMPORTED").queryParam("limit", 100)
-                .get("/v1/provenance").then().statusCode(200).extract().asString()).getList("items");
-        List<JsonNode[]> found = new ArrayList<>();
-        for (Map<String, Object> item : items) {
-            JsonNode record = JSON.readTree(suite.as("provenance", suite.operator())
-                    .get("/v1/provenance/" + item.get("id")).then().statusCode(200).extract().asString());
-            JsonNode leaf = JSON.readTree(Base64.getDecoder().decode(record.get("leaf").asText()));
-            if (type.equals(leaf.at("/metadata/event/type").asText())) {
-                found.add(new JsonNode[] {record, leaf});
-            }
-        }
-        return found;
     }
 
     @Test
@@ -129,28 +107,17 @@ class ContainmentTest {
         assertThat(alert.get("severity")).isEqualTo("HIGH");
 
         // provenance: the record of everything done, anchored by gate-service, provably in the signed log
-        await().atMost(Duration.ofSeconds(60)).until(() -> anchors(agent, "agent.contained").size() == 1);
-        JsonNode[] anchor = anchors(agent, "agent.contained").get(0);
-        JsonNode leaf = anchor[1];
+        await().atMost(Duration.ofSeconds(60)).until(() -> Anchors.of(suite, agent, "agent.contained").size() == 1);
+        JsonNode record = Anchors.of(suite, agent, "agent.contained").get(0);
+        JsonNode leaf = Anchors.signedLeaf(record);
         assertThat(leaf.at("/metadata/submitter").asText()).isEqualTo("gate-service");
         assertThat(leaf.at("/metadata/event/id").asText()).isEqualTo(eventId);
         assertThat(leaf.at("/metadata/event/data/reason").asText()).isEqualTo("credentials leaked in a tool result");
         assertThat(leaf.at("/metadata/event/data/leasesReleased/0").asText()).isEqualTo(leaseId);
         assertThat(leaf.at("/metadata/event/data/approvalsRevoked/0").asText()).isEqualTo(approval);
-        String verifierKey = suite.as("provenance", suite.operator()).get("/v1/log/key").then().statusCode(200)
-                .extract().asString().trim();
-        C2spNote.Checkpoint head = await().atMost(Duration.ofSeconds(30)).until(() -> C2spNote.verify(suite
-                        .as("provenance", suite.operator()).get("/v1/log/checkpoint").then().statusCode(200).extract()
-                        .asString(), verifierKey), h -> h.size() > anchor[0].get("leafIndex").asLong());
-        long index = anchor[0].get("leafIndex").asLong();
-        JsonPath proof = JsonPath.from(suite.as("provenance", suite.operator()).queryParam("treeSize", head.size())
-                .get("/v1/provenance/" + anchor[0].get("id").asText() + "/proof").then().statusCode(200).extract()
-                .asString());
-        List<byte[]> path = proof.getList("hashes", String.class).stream().map(h -> Base64.getDecoder().decode(h))
-                .toList();
-        assertThat(Rfc9162.verifyInclusion(index, head.size(),
-                Rfc9162.leaf(Base64.getDecoder().decode(anchor[0].get("leaf").asText())), path, head.root()))
-                .as("inclusion of the containment record").isTrue();
+        C2spNote.Checkpoint head = await().atMost(Duration.ofSeconds(30)).until(() -> Anchors.head(suite),
+                h -> h.size() > record.get("leafIndex").asLong());
+        Anchors.assertIncluded(suite, record, head, "the containment record");
 
         // a second call finds the containment complete: the same record, nothing done again
         assertThat(suite.as("gate", suite.operator()).body(Map.of("reason", "again"))

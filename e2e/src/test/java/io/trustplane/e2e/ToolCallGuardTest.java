@@ -2,9 +2,7 @@ package io.trustplane.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.restassured.path.json.JsonPath;
 import io.trustplane.testing.log.C2spNote;
-import io.trustplane.testing.log.Rfc9162;
 import org.erdtman.jcs.JsonCanonicalizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -68,23 +64,6 @@ class ToolCallGuardTest {
                 .post("/v1/tool-calls/decisions").then().statusCode(200).extract().as(Map.class);
     }
 
-    /** The anchor records of one agent's events of one type, as (record, parsed signed leaf). */
-    private List<JsonNode[]> anchors(String agent, String type) throws Exception {
-        List<Map<String, Object>> items = JsonPath.from(suite.as("provenance", suite.operator())
-                .queryParam("agentId", agent).queryParam("creationType", "IMPORTED").queryParam("limit", 100)
-                .get("/v1/provenance").then().statusCode(200).extract().asString()).getList("items");
-        List<JsonNode[]> found = new ArrayList<>();
-        for (Map<String, Object> item : items) {
-            JsonNode record = JSON.readTree(suite.as("provenance", suite.operator())
-                    .get("/v1/provenance/" + item.get("id")).then().statusCode(200).extract().asString());
-            JsonNode leaf = JSON.readTree(Base64.getDecoder().decode(record.get("leaf").asText()));
-            if (type.equals(leaf.at("/metadata/event/type").asText())) {
-                found.add(new JsonNode[] {record, leaf});
-            }
-        }
-        return found;
-    }
-
     private static String sha256(byte[] bytes) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
@@ -105,16 +84,12 @@ class ToolCallGuardTest {
         String decisionHash = sha256(new JsonCanonicalizer(JSON.writeValueAsString(receipt)).getEncodedUTF8());
         assertThat(result.get("decisionReceiptHash")).isEqualTo(decisionHash);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> anchors(agent, "tool_call.decided").size() == 1
-                && anchors(agent, "tool_call.completed").size() == 1);
-        String verifierKey = suite.as("provenance", suite.operator()).get("/v1/log/key").then().statusCode(200)
-                .extract().asString().trim();
-        C2spNote.Checkpoint head = C2spNote.verify(suite.as("provenance", suite.operator()).get("/v1/log/checkpoint")
-                .then().statusCode(200).extract().asString(), verifierKey);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Anchors.of(suite, agent, "tool_call.decided").size() == 1
+                && Anchors.of(suite, agent, "tool_call.completed").size() == 1);
+        C2spNote.Checkpoint head = Anchors.head(suite);
         for (String type : List.of("tool_call.decided", "tool_call.completed")) {
-            JsonNode[] anchor = anchors(agent, type).get(0);
-            JsonNode record = anchor[0];
-            JsonNode leaf = anchor[1];
+            JsonNode record = Anchors.of(suite, agent, type).get(0);
+            JsonNode leaf = Anchors.signedLeaf(record);
             assertThat(leaf.at("/metadata/submitter").asText()).isEqualTo("gate-service");
             JsonNode anchored = leaf.at("/metadata/event/data/receipt");
             assertThat(anchored.get("decisionId").asText()).isEqualTo(decision.get("decisionId"));
@@ -123,15 +98,7 @@ class ToolCallGuardTest {
             } else {
                 assertThat(sha256(new JsonCanonicalizer(anchored.toString()).getEncodedUTF8())).isEqualTo(decisionHash);
             }
-            long index = record.get("leafIndex").asLong();
-            JsonPath proof = JsonPath.from(suite.as("provenance", suite.operator())
-                    .queryParam("treeSize", head.size()).get("/v1/provenance/" + record.get("id").asText() + "/proof")
-                    .then().statusCode(200).extract().asString());
-            List<byte[]> path = proof.getList("hashes", String.class).stream()
-                    .map(h -> Base64.getDecoder().decode(h)).toList();
-            assertThat(Rfc9162.verifyInclusion(index, head.size(),
-                    Rfc9162.leaf(Base64.getDecoder().decode(record.get("leaf").asText())), path, head.root()))
-                    .as("inclusion of the %s anchor", type).isTrue();
+            Anchors.assertIncluded(suite, record, head, "the " + type + " anchor");
         }
     }
 

@@ -5,64 +5,25 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.trustplane.client.TrustplaneClient;
 import io.trustplane.launcher.ServiceSpec;
-import io.trustplane.launcher.Suite;
-import io.trustplane.testing.Infrastructure;
-import io.trustplane.testing.TokenMinter;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
+import io.trustplane.launcher.SharedSuite;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The packaged suite with this module's packaged MCP endpoint in front of it, as {@code ./trustplane up} runs them,
- * started once for every test class of the module (a JUnit parameter; stopped with the root context).
+ * started once for every test class of the module (see {@link SharedSuite}).
  */
-final class McpSuite implements AutoCloseable {
+final class McpSuite extends SharedSuite {
 
-    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-
-    private final Suite suite;
-
-    private McpSuite(Suite suite) {
-        this.suite = suite;
-    }
-
-    static McpSuite start() {
-        Map<ServiceSpec, Integer> ports = new LinkedHashMap<>();
-        ServiceSpec.ALL.forEach(s -> ports.put(s, Infrastructure.freePort()));
-        ports.put(ServiceSpec.MCP, Infrastructure.freePort());
-        for (ServiceSpec spec : ports.keySet()) {
-            assertThat(spec.jar(ROOT)).as("%s must be packaged first", spec.name()).isRegularFile();
-        }
-        try {
-            Path state = Files.createTempDirectory("trustplane-mcp");
-            return new McpSuite(Suite.start(new Suite.Config(ROOT, state, ports, false, System.getenv(),
-                    Duration.ofSeconds(240))));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    String url(String service) {
-        return suite.service(ServiceSpec.byName(service)).url();
+    private McpSuite() {
+        super("mcp", List.of(ServiceSpec.MCP), Map.of());
     }
 
     String mcpUrl() {
         return url("mcp") + "/mcp";
-    }
-
-    TokenMinter tokens() {
-        return suite.keys().minter();
     }
 
     /** A REST client of the four services, to check what the tools did. */
@@ -83,35 +44,10 @@ final class McpSuite implements AutoCloseable {
         return client;
     }
 
-    @Override
-    public void close() {
-        suite.close();
-    }
-
     /** Starts the suite on first use and hands it to every test that declares it as a parameter. */
-    static final class Extension implements ParameterResolver {
-
-        private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(McpSuite.class);
-
-        @Override
-        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-            return parameter.getParameter().getType() == McpSuite.class;
-        }
-
-        @Override
-        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            // a suite that failed to start is not started again for every test: they all fail with its cause
-            Object suite = context.getRoot().getStore(NS).computeIfAbsent("suite", k -> {
-                try {
-                    return start();
-                } catch (RuntimeException | AssertionError e) {
-                    return new IllegalStateException("the suite did not start", e);
-                }
-            });
-            if (suite instanceof IllegalStateException failed) {
-                throw failed;
-            }
-            return suite;
+    static final class Extension extends Resolver<McpSuite> {
+        Extension() {
+            super(McpSuite.class, McpSuite::new);
         }
     }
 }

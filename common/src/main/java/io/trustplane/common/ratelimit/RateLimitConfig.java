@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Per-caller rate limits ({@code trustplane.rate-limit.*}); every service documents its values in its
- * application.properties. Limits are per replica: N replicas admit up to N times these rates in total.
+ * Per-caller rate limits ({@code trustplane.rate-limit.*}); the values every service shares are in common's
+ * META-INF/microprofile-config.properties (a service's application.properties may override them). Limits are per replica: N replicas admit up to N times these rates in total.
  */
 @ConfigMapping(prefix = "trustplane.rate-limit")
 public interface RateLimitConfig {
