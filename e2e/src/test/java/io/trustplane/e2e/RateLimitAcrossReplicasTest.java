@@ -47,6 +47,8 @@ class RateLimitAcrossReplicasTest {
     private static final int BURST = 25;
     private static final Duration WINDOW = Duration.ofSeconds(20);
     private static final int CLIENTS = 4;
+    /** Requests per replica, by another agent, before the window: enough for the interpreter to hand the path to C1. */
+    private static final int WARM_UP = 20;
 
     private final E2e suite;
 
@@ -69,6 +71,16 @@ class RateLimitAcrossReplicasTest {
             List<HttpRequest> requests = replicas.stream().map(r -> HttpRequest.newBuilder(
                     URI.create(r.url() + "/v1/tool-calls/key")).header("Authorization", "Bearer " + token)
                     .timeout(Duration.ofSeconds(30)).GET().build()).toList();
+            // two fresh JVMs: warm each replica's request path (JIT, token verification) with another agent first, so
+            // the measured window does not start with a stall in which the agent's full bucket refills for nothing
+            String warmer = suite.agent(unique("warm-up-agent"));
+            for (Suite.Running replica : replicas) {
+                HttpRequest warm = HttpRequest.newBuilder(URI.create(replica.url() + "/v1/tool-calls/key"))
+                        .header("Authorization", "Bearer " + warmer).timeout(Duration.ofSeconds(30)).GET().build();
+                for (int i = 0; i < WARM_UP; i++) {
+                    http.send(warm, HttpResponse.BodyHandlers.discarding());
+                }
+            }
             AtomicLong admitted = new AtomicLong();
             AtomicLong refused = new AtomicLong();
             long started = System.nanoTime();

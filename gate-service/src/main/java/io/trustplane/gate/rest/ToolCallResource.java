@@ -127,7 +127,9 @@ public class ToolCallResource {
     @APIResponse(responseCode = "409",
             description = "`duplicate_call_id`: this callId was decided before for another call, or its decision is "
                     + "no longer given again (receipt expired, agent suspended or contained; the same call under the "
-                    + "same callId otherwise gets its decision back); "
+                    + "same callId otherwise gets its decision back); `decision_withdrawn`: the decision stored "
+                    + "under this `Idempotency-Key` is no longer given again (receipt expired, agent suspended or "
+                    + "contained); "
                     + "`approval_pending`, `approval_rejected`, `approval_mismatch`, `approval_used`, "
                     + "`approval_expired`: the approval cannot be used for this call; `idempotency_key_reused`: this "
                     + "`Idempotency-Key` was used for a different request; `idempotency_in_progress`: the first "

@@ -113,7 +113,18 @@ public class ToolCallService {
     public Uni<Issued> decide(Request r) {
         String earlier = transactions.resumed();
         if (earlier != null) {
-            return repository.find(UUID.fromString(earlier)).map(call -> new Issued(call, receipt(call.receipt())));
+            // as with a call id: the stored decision is given again only while its receipt is valid and the agent may
+            // still act (a suspended or contained agent gets no earlier ALLOW back through its Idempotency-Key)
+            return repository.find(UUID.fromString(earlier)).flatMap(call -> gate.agent(r.agentId()).map(agent -> {
+                if (agent == null || agent.suspended() || agent.contained()
+                        || !call.expiresAt().isAfter(Instant.now())) {
+                    throw ProblemException.conflict("decision_withdrawn", "the decision stored under this "
+                            + "Idempotency-Key (" + call.id() + ") is no longer given again: its receipt expired, or the "
+                            + "agent is suspended or contained; a new decision needs a new key")
+                            .with("field", "Idempotency-Key");
+                }
+                return new Issued(call, receipt(call.receipt()));
+            }));
         }
         if (r.approvalId() != null) {
             return useApproval(r, r.approvalId());

@@ -118,6 +118,23 @@ class IdempotencyResourceTest extends GateTestSupport {
         assertReused(reportWith(id, reportKey, decisionId, "FAILED"));
     }
 
+    @Test
+    void aLinkedToolCallDecisionIsNotGivenAgainToASuspendedAgent() throws Exception {
+        String id = unique("idem-tc-susp");
+        register(id, 500);
+        String decideKey = unique("decide");
+        Response first = decideWith(id, decideKey, Map.of("path", "/a"));
+        first.then().statusCode(200).body("decision", equalTo("ALLOW"));
+        unanswer(id, decideKey, first.path("decisionId"));
+        as(operator()).body(Map.of("reason", "investigation")).post("/v1/agents/" + id + "/suspend").then()
+                .statusCode(200);
+
+        decideWith(id, decideKey, Map.of("path", "/a")).then().statusCode(409)
+                .contentType("application/problem+json").body("code", equalTo("decision_withdrawn"))
+                .body("field", equalTo("Idempotency-Key"));
+        assertThat(count("SELECT count(*) FROM tool_calls WHERE agent_id = $1", id)).isEqualTo(1);
+    }
+
     /** Puts a key back into the state a stopped process leaves: linked to {@code reference}, never answered. */
     private void unanswer(String caller, String key, String reference) throws Exception {
         // the stored key is SHA-256 of caller, newline, key (docs/security.md)

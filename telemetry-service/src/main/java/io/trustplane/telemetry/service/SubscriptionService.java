@@ -15,6 +15,7 @@ import io.trustplane.telemetry.repository.SubscriptionRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,6 +36,7 @@ public class SubscriptionService {
     private final EventPublisher publisher;
     private final TelemetryConfig.Notifications config;
     private final HostResolver resolver;
+    private final Duration storeTimeout;
 
     public SubscriptionService(SubscriptionRepository subscriptions, NotificationService notifier,
             EventPublisher publisher, TelemetryConfig config, HostResolver resolver) {
@@ -42,6 +44,7 @@ public class SubscriptionService {
         this.notifier = notifier;
         this.publisher = publisher;
         this.config = config.notifications();
+        this.storeTimeout = config.storeTimeout();
         this.resolver = resolver;
     }
 
@@ -70,7 +73,9 @@ public class SubscriptionService {
                         config.allowedHosts().orElse(List.of()), resolver))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(() -> subscriptions.insert(name, kind, checked, kind == SubscriptionKind.SLACK ? null : secret,
-                        types, minSeverity == null ? Severity.LOW : minSeverity));
+                        types, minSeverity == null ? Severity.LOW : minSeverity))
+                // bounded as it was when the route blocked for it
+                .ifNoItem().after(storeTimeout).fail();
     }
 
     public Uni<List<Subscription>> list() {
