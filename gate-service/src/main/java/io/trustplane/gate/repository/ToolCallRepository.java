@@ -6,6 +6,7 @@ import io.trustplane.gate.domain.EscalationStatus;
 import io.trustplane.gate.domain.ToolCall;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,9 +14,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 
 /** SQL for tool-call decisions, the one-time use of their approvals and their reported results. */
 @ApplicationScoped
@@ -32,11 +31,11 @@ public class ToolCallRepository {
     }
 
     /**
-     * Stores an issued decision and, in the same transaction, what {@code inTx} adds (its receipt's anchor in the
-     * outbox); false, with nothing written, when the agent already used {@code callId} for another decision.
+     * Stores an issued decision in the caller's transaction; false, with nothing written, when the agent already used
+     * {@code callId} for another decision.
      */
-    public Uni<Boolean> insert(ToolCall c, InTransaction<ToolCall> inTx) {
-        return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO tool_calls (id, agent_id, call_id, tool, resource, arguments_digest, "
+    public Uni<Boolean> insert(SqlClient conn, ToolCall c) {
+        return conn.preparedQuery("INSERT INTO tool_calls (id, agent_id, call_id, tool, resource, arguments_digest, "
                         + "summary, decision, layer, rule_id, reason, escalation_id, approved_from, receipt, receipt_hash, "
                         + "issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
                         + "$15, $16, $17) ON CONFLICT DO NOTHING")
@@ -44,8 +43,7 @@ public class ToolCallRepository {
                         c.argumentsDigest(), c.summary(), c.decision().name(), c.layer(), c.ruleId(), c.reason(),
                         c.escalationId(), c.approvedFrom(), c.receipt(), c.receiptHash(), utc(c.issuedAt()),
                         utc(c.expiresAt()))))
-                .flatMap(rows -> rows.rowCount() == 1 ? inTx.apply(conn, c).replaceWith(true)
-                        : Uni.createFrom().item(false)));
+                .map(rows -> rows.rowCount() == 1);
     }
 
     public Uni<ToolCall> find(UUID id) {
@@ -97,22 +95,18 @@ public class ToolCallRepository {
     }
 
     /**
-     * Uses an approval once: under the escalated call's row lock, {@code refusal} (a pure rule) decides; when it
-     * finds nothing wrong the approval is marked used in the same transaction, so of concurrent uses exactly one
-     * gets through. Returns the refusal, or empty with the approval used.
+     * The escalated call of an escalation under its row lock (in the caller's transaction), so that of concurrent uses
+     * of one approval exactly one sees it unused; null when there is none.
      */
-    public <R> Uni<Optional<R>> use(UUID escalationId, Function<ToolCall.Approval, Optional<R>> refusal) {
-        return pool.withTransaction(conn -> conn.preparedQuery(APPROVAL + " WHERE t.escalation_id = $1 FOR UPDATE OF t")
-                .execute(Tuple.of(escalationId))
-                .flatMap(rows -> {
-                    ToolCall.Approval a = rows.size() == 0 ? null : approval(rows.iterator().next());
-                    Optional<R> refused = refusal.apply(a);
-                    if (refused.isPresent()) {
-                        return Uni.createFrom().item(refused);
-                    }
-                    return conn.preparedQuery("UPDATE tool_calls SET approval_used_at = now() WHERE id = $1")
-                            .execute(Tuple.of(a.call().id())).replaceWith(Optional.<R>empty());
-                }));
+    public Uni<ToolCall.Approval> lockApproval(SqlClient conn, UUID escalationId) {
+        return conn.preparedQuery(APPROVAL + " WHERE t.escalation_id = $1 FOR UPDATE OF t").execute(Tuple.of(escalationId))
+                .map(rows -> rows.size() == 0 ? null : approval(rows.iterator().next()));
+    }
+
+    /** Marks an approval used, in the transaction that locked it. */
+    public Uni<Void> markUsed(SqlClient conn, UUID callId) {
+        return conn.preparedQuery("UPDATE tool_calls SET approval_used_at = now() WHERE id = $1")
+                .execute(Tuple.of(callId)).replaceWithVoid();
     }
 
     /** Gives a used approval back (the call it granted was then refused by a ceiling). */
@@ -122,17 +116,14 @@ public class ToolCallRepository {
     }
 
     /**
-     * Writes a call's result once, with what {@code inTx} adds in the same transaction; false, with nothing written,
-     * when a result was already reported for it.
+     * Writes a call's result once, in the caller's transaction; false, with nothing written, when a result was already
+     * reported for it.
      */
-    public Uni<Boolean> recordResult(UUID id, String status, String resultDigest, String resultReceipt,
-            InTransaction<UUID> inTx) {
-        return pool.withTransaction(conn -> conn.preparedQuery("UPDATE tool_calls SET result_status = $2, "
-                        + "result_digest = $3, result_receipt = $4, reported_at = now() WHERE id = $1 "
-                        + "AND reported_at IS NULL")
+    public Uni<Boolean> recordResult(SqlClient conn, UUID id, String status, String resultDigest, String resultReceipt) {
+        return conn.preparedQuery("UPDATE tool_calls SET result_status = $2, result_digest = $3, result_receipt = $4, "
+                        + "reported_at = now() WHERE id = $1 AND reported_at IS NULL")
                 .execute(Tuple.of(id, status, resultDigest, resultReceipt))
-                .flatMap(rows -> rows.rowCount() == 1 ? inTx.apply(conn, id).replaceWith(true)
-                        : Uni.createFrom().item(false)));
+                .map(rows -> rows.rowCount() == 1);
     }
 
     private static final String APPROVAL = "SELECT " + prefixed("t") + ", e.status AS escalation_status, e.decided_at "

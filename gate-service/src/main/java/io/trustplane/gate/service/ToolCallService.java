@@ -17,6 +17,7 @@ import io.trustplane.gate.config.ToolCallConfig;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
 import io.trustplane.gate.repository.ToolCallRepository;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,6 +28,7 @@ import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -55,10 +57,12 @@ public class ToolCallService {
     private final Map<ApprovalRules.Refusal, Counter> refusals = new EnumMap<>(ApprovalRules.Refusal.class);
     private final Counter unauthorizedResults;
     private final IdempotentTransactions transactions;
+    private final Pool pool;
 
     public ToolCallService(GateService gate, CeilingService ceilings, ToolCallRepository repository, ReceiptKey key,
             ToolCallConfig config, Outbox outbox, ObjectMapper json, MeterRegistry registry,
-            IdempotentTransactions transactions) {
+            IdempotentTransactions transactions, Pool pool) {
+        this.pool = pool;
         this.gate = gate;
         this.ceilings = ceilings;
         this.repository = repository;
@@ -191,7 +195,7 @@ public class ToolCallService {
                 : agent == null || agent.suspended()
                 ? issue(r, Decision.DENY, "KERNEL", "kernel:suspended", "agent is suspended or not registered; its "
                         + "approvals cannot be used", gate.policyRevision(), null, null, null)
-                : repository.use(approvalId, a -> ApprovalRules.check(a, r.agentId(), r.tool(), r.argumentsDigest(), now,
+                : useOnce(approvalId, a -> ApprovalRules.check(a, r.agentId(), r.tool(), r.argumentsDigest(), now,
                         config.approvalTtl()))
                 .flatMap(refused -> {
                     if (refused.isPresent()) {
@@ -202,6 +206,20 @@ public class ToolCallService {
                             "approval:" + approvalId, "approved by escalation " + approvalId,
                             gate.policyRevision(), approvalId, a.call().id()));
                 }));
+    }
+
+    /**
+     * Uses an approval once: under the escalated call's row lock {@code refusal} (a pure rule) decides, and when it
+     * finds nothing wrong the approval is marked used in the same transaction, so of concurrent uses exactly one gets
+     * through. Returns the refusal, or empty with the approval used.
+     */
+    private Uni<Optional<ApprovalRules.Refusal>> useOnce(UUID approvalId,
+            Function<ToolCall.Approval, Optional<ApprovalRules.Refusal>> refusal) {
+        return pool.withTransaction(conn -> repository.lockApproval(conn, approvalId).flatMap(a -> {
+            Optional<ApprovalRules.Refusal> refused = refusal.apply(a);
+            return refused.isPresent() ? Uni.createFrom().item(refused)
+                    : repository.markUsed(conn, a.call().id()).replaceWith(Optional.<ApprovalRules.Refusal>empty());
+        }));
     }
 
     /**
@@ -257,8 +275,10 @@ public class ToolCallService {
         DomainEvent.ToolCallDecided decided = new DomainEvent.ToolCallDecided(id.toString(), r.tool(),
                 r.argumentsDigest(), decision.name(), layer, signed.hash(), signed.receipt());
         Function<SqlClient, Uni<Void>> link = transactions.linkTo(id.toString());
-        return repository.insert(call, (conn, c) -> link.apply(conn)
-                        .chain(() -> outbox.write(conn, Outbox.event(r.agentId(), decided))))
+        return pool.withTransaction(conn -> repository.insert(conn, call).flatMap(stored -> !stored
+                        ? Uni.createFrom().item(false)
+                        : link.apply(conn).chain(() -> outbox.write(conn, Outbox.event(r.agentId(), decided)))
+                                .replaceWith(true)))
                 .map(stored -> {
                     if (!stored) {
                         throw ProblemException.conflict("duplicate_call_id", "callId '" + r.callId()
@@ -308,9 +328,10 @@ public class ToolCallService {
             DomainEvent.ToolCallCompleted completed = new DomainEvent.ToolCallCompleted(call.id().toString(),
                     call.tool(), r.status(), call.receiptHash(), signed.hash(), signed.receipt());
             Function<SqlClient, Uni<Void>> link = transactions.linkTo(call.id().toString());
-            return repository.recordResult(call.id(), r.status(), r.resultDigest(), signed.canonical(),
-                    (conn, id) -> link.apply(conn).chain(() -> outbox.write(conn, Outbox.event(call.agentId(),
-                            completed)))).map(first -> {
+            return pool.withTransaction(conn -> repository.recordResult(conn, call.id(), r.status(),
+                    r.resultDigest(), signed.canonical()).flatMap(first -> !first ? Uni.createFrom().item(false)
+                    : link.apply(conn).chain(() -> outbox.write(conn, Outbox.event(call.agentId(), completed)))
+                            .replaceWith(true))).map(first -> {
                         if (!first) {
                             throw ProblemException.conflict("result_already_reported", "a result for " + ref
                                     + " was already reported");
