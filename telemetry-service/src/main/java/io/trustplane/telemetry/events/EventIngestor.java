@@ -9,7 +9,6 @@ import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.StreamConsumer;
 import io.trustplane.telemetry.config.TelemetryConfig;
-import io.trustplane.telemetry.repository.AlertRepository;
 import io.trustplane.telemetry.repository.CounterRepository;
 import io.trustplane.telemetry.domain.ingest.CounterRow;
 import io.trustplane.telemetry.repository.IngestRepository;
@@ -48,7 +47,6 @@ public class EventIngestor {
     private final Pool pool;
     private final IngestRepository ingest;
     private final CounterRepository counters;
-    private final AlertRepository alertRepository;
     private final AlertService alerts;
     private final RuleEngine rules;
     private final GamingService gaming;
@@ -59,13 +57,12 @@ public class EventIngestor {
     private final Duration wait;
 
     public EventIngestor(Pool pool, IngestRepository ingest, CounterRepository counters,
-            AlertRepository alertRepository, AlertService alerts, RuleEngine rules, GamingService gaming,
+            AlertService alerts, RuleEngine rules, GamingService gaming,
             MeterRegistry registry, EventPublisher publisher, TelemetryConfig config) {
         this.wait = config.ingest().writeTimeout();
         this.pool = pool;
         this.ingest = ingest;
         this.counters = counters;
-        this.alertRepository = alertRepository;
         this.alerts = alerts;
         this.rules = rules;
         this.gaming = gaming;

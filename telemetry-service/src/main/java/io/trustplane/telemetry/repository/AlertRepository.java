@@ -5,6 +5,7 @@ import io.trustplane.common.events.UuidV7;
 import io.trustplane.telemetry.domain.alert.Alert;
 import io.trustplane.telemetry.domain.alert.AlertStatus;
 import io.trustplane.telemetry.domain.alert.NewAlert;
+import io.trustplane.telemetry.domain.alert.Raised;
 import io.trustplane.telemetry.domain.alert.Severity;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -22,10 +23,6 @@ import java.util.UUID;
 /** Alerts and their history. Deduplication is the partial unique index on open fingerprints. */
 @ApplicationScoped
 public class AlertRepository {
-
-    /** Result of raising: the alert and whether this call created it (rather than counting a recurrence). */
-    public record Raised(Alert alert, boolean created) {
-    }
 
     private static final String COLUMNS = "id, fingerprint, source, kind, severity, status, agent_id, title, details, "
             + "occurrences, first_seen, last_seen, updated_at";
@@ -74,10 +71,6 @@ public class AlertRepository {
                     return history(conn, UUID.fromString(alert.id()), null, AlertStatus.ACTIVE, actor, a.title())
                             .replaceWith(new Raised(alert, true));
                 });
-    }
-
-    public Uni<Raised> raise(NewAlert a, String actor) {
-        return pool.withTransaction(conn -> raise(conn, a, actor));
     }
 
     public Uni<Optional<Alert>> find(SqlClient conn, UUID id, boolean forUpdate) {

@@ -1,5 +1,6 @@
 package io.trustplane.telemetry.repository;
 
+import io.trustplane.telemetry.domain.rollout.RolloutComparison;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.telemetry.domain.rollout.RolloutTriggers;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -14,10 +15,6 @@ import java.util.List;
 @ApplicationScoped
 public class RolloutRepository {
 
-    /** Both sides of one rollout over the window. */
-    public record Comparison(String flag, int percent, RolloutTriggers.Side cohort, RolloutTriggers.Side control) {
-    }
-
     private final Pool pool;
 
     public RolloutRepository(Pool pool) {
@@ -25,7 +22,7 @@ public class RolloutRepository {
     }
 
     /** Sums requests and errors per side; p95 is the request-weighted mean of the samples' p95. */
-    public Uni<List<Comparison>> compare(Duration window) {
+    public Uni<List<RolloutComparison>> compare(Duration window) {
         return pool.preparedQuery("""
                 SELECT r.flag, r.percent, s.cohort,
                        coalesce(sum(s.requests), 0) AS requests, coalesce(sum(s.errors), 0) AS errors,
@@ -35,14 +32,14 @@ public class RolloutRepository {
                  GROUP BY r.flag, r.percent, s.cohort ORDER BY r.flag""")
                 .execute(Tuple.of(window.toSeconds()))
                 .map(rs -> {
-                    List<Comparison> out = new ArrayList<>();
+                    List<RolloutComparison> out = new ArrayList<>();
                     String flag = null;
                     int percent = 0;
                     RolloutTriggers.Side cohort = null;
                     RolloutTriggers.Side control = null;
                     for (var row : rs) {
                         if (flag != null && !flag.equals(row.getString("flag"))) {
-                            out.add(new Comparison(flag, percent, orEmpty(cohort), orEmpty(control)));
+                            out.add(new RolloutComparison(flag, percent, orEmpty(cohort), orEmpty(control)));
                             cohort = null;
                             control = null;
                         }
@@ -57,7 +54,7 @@ public class RolloutRepository {
                         }
                     }
                     if (flag != null) {
-                        out.add(new Comparison(flag, percent, orEmpty(cohort), orEmpty(control)));
+                        out.add(new RolloutComparison(flag, percent, orEmpty(cohort), orEmpty(control)));
                     }
                     return out;
                 });

@@ -12,6 +12,7 @@ import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventPublisher;
 import io.trustplane.common.events.Outbox;
 import io.trustplane.common.problem.ProblemException;
+import io.trustplane.telemetry.domain.alert.Raised;
 import io.trustplane.telemetry.repository.AlertRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -54,7 +55,7 @@ public class AlertService {
     }
 
     /** A raise and, when it opened a new alert, the alert.created event written with it. */
-    public record Announced(AlertRepository.Raised raised, Outbox.Pending event) {
+    public record Announced(Raised raised, Outbox.Pending event) {
     }
 
     /** Raises inside {@code conn}'s transaction; a newly opened alert's event goes to the outbox in it. */
@@ -69,7 +70,7 @@ public class AlertService {
     }
 
     /** Raises in its own transaction and announces a newly opened alert. */
-    public Uni<AlertRepository.Raised> raise(NewAlert alert) {
+    public Uni<Raised> raise(NewAlert alert) {
         return pool.withTransaction(conn -> raise(conn, alert)).invoke(this::announce).map(Announced::raised);
     }
 

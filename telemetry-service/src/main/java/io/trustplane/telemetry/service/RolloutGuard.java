@@ -6,6 +6,7 @@ import io.trustplane.telemetry.domain.rollout.RolloutTriggers;
 import io.quarkus.scheduler.Scheduled;
 import io.trustplane.telemetry.config.ServicesConfig;
 import io.trustplane.telemetry.config.TelemetryConfig;
+import io.trustplane.telemetry.domain.rollout.RolloutComparison;
 import io.trustplane.telemetry.repository.RolloutRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
@@ -63,7 +64,7 @@ public class RolloutGuard {
                     }
                     return true;
                 }).orElse(false))
-                .map(RolloutRepository.Comparison::flag)
+                .map(RolloutComparison::flag)
                 .toList();
     }
 

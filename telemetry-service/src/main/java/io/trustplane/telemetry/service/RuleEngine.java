@@ -91,7 +91,7 @@ public class RuleEngine {
 
     /**
      * Evaluates one rule and raises its alert when it fires. An open alert counts one more occurrence only when the
-     * numerator grew since the pass before (see {@link io.trustplane.telemetry.repository.AlertRepository#raise}),
+     * numerator grew since the pass before (see {@link io.trustplane.telemetry.repository.AlertRepository#raise(io.vertx.mutiny.sqlclient.SqlClient, io.trustplane.telemetry.domain.alert.NewAlert, String)}),
      * so passes over the same window add nothing.
      */
     public boolean evaluate(AlertRule rule) {
