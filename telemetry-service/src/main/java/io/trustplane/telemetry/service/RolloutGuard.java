@@ -1,5 +1,6 @@
 package io.trustplane.telemetry.service;
 
+import io.smallrye.mutiny.Uni;
 import io.trustplane.telemetry.client.GateClient;
 import io.trustplane.telemetry.domain.rollout.RolloutTriggers;
 
@@ -48,6 +49,11 @@ public class RolloutGuard {
         } catch (RuntimeException e) {
             LOG.warnf("rollout guard pass failed: %s", e.toString());
         }
+    }
+
+    /** Every active rollout's cohort and control over the guard's window, as the next pass will see them. */
+    public Uni<List<RolloutComparison>> comparisons() {
+        return rollouts.compare(config.window());
     }
 
     /**

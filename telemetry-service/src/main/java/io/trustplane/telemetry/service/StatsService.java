@@ -3,7 +3,9 @@ package io.trustplane.telemetry.service;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.telemetry.client.ProvenanceClient;
 import io.trustplane.telemetry.config.TelemetryConfig;
+import io.trustplane.telemetry.domain.ingest.Series;
 import io.trustplane.telemetry.repository.AlertRepository;
+import io.trustplane.telemetry.repository.SeriesRepository;
 import io.trustplane.telemetry.repository.CounterRepository;
 import io.trustplane.telemetry.repository.StatsRepository;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,12 +36,14 @@ public class StatsService {
     private final StatsRepository stats;
     private final CounterRepository counters;
     private final AlertRepository alerts;
+    private final SeriesRepository series;
     private final TelemetryConfig.Stats config;
     private final ProvenanceClient provenance;
     private final Uni<Stats> cached;
 
     public StatsService(StatsRepository stats, CounterRepository counters, AlertRepository alerts,
-            TelemetryConfig config, @RestClient ProvenanceClient provenance) {
+            SeriesRepository series, TelemetryConfig config, @RestClient ProvenanceClient provenance) {
+        this.series = series;
         this.stats = stats;
         this.counters = counters;
         this.alerts = alerts;
@@ -50,6 +54,11 @@ public class StatsService {
 
     public Uni<Stats> stats() {
         return cached;
+    }
+
+    /** The global counters {@code names} per step of {@code stepSeconds} over the last {@code windowSeconds}. */
+    public Uni<Series> series(List<String> names, long windowSeconds, long stepSeconds) {
+        return series.series(names, windowSeconds, stepSeconds);
     }
 
     Uni<Stats> compute() {

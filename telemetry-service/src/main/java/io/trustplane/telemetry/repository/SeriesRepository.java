@@ -1,6 +1,7 @@
-package io.trustplane.telemetry.dashboard;
+package io.trustplane.telemetry.repository;
 
 import io.smallrye.mutiny.Uni;
+import io.trustplane.telemetry.domain.ingest.Series;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -14,10 +15,6 @@ import java.util.Map;
 /** Global counter series for the dashboard's charts, summed from {@code counter_buckets} per step. */
 @ApplicationScoped
 public class SeriesRepository {
-
-    /** Step start times (epoch seconds, oldest first) and, per counter, the sum of each step (0 when empty). */
-    public record Series(long windowSeconds, long stepSeconds, List<Long> timestamps, Map<String, List<Long>> values) {
-    }
 
     private final Pool pool;
 

@@ -1,10 +1,13 @@
-package io.trustplane.telemetry.dashboard;
+package io.trustplane.telemetry.rest;
 
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Roles;
 import io.trustplane.telemetry.config.TelemetryConfig;
-import io.trustplane.telemetry.repository.RolloutRepository;
+import io.trustplane.telemetry.dashboard.DashboardConfig;
+import io.trustplane.telemetry.domain.ingest.Series;
+import io.trustplane.telemetry.service.RolloutGuard;
+import io.trustplane.telemetry.service.StatsService;
 import io.trustplane.telemetry.domain.rollout.RolloutTriggers;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
@@ -51,14 +54,14 @@ public class DashboardResource {
 
     private static final java.util.regex.Pattern COUNTER_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9_.]{0,63}");
 
-    private final SeriesRepository series;
-    private final RolloutRepository rollouts;
+    private final StatsService stats;
+    private final RolloutGuard rollouts;
     private final TelemetryConfig.Rollout guard;
     private final DashboardConfig config;
 
-    public DashboardResource(SeriesRepository series, RolloutRepository rollouts, TelemetryConfig telemetry,
+    public DashboardResource(StatsService stats, RolloutGuard rollouts, TelemetryConfig telemetry,
             DashboardConfig config) {
-        this.series = series;
+        this.stats = stats;
         this.rollouts = rollouts;
         this.guard = telemetry.rollout();
         this.config = config;
@@ -71,7 +74,7 @@ public class DashboardResource {
     @Path("/series")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    public Uni<SeriesRepository.Series> series(
+    public Uni<Series> series(
             @QueryParam("name") @NotEmpty @Size(max = 8) List<String> name,
             @QueryParam("window") @DefaultValue("3600") @Min(60) @Max(172_800) int window,
             @QueryParam("step") @DefaultValue("60") @Min(10) @Max(86_400) int step) {
@@ -84,7 +87,7 @@ public class DashboardResource {
             throw ProblemException.badRequest("step", "window / step must be at most " + config.seriesMaxPoints()
                     + " points");
         }
-        return series.series(name.stream().distinct().toList(), window, step);
+        return stats.series(name.stream().distinct().toList(), window, step);
     }
 
     @Operation(summary = "Rollouts as the guard sees them",
@@ -97,7 +100,7 @@ public class DashboardResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
     public Uni<RolloutsView> rollouts() {
         RolloutTriggers.Limits limits = guard.limits();
-        return rollouts.compare(guard.window()).map(list -> new RolloutsView(guard.window().toSeconds(),
+        return rollouts.comparisons().map(list -> new RolloutsView(guard.window().toSeconds(),
                 guard.minRequests(), guard.maxErrorRateDelta(), guard.maxLatencyRatio(), guard.autoRollback(),
                 list.stream().map(c -> new RolloutView(c.flag(), c.percent(), SideView.of(c.cohort()),
                         SideView.of(c.control()),
