@@ -32,7 +32,7 @@ public final class Bench {
 
     /** Every scenario a run may be limited to; anything else on the command line is refused before a run starts. */
     static final List<String> SCENARIOS = List.of("costs", "startup", "http-ceiling", "pg-insert", "evaluate", "ceiling",
-            "provenance-create", "provenance-query", "stats", "alerts", "lease-pairs", "transition", "ingest", "shapes");
+            "provenance-create", "provenance-query", "stats", "alerts", "lease-pairs", "transition", "ingest", "shapes", "crud");
 
     /**
      * The directory whose {@code <service>/target/quarkus-app} holds the jars under test: {@code BENCH_JARS_ROOT}
@@ -118,7 +118,7 @@ public final class Bench {
         }
     }
 
-    private static Path pathFromEnv(String name, Path otherwise) {
+    static Path pathFromEnv(String name, Path otherwise) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? otherwise : Path.of(value).toAbsolutePath().normalize();
     }

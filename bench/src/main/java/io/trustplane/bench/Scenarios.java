@@ -25,6 +25,7 @@ final class Scenarios {
     private final Path state;
     private final TokenMinter minter;
     private final Http http = new Http();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final List<String> agents = Bench.agentIds();
     /** Agents whose tokens carry the load (the rest exist so caches and indexes hold realistic sizes). */
     private static final int LOAD_AGENTS = 2000;
@@ -158,6 +159,10 @@ url("provenance") + "/v1/provenance", 2, Bench.CONNECTIONS, d, "post_per_agent",
         if (bench.isWanted("ingest")) {
             ingest(agentsFile);
         }
+        if (bench.isWanted("crud")) {
+            seedAgents(admin);
+            crud(admin);
+        }
         if (bench.isWanted("shapes")) {
             seedAgents(admin);
             isolated(CONSUMERS, () -> {
@@ -165,6 +170,63 @@ url("provenance") + "/v1/provenance", 2, Bench.CONNECTIONS, d, "post_per_agent",
                 return null;
             });
         }
+    }
+
+    /**
+     * The administrative CRUD routes (issue 19's entity-mapped aggregates): reads of policies, agents, flags and
+     * escalations on gate-service and of alert rules and subscriptions on telemetry-service, and unconditional
+     * updates of eight policies and eight alert rules, each with one admin token. These routes are not hot paths;
+     * the figures exist to compare two revisions of their persistence ({@code bench/ab/run A B crud}).
+     */
+    void crud(String admin) throws Exception {
+        String policy = "{\"name\":\"bench crud\",\"priority\":-1000,\"role\":\"bench-crud\","
+                + "\"actions\":[\"bench-crud\"],\"resourcePattern\":\"bench/crud/*\",\"effect\":\"ALLOW\"}";
+        List<String> policies = new ArrayList<>();
+        for (int k = 0; k < 8; k++) {
+            policies.add(JSON.readTree(http.send("POST", url("gate") + "/v1/policies", admin, policy))
+                    .path("id").asText());
+        }
+        String flag = "bench-crud-" + Long.toHexString(System.nanoTime());
+        http.send("POST", url("gate") + "/v1/flags", admin, "{\"flag\":\"" + flag + "\",\"stages\":[10,50,100]}");
+        List<String> gateReads = new ArrayList<>(List.of("/v1/policies", "/v1/agents?limit=20", "/v1/flags",
+                "/v1/flags/" + flag, "/v1/escalations?limit=20"));
+        for (int k = 0; k < 8; k++) {
+            gateReads.add("/v1/policies/" + policies.get(k));
+            gateReads.add("/v1/agents/" + agents.get(k));
+        }
+        Path gateReadPaths = bench.writeLines("crud-gate-reads", gateReads);
+        Path policyPaths = bench.writeLines("crud-gate-writes", policies.stream().map(id -> "/v1/policies/" + id).toList());
+        Measurement reads = isolated(CONSUMERS, () -> bench.measure("crud-gate-reads", d -> tools.wrk("crud-gate-reads",
+                url("gate"), 2, Bench.CONNECTIONS, d, "get_paths", List.of(), List.of(admin, gateReadPaths.toString()))));
+        Measurement writes = isolated(CONSUMERS, () -> bench.measure("crud-gate-writes", d -> tools.wrk("crud-gate-writes",
+                url("gate"), 2, Bench.CONNECTIONS, d, "send_paths", List.of(),
+                List.of("PUT", admin, policyPaths.toString(), policy))));
+        bench.report().add("crud", reads, Target.NONE, bench.httpCeiling(), "http-ceiling");
+        bench.report().add("crud", writes, Target.NONE, bench.pgInsert, "pg-insert");
+
+        String rule = "{\"name\":\"bench crud\",\"kind\":\"THRESHOLD\",\"counter\":\"bench_crud\","
+                + "\"windowSeconds\":300,\"threshold\":1000000000,\"severity\":\"LOW\"}";
+        String tag = Long.toHexString(System.nanoTime());
+        List<String> rules = new ArrayList<>();
+        for (int k = 0; k < 8; k++) {
+            String id = "bench-crud-" + tag + "-" + k;
+            http.send("POST", url("telemetry") + "/v1/alert-rules", admin,
+                    "{\"id\":\"" + id + "\"," + rule.substring(1));
+            rules.add("/v1/alert-rules/" + id);
+        }
+        List<String> telemetryReads = new ArrayList<>(List.of("/v1/alert-rules", "/v1/subscriptions"));
+        telemetryReads.addAll(rules);
+        Path telemetryReadPaths = bench.writeLines("crud-telemetry-reads", telemetryReads);
+        Path rulePaths = bench.writeLines("crud-telemetry-writes", rules);
+        List<String> others = List.of("provenance");
+        Measurement ruleReads = isolated(others, () -> bench.measure("crud-telemetry-reads", d -> tools.wrk(
+                "crud-telemetry-reads", url("telemetry"), 2, Bench.CONNECTIONS, d, "get_paths", List.of(),
+                List.of(admin, telemetryReadPaths.toString()))));
+        Measurement ruleWrites = isolated(others, () -> bench.measure("crud-telemetry-writes", d -> tools.wrk(
+                "crud-telemetry-writes", url("telemetry"), 2, Bench.CONNECTIONS, d, "send_paths", List.of(),
+                List.of("PUT", admin, rulePaths.toString(), rule))));
+        bench.report().add("crud", ruleReads, Target.NONE, bench.httpCeiling(), "http-ceiling");
+        bench.report().add("crud", ruleWrites, Target.NONE, bench.pgInsert, "pg-insert");
     }
 
     private boolean agentsSeeded;

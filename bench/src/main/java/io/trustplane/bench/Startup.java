@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,10 +70,26 @@ final class Startup {
         this.work = root.resolve("bench/target/work");
     }
 
+    /**
+     * The services measured: {@code BENCH_STARTUP_SERVICES} (short names, comma-separated, e.g. {@code gate,telemetry})
+     * or all four.
+     */
+    static List<ServiceSpec> services() {
+        String only = System.getenv().getOrDefault("BENCH_STARTUP_SERVICES", "");
+        if (only.isBlank()) {
+            return ServiceSpec.ALL;
+        }
+        List<String> names = List.of(only.split(","));
+        return ServiceSpec.ALL.stream().filter(s -> names.contains(s.shortName())).toList();
+    }
+
     void run() throws Exception {
         Map<String, Object> machine = Host.facts();
-        for (ServiceSpec spec : ServiceSpec.ALL) {
-            if (!Files.isRegularFile(spec.jar(root))) {
+        // another revision's jars (bench/ab/run's worktrees) when BENCH_JARS_ROOT names them
+        Path jars = Bench.pathFromEnv(Bench.JARS_ROOT_ENV, root);
+        machine.put("jars", jars.toString());
+        for (ServiceSpec spec : services()) {
+            if (!Files.isRegularFile(spec.jar(jars))) {
                 throw new IOException(spec.name() + " is not built; run ./mvnw -DskipTests package");
             }
         }
@@ -93,7 +110,7 @@ final class Startup {
         Map<ServiceSpec, Integer> ports = new LinkedHashMap<>();
         ServiceSpec.ALL.forEach(s -> ports.put(s, Infrastructure.freePort()));
         OtlpSink traces = new OtlpSink(); // production defaults include tracing: its start-up and memory count
-        Suite.Config config = new Suite.Config(root, state, ports, false, Bench.withTracing(traces), Duration.ofSeconds(240));
+        Suite.Config config = new Suite.Config(jars, state, ports, false, Bench.withTracing(traces), Duration.ofSeconds(240));
         String serviceToken = keys.minter().mint("trustplane-suite", Duration.ofDays(1), "service");
         Path whoami = work.resolve("startup-whoami.txt");
         Files.write(whoami, List.of("/v1/whoami"));
@@ -103,7 +120,7 @@ final class Startup {
         Map<String, Object> firstStarts = new LinkedHashMap<>();
         try (traces; Infrastructure infra = Infrastructure.start(new Infrastructure.Options(false, 200, null, 0, 0), System.getenv())) {
             Starter starter = new Starter(config, infra, keys, serviceToken, agentToken, whoami);
-            for (ServiceSpec spec : ServiceSpec.ALL) {
+            for (ServiceSpec spec : services()) {
                 infra.createDatabase(spec.database());
                 // untimed for the table: the first start migrates the empty database and warms the page cache
                 Run first = starter.once(spec, jvms.get(0), List.of(), "first");
@@ -271,10 +288,11 @@ final class Startup {
                 "load", "wrk GET /v1/whoami with one agent token"));
         out.put("firstStartReadyMs", firstStarts);
         out.put("series", rows);
-        Path results = Files.createDirectories(root.resolve("bench/results"));
+        Path results = Files.createDirectories(Objects.requireNonNullElse(
+                Bench.pathFromEnv(Bench.RESULTS_DIR_ENV, null), root.resolve("bench/results")));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(results.resolve("startup.json").toFile(), out);
         Files.writeString(results.resolve("startup.md"), markdown(all, firstStarts, machine));
-        System.out.println("wrote bench/results/startup.json and startup.md");
+        System.out.println("wrote " + results.resolve("startup.json") + " and startup.md");
     }
 
     private static String markdown(List<Series> all, Map<String, Object> firstStarts, Map<String, Object> machine) {
