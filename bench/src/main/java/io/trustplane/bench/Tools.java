@@ -25,7 +25,7 @@ final class Tools {
 
     Tools(Path work) throws IOException {
         this.work = Files.createDirectories(work);
-        for (String lua : List.of("common", "post_per_agent", "get_paths", "lease_pairs", "etcd_pairs", "transition")) {
+        for (String lua : List.of("common", "post_per_agent", "get_paths", "send_paths", "lease_pairs", "etcd_pairs", "transition")) {
             try (InputStream in = Tools.class.getResourceAsStream("/lua/" + lua + ".lua")) {
                 Files.write(work.resolve(lua + ".lua"), in.readAllBytes());
             }
