@@ -9,6 +9,8 @@ import jakarta.persistence.Table;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
+import java.time.Instant;
+
 /** A row of {@code policy_revisions}: one policy change, its {@code snapshot} (jsonb) as the policy then was. */
 @Entity
 @Table(name = "policy_revisions")
@@ -34,5 +36,5 @@ public class PolicyRevisionEntity {
 
     // clock_timestamp() by default, as for the SQL path's revisions
     @Column(name = "changed_at", insertable = false, updatable = false)
-    public java.time.Instant changedAt;
+    public Instant changedAt;
 }
