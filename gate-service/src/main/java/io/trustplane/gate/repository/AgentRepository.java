@@ -11,12 +11,14 @@ import io.trustplane.gate.domain.RegulatoryFramework;
 import io.trustplane.gate.domain.Tier;
 import io.trustplane.gate.domain.TierBands;
 import io.trustplane.gate.domain.ScoreChange;
+import io.trustplane.gate.repository.entity.ScoreHistoryEntity;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -26,7 +28,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** SQL for agents, their score history and their verified outcomes. */
+/**
+ * SQL for agents, their score history and their verified outcomes. Only the score history route reads through
+ * Hibernate Reactive ({@link ScoreHistoryEntity}); the agent itself stays SQL: its snapshot feeds the evaluate,
+ * ceiling and tool-call paths, every change runs under its row lock with an outbox event (most in a transaction
+ * holding the request's Idempotency-Key), and the list filters by the effective score computed in SQL.
+ */
 @ApplicationScoped
 public class AgentRepository {
 
@@ -34,11 +41,13 @@ public class AgentRepository {
             + "suspended_reason, version, updated_at, containment";
 
     private final Pool pool;
+    private final Mutiny.SessionFactory sessions;
     private final TierBands bands;
     private final ObjectMapper mapper;
 
-    public AgentRepository(Pool pool, TierBands bands, ObjectMapper mapper) {
+    public AgentRepository(Pool pool, Mutiny.SessionFactory sessions, TierBands bands, ObjectMapper mapper) {
         this.pool = pool;
+        this.sessions = sessions;
         this.bands = bands;
         this.mapper = mapper;
     }
@@ -142,18 +151,13 @@ public class AgentRepository {
         }));
     }
 
+    /** The agent's latest {@code limit} score changes, newest first. */
     public Uni<List<ScoreChange>> history(String agentId, int limit) {
-        return pool.preparedQuery("SELECT id, old_score, new_score, effective_score, tier, cause, actor, changed_at "
-                        + "FROM agent_score_history WHERE agent_id = $1 ORDER BY id DESC LIMIT $2")
-                .execute(Tuple.of(agentId, limit))
-                .map(rows -> {
-                    List<ScoreChange> out = new ArrayList<>();
-                    for (Row r : rows) {
-                        out.add(new ScoreChange(r.getLong(0), r.getInteger(1), r.getInteger(2), r.getInteger(3),
-                                r.getString(4), r.getString(5), r.getString(6), instant(r, "changed_at")));
-                    }
-                    return out;
-                });
+        return sessions.withStatelessSession(s -> s.createSelectionQuery(
+                                "from ScoreHistoryEntity where agentId = :agentId order by id desc", ScoreHistoryEntity.class)
+                        .setParameter("agentId", agentId).setMaxResults(limit).getResultList())
+                .map(rows -> rows.stream().map(h -> new ScoreChange(h.id, h.oldScore, h.newScore, h.effectiveScore,
+                        h.tier, h.cause, h.actor, h.changedAt)).toList());
     }
 
     public Uni<Void> insertOutcome(SqlConnection conn, String agentId, String claim, boolean confirmed) {

@@ -5,20 +5,30 @@ import io.trustplane.gate.domain.EscalationRecord;
 import io.trustplane.gate.domain.EscalationStatus;
 import io.trustplane.gate.domain.Quorum;
 import io.trustplane.gate.domain.Vote;
+import io.trustplane.gate.repository.entity.EscalationEntity;
+import io.trustplane.gate.repository.entity.EscalationVoteEntity;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
-/** SQL for escalations and validator votes; every state change happens under the escalation's row lock. */
+/**
+ * Escalations and validator votes. The reads of the escalation routes (one escalation, the keyset-paged list) map
+ * the rows as entities through Hibernate Reactive; every state change stays SQL on the reactive client: opening one
+ * is on the evaluate path, a vote or decision runs under the escalation's row lock in the transaction that holds the
+ * request's Idempotency-Key, and the deadline sweep and containment's revocation are single guarded statements.
+ */
 @ApplicationScoped
 public class EscalationRepository {
 
@@ -26,8 +36,11 @@ public class EscalationRepository {
             + "status, n, f, deadline, decision, decided_by, decision_note, created_at, decided_at";
 
     private final Pool pool;
-    public EscalationRepository(Pool pool) {
+    private final Mutiny.SessionFactory sessions;
+
+    public EscalationRepository(Pool pool, Mutiny.SessionFactory sessions) {
         this.pool = pool;
+        this.sessions = sessions;
     }
 
     /** Stores a new OPEN escalation deciding by {@code quorum} until {@code timeout} from now. */
@@ -43,7 +56,9 @@ public class EscalationRepository {
     }
 
     public Uni<EscalationRecord> find(UUID id) {
-        return pool.withConnection(conn -> load(conn, id, false));
+        return sessions.withStatelessSession(s -> s.get(EscalationEntity.class, id).flatMap(e -> e == null
+                ? Uni.createFrom().<EscalationRecord>nullItem()
+                : votes(s, List.of(id)).map(votes -> record(e, votes.getOrDefault(id, List.of())))));
     }
 
     /** The escalation with its votes under its row lock, or null. */
@@ -104,30 +119,45 @@ public class EscalationRepository {
      */
     public Uni<List<EscalationRecord>> list(List<EscalationStatus> statuses, String agentId, Instant afterCreated,
             UUID afterId, int fetch) {
-        String votes = "FROM escalation_votes v WHERE v.escalation_id = e.id ORDER BY v.voted_at, v.validator_id";
-        String sql = "SELECT " + COLUMNS.replaceAll("(^|, )", "$1e.") + ", ARRAY(SELECT v.validator_id " + votes
-                + ") AS v_ids, ARRAY(SELECT v.approve " + votes + ") AS v_approve, ARRAY(SELECT v.reason " + votes
-                + ") AS v_reason, ARRAY(SELECT v.voted_at " + votes + ") AS v_at FROM escalations e "
-                + "WHERE ($1::text[] IS NULL OR e.status = ANY($1)) AND ($2::text IS NULL OR e.agent_id = $2) "
-                + "AND ($3::timestamptz IS NULL OR (e.created_at, e.id) > ($3, $4)) ORDER BY e.created_at, e.id LIMIT $5";
-        String[] names = statuses == null ? null : statuses.stream().map(Enum::name).toArray(String[]::new);
-        return pool.preparedQuery(sql).execute(Tuple.from(Arrays.asList(names, agentId,
-                        afterCreated == null ? null : afterCreated.atOffset(java.time.ZoneOffset.UTC), afterId, fetch)))
-                .map(rows -> {
-                    List<EscalationRecord> out = new ArrayList<>(rows.size());
-                    for (Row r : rows) {
-                        String[] ids = r.getArrayOfStrings("v_ids");
-                        Boolean[] approve = r.getArrayOfBooleans("v_approve");
-                        String[] reason = r.getArrayOfStrings("v_reason");
-                        java.time.OffsetDateTime[] at = r.getArrayOfOffsetDateTimes("v_at");
-                        List<Vote> list = new ArrayList<>(ids.length);
-                        for (int i = 0; i < ids.length; i++) {
-                            list.add(new Vote(ids[i], approve[i], reason[i], at[i].toInstant()));
-                        }
-                        out.add(map(r, list));
-                    }
-                    return out;
-                });
+        // only the filters given, so each page is one indexed range scan (escalations_created / _agent_created)
+        List<String> filters = new ArrayList<>();
+        if (statuses != null) {
+            filters.add("e.status in :statuses");
+        }
+        if (agentId != null) {
+            filters.add("e.agentId = :agentId");
+        }
+        if (afterCreated != null) {
+            filters.add("(e.createdAt, e.id) > (:afterCreated, :afterId)");
+        }
+        String hql = "from EscalationEntity e" + (filters.isEmpty() ? "" : " where " + String.join(" and ", filters))
+                + " order by e.createdAt, e.id";
+        return sessions.withStatelessSession(s -> {
+            Mutiny.SelectionQuery<EscalationEntity> query = s.createSelectionQuery(hql,
+                    EscalationEntity.class).setMaxResults(fetch);
+            if (statuses != null) {
+                query.setParameter("statuses", statuses);
+            }
+            if (agentId != null) {
+                query.setParameter("agentId", agentId);
+            }
+            if (afterCreated != null) {
+                query.setParameter("afterCreated", afterCreated).setParameter("afterId", afterId);
+            }
+            return query.getResultList().flatMap(page -> page.isEmpty() ? Uni.createFrom().item(List.of())
+                    : votes(s, page.stream().map(e -> e.id).toList()).map(votes -> page.stream()
+                            .map(e -> record(e, votes.getOrDefault(e.id, List.of()))).toList()));
+        });
+    }
+
+    /** The votes on the escalations {@code ids}, each escalation's in the order they were cast. */
+    private static Uni<Map<UUID, List<Vote>>> votes(Mutiny.StatelessSession s, List<UUID> ids) {
+        return s.createSelectionQuery("from EscalationVoteEntity v where v.key.escalationId in :ids "
+                        + "order by v.votedAt, v.key.validatorId", EscalationVoteEntity.class)
+                .setParameter("ids", ids).getResultList()
+                .map(rows -> rows.stream().collect(Collectors.groupingBy(v -> v.key.escalationId(),
+                        Collectors.mapping(v -> new Vote(v.key.validatorId(), v.approve, v.reason, v.votedAt),
+                                Collectors.toList()))));
     }
 
     /**
@@ -164,6 +194,12 @@ public class EscalationRepository {
                                 return map(row, list);
                             });
                 });
+    }
+
+    private static EscalationRecord record(EscalationEntity e, List<Vote> votes) {
+        return new EscalationRecord(e.id, e.evaluationId, e.agentId, e.role, e.tier, e.resourceId, e.action, e.reason,
+                e.status, e.n, e.f, e.deadline, e.decision, e.decidedBy, e.decisionNote, e.createdAt, e.decidedAt,
+                votes);
     }
 
     private static EscalationRecord map(Row r, List<Vote> votes) {

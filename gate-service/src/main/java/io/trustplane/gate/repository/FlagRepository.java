@@ -1,5 +1,6 @@
 package io.trustplane.gate.repository;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
@@ -7,18 +8,26 @@ import io.trustplane.gate.domain.FlagChange;
 import io.trustplane.gate.domain.FlagRecord;
 import io.trustplane.gate.domain.FlagStatus;
 import io.trustplane.gate.domain.RolloutTrigger;
+import io.trustplane.gate.repository.entity.FlagEntity;
+import io.trustplane.gate.repository.entity.FlagHistoryEntity;
 import io.vertx.core.json.JsonArray;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** SQL for rollout flags and their stage history; every change locks the flag row. */
+/**
+ * Rollout flags and their stage history. The reads (a flag, the list, a flag's history) map the rows as entities
+ * through Hibernate Reactive; every change stays SQL on the reactive client: each locks the flag row, writes its
+ * history and its {@code rollout.*} event to the outbox in one transaction that also holds the request's
+ * Idempotency-Key until the answer is stored, which a Hibernate session cannot join.
+ */
 @ApplicationScoped
 public class FlagRepository {
 
@@ -26,34 +35,31 @@ public class FlagRepository {
             + "created_at, updated_at";
 
     private final Pool pool;
+    private final Mutiny.SessionFactory sessions;
     private final ObjectMapper mapper;
 
-    public FlagRepository(Pool pool, ObjectMapper mapper) {
+    public FlagRepository(Pool pool, Mutiny.SessionFactory sessions, ObjectMapper mapper) {
         this.pool = pool;
+        this.sessions = sessions;
         this.mapper = mapper;
     }
 
     public Uni<FlagRecord> find(String flag) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM flags WHERE flag = $1").execute(Tuple.of(flag))
-                .map(rows -> rows.size() == 0 ? null : map(rows.iterator().next()));
+        return sessions.withStatelessSession(s -> s.get(FlagEntity.class, flag)).map(e -> e == null ? null : record(e));
     }
 
     public Uni<List<FlagRecord>> list() {
-        return pool.query("SELECT " + COLUMNS + " FROM flags ORDER BY flag").execute().map(rows -> {
-            List<FlagRecord> out = new ArrayList<>();
-            rows.forEach(r -> out.add(map(r)));
-            return out;
-        });
+        return sessions.withStatelessSession(s -> s.createSelectionQuery("from FlagEntity order by flag",
+                        FlagEntity.class).getResultList())
+                .map(rows -> rows.stream().map(this::record).toList());
     }
 
     public Uni<List<FlagChange>> history(String flag) {
-        return pool.preparedQuery("SELECT id, action, from_percent, to_percent, reason, actor, changed_at "
-                        + "FROM flag_history WHERE flag = $1 ORDER BY id").execute(Tuple.of(flag))
-                .map(rows -> {
-                    List<FlagChange> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(change(r)));
-                    return out;
-                });
+        return sessions.withStatelessSession(s -> s.createSelectionQuery(
+                                "from FlagHistoryEntity where flag = :flag order by id", FlagHistoryEntity.class)
+                        .setParameter("flag", flag).getResultList())
+                .map(rows -> rows.stream().map(h -> new FlagChange(h.id, h.action, h.fromPercent, h.toPercent,
+                        h.reason, h.actor, h.changedAt)).toList());
     }
 
     /** Stores a new flag at its first stage; null, with nothing written, when a flag of that name exists. */
@@ -102,6 +108,20 @@ public class FlagRepository {
     private List<Object> json(List<RolloutTrigger> triggers) {
         return mapper.convertValue(triggers, new TypeReference<List<Object>>() {
         });
+    }
+
+    private FlagRecord record(FlagEntity e) {
+        return new FlagRecord(e.flag, e.description, List.of(e.stages), e.stageIndex, e.status, triggers(e.triggers),
+                e.version, e.createdAt, e.updatedAt);
+    }
+
+    private List<RolloutTrigger> triggers(String json) {
+        try {
+            return mapper.readValue(json, new TypeReference<List<RolloutTrigger>>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("flags.triggers is not a JSON array of triggers", e);
+        }
     }
 
     private FlagRecord map(Row r) {
