@@ -1,130 +1,80 @@
 package io.trustplane.telemetry.repository;
 
+import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
-import io.trustplane.telemetry.domain.notification.Delivery;
 import io.trustplane.telemetry.domain.alert.Severity;
 import io.trustplane.telemetry.domain.notification.Subscription;
 import io.trustplane.telemetry.domain.notification.SubscriptionKind;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.trustplane.telemetry.repository.entity.SubscriptionEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Notification subscriptions and their delivery log. */
+/**
+ * Notification subscriptions as admins manage them, mapped with Hibernate Reactive ({@link SubscriptionEntity});
+ * every method runs in the caller's Panache session or transaction. The delivery path reads and updates the same
+ * rows through {@link DeliveryRepository}.
+ */
 @ApplicationScoped
 public class SubscriptionRepository {
 
-    private static final String COLUMNS = "id, name, kind, url, secret, event_types, min_severity, enabled, "
-            + "consecutive_failures, disabled_reason, created_at";
+    private static final Sort ORDER = Sort.by("createdAt").and("id");
 
-    private final Pool pool;
-
-    public SubscriptionRepository(Pool pool) {
-        this.pool = pool;
-    }
-
+    /** Stores a new, enabled subscription (needs a transaction); Slack's absent secret is stored empty, as before. */
     public Uni<Subscription> insert(String name, SubscriptionKind kind, String url, String secret,
             List<String> eventTypes, Severity minSeverity) {
-        return pool.preparedQuery("""
-                INSERT INTO subscriptions (id, name, kind, url, secret, event_types, min_severity)
-                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING\s""" + COLUMNS)
-                .execute(Tuple.from(List.of(UUID.randomUUID(), name, kind.name(), url, secret == null ? "" : secret,
-                        eventTypes.toArray(String[]::new), minSeverity.name())))
-                .map(rs -> map(rs.iterator().next()));
+        SubscriptionEntity e = new SubscriptionEntity();
+        e.id = UUID.randomUUID();
+        e.name = name;
+        e.kind = kind;
+        e.url = url;
+        e.secret = secret == null ? "" : secret;
+        e.eventTypes = eventTypes.toArray(String[]::new);
+        e.minSeverity = minSeverity;
+        e.enabled = true;
+        // flushed here so the database's created_at is read back into the answer
+        return e.persistAndFlush().map(ignored -> toSubscription(e));
     }
 
+    /** One subscription (needs a session). */
     public Uni<Optional<Subscription>> find(UUID id) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM subscriptions WHERE id = $1").execute(Tuple.of(id))
-                .map(rs -> rs.rowCount() == 0 ? Optional.empty() : Optional.of(map(rs.iterator().next())));
+        return SubscriptionEntity.<SubscriptionEntity>findById(id)
+                .map(e -> Optional.ofNullable(e).map(SubscriptionRepository::toSubscription));
     }
 
+    /** Every subscription, oldest first (needs a session). */
     public Uni<List<Subscription>> all() {
-        return pool.query("SELECT " + COLUMNS + " FROM subscriptions ORDER BY created_at, id").execute()
-                .map(SubscriptionRepository::mapAll);
+        return SubscriptionEntity.<SubscriptionEntity>listAll(ORDER)
+                .map(all -> all.stream().map(SubscriptionRepository::toSubscription).toList());
     }
 
-    public Uni<List<Subscription>> enabled() {
-        return pool.query("SELECT " + COLUMNS + " FROM subscriptions WHERE enabled ORDER BY created_at, id").execute()
-                .map(SubscriptionRepository::mapAll);
-    }
-
+    /** Deletes a subscription, and with it its delivery log (the foreign key cascades); false when unknown. */
     public Uni<Boolean> delete(UUID id) {
-        return pool.preparedQuery("DELETE FROM subscriptions WHERE id = $1").execute(Tuple.of(id))
-                .map(rs -> rs.rowCount() > 0);
+        return SubscriptionEntity.deleteById(id);
     }
 
-    /** Re-enables and clears the failure streak. */
+    /** Re-enables and clears the failure streak (needs a transaction); empty when unknown. */
     public Uni<Optional<Subscription>> enable(UUID id) {
-        return pool.preparedQuery("""
-                UPDATE subscriptions SET enabled = TRUE, consecutive_failures = 0, disabled_reason = NULL,
-                       updated_at = now() WHERE id = $1 RETURNING\s""" + COLUMNS)
-                .execute(Tuple.of(id))
-                .map(rs -> rs.rowCount() == 0 ? Optional.empty() : Optional.of(map(rs.iterator().next())));
+        return SubscriptionEntity.<SubscriptionEntity>findById(id).flatMap(e -> {
+            if (e == null) {
+                return Uni.createFrom().item(Optional.<Subscription>empty());
+            }
+            e.enabled = true;
+            e.consecutiveFailures = 0;
+            e.disabledReason = null;
+            e.updatedAt = OffsetDateTime.now();
+            return e.flush().map(ignored -> Optional.of(toSubscription(e)));
+        });
     }
 
-    /** Logs a delivery and updates the failure streak; disables at {@code disableAfter} consecutive failures. */
-    public Uni<Delivery> record(UUID subscriptionId, String eventId, String eventType, boolean delivered, int attempts,
-            Integer httpStatus, String error, int disableAfter) {
-        String update = delivered
-                ? "UPDATE subscriptions SET consecutive_failures = 0, updated_at = now() WHERE id = $1"
-                : """
-                  UPDATE subscriptions SET consecutive_failures = consecutive_failures + 1,
-                         enabled = enabled AND consecutive_failures + 1 < $2,
-                         disabled_reason = CASE WHEN consecutive_failures + 1 >= $2
-                             THEN (consecutive_failures + 1) || ' consecutive failed deliveries' ELSE disabled_reason END,
-                         updated_at = now()
-                   WHERE id = $1""";
-        Tuple updateArgs = delivered ? Tuple.of(subscriptionId) : Tuple.of(subscriptionId, disableAfter);
-        return pool.withTransaction(conn -> conn.preparedQuery(update).execute(updateArgs)
-                .flatMap(ignored -> conn.preparedQuery("""
-                        INSERT INTO deliveries (subscription_id, event_id, event_type, outcome, attempts, http_status, error)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7)
-                        RETURNING id, subscription_id, event_id, event_type, outcome, attempts, http_status, error, at""")
-                        .execute(Tuple.from(Arrays.asList(subscriptionId, eventId, eventType,
-                                delivered ? "DELIVERED" : "FAILED", attempts, httpStatus, error)))))
-                .map(rs -> mapDelivery(rs.iterator().next()));
-    }
-
-    public Uni<List<Delivery>> deliveries(UUID subscriptionId, Long cursor, int limit) {
-        return pool.preparedQuery("""
-                SELECT id, subscription_id, event_id, event_type, outcome, attempts, http_status, error, at
-                  FROM deliveries WHERE subscription_id = $1 AND ($2::bigint IS NULL OR id < $2)
-                 ORDER BY id DESC LIMIT $3""")
-                .execute(Tuple.of(subscriptionId, cursor, limit))
-                .map(rs -> {
-                    List<Delivery> out = new ArrayList<>();
-                    for (Row r : rs) {
-                        out.add(mapDelivery(r));
-                    }
-                    return out;
-                });
-    }
-
-    private static Delivery mapDelivery(Row r) {
-        return new Delivery(r.getLong("id"), r.getUUID("subscription_id").toString(), r.getString("event_id"),
-                r.getString("event_type"), r.getString("outcome"), r.getInteger("attempts"),
-                r.getInteger("http_status"), r.getString("error"), r.getOffsetDateTime("at"));
-    }
-
-    private static List<Subscription> mapAll(Iterable<Row> rs) {
-        List<Subscription> out = new ArrayList<>();
-        for (Row r : rs) {
-            out.add(map(r));
-        }
-        return out;
-    }
-
-    private static Subscription map(Row r) {
-        return new Subscription(r.getUUID("id").toString(), r.getString("name"),
-                SubscriptionKind.valueOf(r.getString("kind")), r.getString("url"), r.getString("secret"),
-                List.of(r.getArrayOfStrings("event_types")), Severity.valueOf(r.getString("min_severity")),
-                r.getBoolean("enabled"), r.getInteger("consecutive_failures"), r.getString("disabled_reason"),
-                r.getOffsetDateTime("created_at"));
+    private static Subscription toSubscription(SubscriptionEntity e) {
+        // UTC, as the SQL client hands out timestamptz values, so answers read as they did
+        return new Subscription(e.id.toString(), e.name, e.kind, e.url, e.secret, List.of(e.eventTypes),
+                e.minSeverity, e.enabled, e.consecutiveFailures, e.disabledReason,
+                e.createdAt.withOffsetSameInstant(ZoneOffset.UTC));
     }
 }

@@ -17,7 +17,7 @@ import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.SilenceRepository;
-import io.trustplane.telemetry.repository.SubscriptionRepository;
+import io.trustplane.telemetry.repository.DeliveryRepository;
 import io.vertx.core.Vertx;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -74,7 +74,7 @@ public class NotificationService {
         }
     }
 
-    private final SubscriptionRepository subscriptions;
+    private final DeliveryRepository deliveries;
     private final ObjectMapper mapper;
     private final TelemetryConfig.Notifications config;
     private final MeterRegistry registry;
@@ -93,9 +93,9 @@ public class NotificationService {
     private final Map<String, Group> groups = new HashMap<>();
     private final ScheduledExecutorService flusher;
 
-    public NotificationService(SubscriptionRepository subscriptions, SilenceRepository silences, ObjectMapper mapper,
+    public NotificationService(DeliveryRepository deliveries, SilenceRepository silences, ObjectMapper mapper,
             TelemetryConfig config, MeterRegistry registry, Vertx vertx, HostResolver resolver) {
-        this.subscriptions = subscriptions;
+        this.deliveries = deliveries;
         this.silences = silences;
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "notify-groups");
@@ -194,7 +194,7 @@ public class NotificationService {
 
     private void send(EventEnvelope event, Severity severity) {
         try {
-            List<Subscription> targets = subscriptions.enabled().await().atMost(Duration.ofSeconds(10));
+            List<Subscription> targets = deliveries.targets().await().atMost(Duration.ofSeconds(10));
             for (Subscription s : targets) {
                 if (s.matches(event.type(), severity)) {
                     workers.execute(() -> deliver(s, event, severity));
@@ -304,10 +304,10 @@ public class NotificationService {
     }
 
     private Delivery record(Subscription s, EventEnvelope event, boolean ok, int attempts, Integer status, String error) {
-        Delivery d = subscriptions.record(UUID.fromString(s.id()), event.id(), event.type(), ok, attempts, status,
+        Delivery d = deliveries.record(UUID.fromString(s.id()), event.id(), event.type(), ok, attempts, status,
                 error, config.disableAfter()).await().atMost(Duration.ofSeconds(10));
         if (!ok) {
-            subscriptions.find(UUID.fromString(s.id())).await().atMost(Duration.ofSeconds(10))
+            deliveries.find(UUID.fromString(s.id())).await().atMost(Duration.ofSeconds(10))
                     .filter(x -> !x.enabled())
                     .ifPresent(x -> {
                         guards.remove(x.id());

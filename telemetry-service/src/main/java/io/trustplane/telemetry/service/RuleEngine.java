@@ -129,7 +129,7 @@ public class RuleEngine {
     private List<AlertRule> rules() {
         List<AlertRule> current = cache.get();
         if (current == null) {
-            current = rules.all().await().atMost(wait);
+            current = rules.forEvaluation().await().atMost(wait);
             cache.set(current);
         }
         return current;
