@@ -51,26 +51,31 @@ public class DeliveryRepository {
                 .map(rs -> rs.rowCount() == 0 ? Optional.empty() : Optional.of(map(rs.iterator().next())));
     }
 
-    /** Logs a delivery and updates the failure streak; disables at {@code disableAfter} consecutive failures. */
+    /**
+     * Logs a delivery and updates the failure streak, disabling at {@code disableAfter} consecutive failures: one
+     * statement (the update as a data-modifying CTE), so both happen or neither without a transaction of its own.
+     */
     public Uni<Delivery> record(UUID subscriptionId, String eventId, String eventType, boolean delivered, int attempts,
             Integer httpStatus, String error, int disableAfter) {
-        String update = delivered
+        String streak = delivered
                 ? "UPDATE subscriptions SET consecutive_failures = 0, updated_at = now() WHERE id = $1"
                 : """
                   UPDATE subscriptions SET consecutive_failures = consecutive_failures + 1,
-                         enabled = enabled AND consecutive_failures + 1 < $2,
-                         disabled_reason = CASE WHEN consecutive_failures + 1 >= $2
+                         enabled = enabled AND consecutive_failures + 1 < $8,
+                         disabled_reason = CASE WHEN consecutive_failures + 1 >= $8
                              THEN (consecutive_failures + 1) || ' consecutive failed deliveries' ELSE disabled_reason END,
                          updated_at = now()
                    WHERE id = $1""";
-        Tuple updateArgs = delivered ? Tuple.of(subscriptionId) : Tuple.of(subscriptionId, disableAfter);
-        return pool.withTransaction(conn -> conn.preparedQuery(update).execute(updateArgs)
-                .flatMap(ignored -> conn.preparedQuery("""
-                        INSERT INTO deliveries (subscription_id, event_id, event_type, outcome, attempts, http_status, error)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7)
-                        RETURNING id, subscription_id, event_id, event_type, outcome, attempts, http_status, error, at""")
-                        .execute(Tuple.from(Arrays.asList(subscriptionId, eventId, eventType,
-                                delivered ? "DELIVERED" : "FAILED", attempts, httpStatus, error)))))
+        List<Object> args = new ArrayList<>(Arrays.asList(subscriptionId, eventId, eventType,
+                delivered ? "DELIVERED" : "FAILED", attempts, httpStatus, error));
+        if (!delivered) {
+            args.add(disableAfter);
+        }
+        return pool.preparedQuery("WITH streak AS (" + streak + ") "
+                        + "INSERT INTO deliveries (subscription_id, event_id, event_type, outcome, attempts, http_status, "
+                        + "error) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, subscription_id, event_id, "
+                        + "event_type, outcome, attempts, http_status, error, at")
+                .execute(Tuple.from(args))
                 .map(rs -> mapDelivery(rs.iterator().next()));
     }
 
