@@ -5,6 +5,7 @@ import com.tngtech.archunit.core.domain.JavaAnnotation;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.domain.JavaParameterizedType;
 import com.tngtech.archunit.core.domain.JavaType;
 import com.tngtech.archunit.core.domain.JavaWildcardType;
@@ -77,11 +78,15 @@ public final class LayerRules {
                                 root + ".dashboard..")
                         .as("repositories run SQL and map rows to domain types, nothing else")
                         .allowEmptyShould(true),
+                noClasses().that().resideInAPackage(root + ".repository..")
+                        .should().callMethodWhere(startsATransaction())
+                        .as("repositories run in the transaction their service opens, never their own")
+                        .allowEmptyShould(true),
                 noClasses().that().resideInAPackage(root + ".service..")
                         .should().dependOnClassesThat().resideInAPackage(root + ".rest..")
                         .as("services do not know HTTP resources")
                         .allowEmptyShould(true),
-                noClasses().that().resideInAPackage(root + ".rest..")
+                noClasses().that().resideInAnyPackage(root + ".rest..", root + ".dashboard..")
                         .should().dependOnClassesThat().resideInAPackage(root + ".repository..")
                         .as("resources call services, not repositories")
                         .allowEmptyShould(true),
@@ -98,6 +103,17 @@ public final class LayerRules {
                         .allowEmptyShould(true),
                 classes().that().resideInAPackage(root + "..").should(listRolesInTheOneOrder())
                         .allowEmptyShould(true));
+    }
+
+    /** The packages whose {@link #TRANSACTION_METHODS} open a transaction: the reactive SQL client, Hibernate Reactive. */
+    private static final List<String> TRANSACTION_OWNERS = List.of("io.vertx.sqlclient", "io.vertx.mutiny.sqlclient",
+            "org.hibernate.reactive", "io.quarkus.hibernate.reactive");
+    private static final Set<String> TRANSACTION_METHODS = Set.of("withTransaction", "withStatelessTransaction", "begin");
+
+    static DescribedPredicate<JavaMethodCall> startsATransaction() {
+        return DescribedPredicate.describe("open a transaction (withTransaction or begin on a SQL client or session)",
+                call -> TRANSACTION_METHODS.contains(call.getName()) && TRANSACTION_OWNERS.stream()
+                        .anyMatch(p -> call.getTargetOwner().getPackageName().startsWith(p)));
     }
 
     private static DescribedPredicate<JavaMethod> areResourceMethods() {

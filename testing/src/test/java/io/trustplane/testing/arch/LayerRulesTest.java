@@ -27,6 +27,8 @@ class LayerRulesTest {
                 .hasMessageContaining("bad.domain.Lease")
                 .hasMessageContaining("repositories run SQL and map rows to domain types, nothing else")
                 .hasMessageContaining("bad.repository.LeaseRepository")
+                .hasMessageContaining("repositories run in the transaction their service opens, never their own")
+                .hasMessageContaining("LeaseRepository.release(java.lang.String)> calls method <io.vertx.mutiny.sqlclient.Pool.withTransaction")
                 .hasMessageContaining("services do not know HTTP resources")
                 .hasMessageContaining("resources call services, not repositories")
                 .hasMessageContaining("no cycles between the packages")
