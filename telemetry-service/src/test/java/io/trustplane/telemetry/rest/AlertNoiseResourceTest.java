@@ -7,19 +7,14 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.junit.QuarkusTest;
-import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.DomainEvent;
-import io.trustplane.common.events.EventPublisher;
 import io.trustplane.common.events.Streams;
-import io.trustplane.telemetry.repository.AlertRepository;
 import io.trustplane.telemetry.domain.alert.Alert;
 import io.trustplane.telemetry.service.GamingService;
 import io.trustplane.telemetry.domain.gaming.GamingType;
-import io.trustplane.telemetry.service.RuleEngine;
 import io.trustplane.telemetry.domain.alert.Severity;
 import io.trustplane.telemetry.WebhookReceiver;
 import io.trustplane.testing.TestKeys;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,11 +25,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
-import static io.trustplane.telemetry.TestSupport.awaitProcessed;
 import static io.trustplane.telemetry.TestSupport.exec;
 import static io.trustplane.telemetry.TestSupport.publish;
 import static io.trustplane.telemetry.TestSupport.publishMany;
@@ -49,18 +42,10 @@ import static org.hamcrest.Matchers.hasItem;
  * (not alerts) until they end, and alerts of one kind and agent inside the group interval leave as one message.
  */
 @QuarkusTest
-class AlertNoiseResourceTest {
+class AlertNoiseResourceTest extends AlertRuleTests {
 
     @Inject
-    EventPublisher publisher;
-    @Inject
-    Pool pool;
-    @Inject
-    RuleEngine engine;
-    @Inject
     GamingService gaming;
-    @Inject
-    AlertRepository alerts;
     @Inject
     ObjectMapper mapper;
     @Inject
@@ -277,13 +262,5 @@ class AlertNoiseResourceTest {
         return redis.stream(String.class).xrevrange(Streams.ANCHOR, StreamRange.of("+", "-"), 5000).stream()
                 .map(StreamMessage::payload).map(p -> p.get("event")).filter(e -> e != null && e.contains(needle))
                 .toList();
-    }
-
-    private void settle(List<EventEnvelope> events) {
-        awaitProcessed(pool, events);
-    }
-
-    private Optional<Alert> open(String fingerprint) {
-        return alerts.findByFingerprint(fingerprint).await().atMost(Duration.ofSeconds(5)).filter(a -> a.status().isOpen());
     }
 }
