@@ -1,6 +1,7 @@
 package io.trustplane.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.trustplane.testing.lease.LeaseAudit;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -201,15 +202,9 @@ final class LeaseSafety {
         List<Grant> grants = new ArrayList<>(this.grants);
         Set<String> released = Set.copyOf(this.released);
         Set<String> forced = Set.copyOf(this.forced);
-        long overlaps = 0;
-        long tokenProblems = 0;
-        long missing = 0;
+        LeaseAudit audit = new LeaseAudit();
         long expired = 0;
-        long leases = 0;
-        List<String> samples = new ArrayList<>();
-        Map<String, Row> byId = new HashMap<>();
         Map<String, Long> lastTokens = new HashMap<>();
-        Map<String, List<Row>> byKey = new HashMap<>();
         try (Connection c = cluster.db(Cluster.LEASE)) {
             try (PreparedStatement ps = c.prepareStatement("SELECT task_id, phase, last_token FROM lease_keys");
                     ResultSet rs = ps.executeQuery()) {
@@ -221,69 +216,29 @@ final class LeaseSafety {
                     + "acquired_at, expires_at, ended_at, status, clock_timestamp() FROM leases "
                     + "ORDER BY task_id, phase, fencing_token"); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Row row = new Row(rs.getString(1) + "/" + rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getLong(5), rs.getObject(6, OffsetDateTime.class), rs.getObject(7, OffsetDateTime.class),
-                            rs.getObject(8, OffsetDateTime.class), rs.getString(9), rs.getObject(10, OffsetDateTime.class));
-                    byKey.computeIfAbsent(row.key(), k -> new ArrayList<>()).add(row);
-                    byId.put(row.leaseId(), row);
-                    leases++;
-                }
-            }
-            for (Map.Entry<String, List<Row>> e : byKey.entrySet()) {
-                List<Row> rows = e.getValue();
-                long active = 0;
-                for (int i = 0; i < rows.size(); i++) {
-                    Row r = rows.get(i);
-                    if (r.status().equals("ACTIVE")) {
-                        active++;
-                    }
-                    if (r.status().equals("EXPIRED") || (r.status().equals("ACTIVE") && !r.expiresAt().isAfter(r.now()))) {
+                    LeaseAudit.Row row = new LeaseAudit.Row(rs.getString(1) + "/" + rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getLong(5), rs.getObject(6, OffsetDateTime.class),
+                            rs.getObject(7, OffsetDateTime.class), rs.getObject(8, OffsetDateTime.class),
+                            rs.getString(9));
+                    OffsetDateTime now = rs.getObject(10, OffsetDateTime.class);
+                    if (row.status().equals("EXPIRED") || (row.status().equals("ACTIVE") && !row.expiresAt().isAfter(now))) {
                         expired++;
                     }
-                    if (r.token() != i + 1) {
-                        tokenProblems++;
-                        sample(samples, e.getKey() + ": token " + r.token() + " at position " + (i + 1)
-                                + " (tokens must be 1, 2, 3, ... without gaps or repeats)");
-                    }
-                    if (i > 0) {
-                        Row prev = rows.get(i - 1);
-                        if (!r.acquiredAt().isAfter(prev.acquiredAt())) {
-                            tokenProblems++;
-                            sample(samples, e.getKey() + ": token " + r.token() + " granted at " + r.acquiredAt()
-                                    + ", not after token " + prev.token() + " at " + prev.acquiredAt());
-                        }
-                        if (prev.validUntil().isAfter(r.acquiredAt())) {
-                            overlaps++;
-                            sample(samples, e.getKey() + ": token " + prev.token() + " (" + prev.holder() + ") valid until "
-                                    + prev.validUntil() + " overlaps token " + r.token() + " (" + r.holder()
-                                    + ") granted at " + r.acquiredAt());
-                        }
-                    }
-                }
-                if (active > 1) {
-                    overlaps++;
-                    sample(samples, e.getKey() + ": " + active + " ACTIVE leases");
-                }
-                Long last = lastTokens.get(e.getKey());
-                if (last == null || last != rows.size()) {
-                    tokenProblems++;
-                    sample(samples, e.getKey() + ": fencing counter " + last + " but " + rows.size() + " grants");
+                    audit.add(row);
                 }
             }
-            for (Grant g : grants) {
-                Row r = byId.get(g.leaseId());
-                if (r == null || r.token() != g.token() || !r.holder().equals(g.holder())
-                        || !r.key().equals(g.taskId() + "/" + PHASE)) {
-                    missing++;
-                    sample(samples, "acknowledged grant " + g + " is " + (r == null ? "missing" : "stored as " + r));
+            audit.checkKeys(lastTokens);
+            audit.byKey().forEach((key, rows) -> {
+                long active = rows.stream().filter(r -> r.status().equals("ACTIVE")).count();
+                if (active > 1) {
+                    audit.overlap(key + ": " + active + " ACTIVE leases");
                 }
+            });
+            for (Grant g : grants) {
+                audit.checkGrant(g.leaseId(), g.taskId() + "/" + PHASE, g.holder(), g.token(), g);
             }
             for (String id : released) {
-                Row r = byId.get(id);
-                if (r == null || !r.status().equals("RELEASED")) {
-                    missing++;
-                    sample(samples, "acknowledged release of " + id + " is " + (r == null ? "missing" : r.status()));
-                }
+                audit.checkReleased(id);
             }
             Set<String> ledgered = new java.util.HashSet<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT body::jsonb->'data'->>'leaseId' FROM ledger_entries "
@@ -296,34 +251,11 @@ final class LeaseSafety {
                 }
             }
             for (String id : forced) {
-                Row r = byId.get(id);
-                if (r == null || !r.status().equals("FORCE_RELEASED") || !ledgered.contains(id)) {
-                    missing++;
-                    sample(samples, "acknowledged force-release of " + id + " is " + (r == null ? "missing"
-                            : r.status() + (ledgered.contains(id) ? "" : ", not in the ledger")));
-                }
+                audit.checkForceReleased(id, ledgered.contains(id));
             }
         }
-        return new Result(byKey.size(), leases, overlaps, tokenProblems, missing, expired, forced.size(),
-                released.size(), samples);
-    }
-
-    private static void sample(List<String> samples, String s) {
-        if (samples.size() < 15) {
-            samples.add(s);
-        }
-    }
-
-    /** One row of the lease table. A lease is valid from its grant until it lapsed or ended, whichever came first. */
-    private record Row(String key, String leaseId, String holder, long token, OffsetDateTime acquiredAt,
-            OffsetDateTime expiresAt, OffsetDateTime endedAt, String status, OffsetDateTime now) {
-
-        OffsetDateTime validUntil() {
-            if (endedAt == null || status.equals("ACTIVE")) {
-                return expiresAt;
-            }
-            return endedAt.isBefore(expiresAt) ? endedAt : expiresAt;
-        }
+        return new Result(audit.keys(), audit.leases(), audit.overlaps(), audit.tokenProblems(), audit.missing(),
+                expired, forced.size(), released.size(), audit.samples());
     }
 
     /**

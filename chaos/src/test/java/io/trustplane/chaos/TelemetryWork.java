@@ -1,6 +1,7 @@
 package io.trustplane.chaos;
 
 import io.trustplane.launcher.Suite;
+import io.trustplane.testing.Jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -75,25 +76,11 @@ final class TelemetryWork extends Workload {
                 }
             }
             for (String agent : agentsUsed) {
-                long lines;
-                long sum;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT count(*) FROM processed_events WHERE event_id LIKE ?")) {
-                    ps.setString(1, "counter:" + agent + ":%");
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        lines = rs.getLong(1);
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT coalesce(sum(value), 0) FROM counter_buckets WHERE name = ? AND agent_id = ?")) {
-                    ps.setString(1, counter());
-                    ps.setString(2, agent);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        sum = rs.getLong(1);
-                    }
-                }
+                long lines = Jdbc.scalar(c, "SELECT count(*) FROM processed_events WHERE event_id LIKE ?",
+                        "counter:" + agent + ":%");
+                long sum = Jdbc.scalar(c,
+                        "SELECT coalesce(sum(value), 0) FROM counter_buckets WHERE name = ? AND agent_id = ?",
+                        counter(), agent);
                 if (sum != lines) {
                     duplicates += Math.abs(sum - lines);
                     samples.add("agent " + agent + ": counter " + sum + " but " + lines + " lines stored");

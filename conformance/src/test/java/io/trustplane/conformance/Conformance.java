@@ -1,14 +1,11 @@
 package io.trustplane.conformance;
 
 import io.trustplane.launcher.ServiceSpec;
+import io.trustplane.launcher.SharedSuite;
 import io.trustplane.launcher.Suite;
 import io.trustplane.testing.Infrastructure;
 import io.trustplane.testing.PgEndpoint;
 import io.trustplane.testing.TokenMinter;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -160,42 +157,14 @@ final class Conformance implements AutoCloseable {
         ports.add(mcpPort);
         Runtime.getRuntime().removeShutdownHook(hook);
         stop();
-        for (ProcessHandle p : processes) {
-            assertThat(p.isAlive()).as("service process %d stopped", p.pid()).isFalse();
-        }
-        for (int port : ports) {
-            assertThat(Suite.inUse(port)).as("port %d released", port).isFalse();
-        }
+        SharedSuite.assertStopped(processes, ports);
     }
 
-    /** Starts the suite on first use and hands it to every test class that declares it as a parameter. */
-    static final class Extension implements BeforeAllCallback, ParameterResolver {
+    /** Starts the suite before the first test class that declares it as a parameter and hands it to every one. */
+    static final class Extension extends SharedSuite.EagerResolver<Conformance> {
 
-        private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(Conformance.class);
-
-        @Override
-        public void beforeAll(ExtensionContext context) {
-            get(context);
-        }
-
-        private static Conformance get(ExtensionContext context) {
-            return context.getRoot().getStore(NS).computeIfAbsent("suite", k -> {
-                try {
-                    return start();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, Conformance.class);
-        }
-
-        @Override
-        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-            return parameter.getParameter().getType() == Conformance.class;
-        }
-
-        @Override
-        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            return get(context);
+        Extension() {
+            super(Conformance.class, Conformance::start);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.trustplane.containers;
 
 import io.trustplane.testing.TokenMinter;
+import io.trustplane.testing.lease.LeaseAudit;
 import io.trustplane.testing.log.Rfc9162;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -145,14 +146,8 @@ final class Workloads {
             List<Grant> grants = new ArrayList<>(this.grants);
             Set<String> released = Set.copyOf(this.released);
             Set<String> forced = Set.copyOf(this.forced);
-            long overlaps = 0;
-            long tokenProblems = 0;
-            long missing = 0;
-            long leases = 0;
-            List<String> samples = new ArrayList<>();
+            LeaseAudit audit = new LeaseAudit();
             Map<String, Long> lastTokens = new HashMap<>();
-            Map<String, List<Row>> byKey = new HashMap<>();
-            Map<String, Row> byId = new HashMap<>();
             String like = "containers-safety-" + tag + "-%";
             try (PreparedStatement ps = c.prepareStatement("SELECT task_id, last_token FROM lease_keys WHERE task_id LIKE ?")) {
                 ps.setString(1, like);
@@ -167,82 +162,24 @@ final class Workloads {
                 ps.setString(1, like);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Row row = new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        audit.add(new LeaseAudit.Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4),
                                 rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class),
-                                rs.getObject(7, OffsetDateTime.class), rs.getString(8));
-                        byKey.computeIfAbsent(row.key(), k -> new ArrayList<>()).add(row);
-                        byId.put(row.leaseId(), row);
-                        leases++;
+                                rs.getObject(7, OffsetDateTime.class), rs.getString(8)));
                     }
                 }
             }
-            for (var e : byKey.entrySet()) {
-                List<Row> rows = e.getValue();
-                for (int i = 0; i < rows.size(); i++) {
-                    Row r = rows.get(i);
-                    if (r.token() != i + 1) {
-                        tokenProblems++;
-                        sample(samples, e.getKey() + ": token " + r.token() + " at position " + (i + 1));
-                    }
-                    if (i > 0) {
-                        Row prev = rows.get(i - 1);
-                        if (!r.acquiredAt().isAfter(prev.acquiredAt())) {
-                            tokenProblems++;
-                            sample(samples, e.getKey() + ": token " + r.token() + " not granted after token " + prev.token());
-                        }
-                        if (prev.validUntil().isAfter(r.acquiredAt())) {
-                            overlaps++;
-                            sample(samples, e.getKey() + ": token " + prev.token() + " valid until " + prev.validUntil()
-                                    + " overlaps token " + r.token() + " granted at " + r.acquiredAt());
-                        }
-                    }
-                }
-                Long last = lastTokens.get(e.getKey());
-                if (last == null || last != rows.size()) {
-                    tokenProblems++;
-                    sample(samples, e.getKey() + ": fencing counter " + last + " but " + rows.size() + " grants");
-                }
-            }
+            audit.checkKeys(lastTokens);
             for (Grant g : grants) {
-                Row r = byId.get(g.leaseId());
-                if (r == null || r.token() != g.token() || !r.holder().equals(g.holder()) || !r.key().equals(g.taskId())) {
-                    missing++;
-                    sample(samples, "acknowledged grant " + g + " is " + (r == null ? "missing" : "stored as " + r));
-                }
+                audit.checkGrant(g.leaseId(), g.taskId(), g.holder(), g.token(), g);
             }
             for (String id : released) {
-                Row r = byId.get(id);
-                if (r == null || !r.status().equals("RELEASED")) {
-                    missing++;
-                    sample(samples, "acknowledged release of " + id + " is " + (r == null ? "missing" : r.status()));
-                }
+                audit.checkReleased(id);
             }
             for (String id : forced) {
-                Row r = byId.get(id);
-                if (r == null || !r.status().equals("FORCE_RELEASED")) {
-                    missing++;
-                    sample(samples, "acknowledged force-release of " + id + " is " + (r == null ? "missing" : r.status()));
-                }
+                audit.checkForceReleased(id, true);
             }
-            return new Result(byKey.size(), leases, overlaps, tokenProblems, missing, grants.size(), released.size(),
-                    forced.size(), samples);
-        }
-
-        private static void sample(List<String> samples, String s) {
-            if (samples.size() < 15) {
-                samples.add(s);
-            }
-        }
-
-        private record Row(String key, String leaseId, String holder, long token, OffsetDateTime acquiredAt,
-                OffsetDateTime expiresAt, OffsetDateTime endedAt, String status) {
-
-            OffsetDateTime validUntil() {
-                if (endedAt == null || status.equals("ACTIVE")) {
-                    return expiresAt;
-                }
-                return endedAt.isBefore(expiresAt) ? endedAt : expiresAt;
-            }
+            return new Result(audit.keys(), audit.leases(), audit.overlaps(), audit.tokenProblems(), audit.missing(),
+                    grants.size(), released.size(), forced.size(), audit.samples());
         }
     }
 }

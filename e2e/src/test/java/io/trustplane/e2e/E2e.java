@@ -3,14 +3,12 @@ package io.trustplane.e2e;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
 import io.trustplane.launcher.ServiceSpec;
+import io.trustplane.launcher.SharedSuite;
 import io.trustplane.launcher.Suite;
 import io.trustplane.testing.Infrastructure;
 import io.trustplane.testing.TokenMinter;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -334,42 +332,14 @@ public final class E2e implements ExtensionContext.Store.CloseableResource {
         List<ProcessHandle> processes = suite.services().stream().map(r -> r.process().toHandle()).toList();
         Runtime.getRuntime().removeShutdownHook(hook);
         stop();
-        for (ProcessHandle p : processes) {
-            assertThat(p.isAlive()).as("service process %d stopped", p.pid()).isFalse();
-        }
-        for (int port : ports) {
-            assertThat(Suite.inUse(port)).as("port %d released", port).isFalse();
-        }
+        SharedSuite.assertStopped(processes, ports);
     }
 
-    /** Starts the suite on first use and hands it to every test class that declares it as a parameter. */
-    static final class Extension implements BeforeAllCallback, ParameterResolver {
+    /** Starts the suite before the first test class that declares it as a parameter and hands it to every one. */
+    static final class Extension extends SharedSuite.EagerResolver<E2e> {
 
-        private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(E2e.class);
-
-        @Override
-        public void beforeAll(ExtensionContext context) {
-            get(context);
-        }
-
-        private static E2e get(ExtensionContext context) {
-            return context.getRoot().getStore(NS).computeIfAbsent("suite", k -> {
-                try {
-                    return start();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, E2e.class);
-        }
-
-        @Override
-        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-            return parameter.getParameter().getType() == E2e.class;
-        }
-
-        @Override
-        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            return get(context);
+        Extension() {
+            super(E2e.class, E2e::start);
         }
     }
 }

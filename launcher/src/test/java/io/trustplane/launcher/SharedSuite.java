@@ -2,6 +2,7 @@ package io.trustplane.launcher;
 
 import io.trustplane.testing.Infrastructure;
 import io.trustplane.testing.TokenMinter;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -12,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,6 +74,16 @@ public abstract class SharedSuite implements AutoCloseable {
         suite.close();
     }
 
+    /** After a suite stopped: none of its service processes still runs, and every port it used is free again. */
+    public static void assertStopped(Collection<ProcessHandle> processes, Collection<Integer> ports) {
+        for (ProcessHandle p : processes) {
+            assertThat(p.isAlive()).as("service process %d stopped", p.pid()).isFalse();
+        }
+        for (int port : ports) {
+            assertThat(Suite.inUse(port)).as("port %d released", port).isFalse();
+        }
+    }
+
     private static Path root() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("launcher/pom.xml"))) {
@@ -82,9 +95,10 @@ public abstract class SharedSuite implements AutoCloseable {
 
     /**
      * Starts the module's suite on first use and hands it to every test that declares its type as a parameter. A
-     * module's subclass of the suite has a nested {@code Extension extends Resolver<ItsSuite>}.
+     * module's subclass of the suite has a nested {@code Extension extends Resolver<ItsSuite>}; a module with a suite
+     * holder of its own (e2e, conformance) uses {@link EagerResolver}.
      */
-    public abstract static class Resolver<T extends SharedSuite> implements ParameterResolver {
+    public abstract static class Resolver<T> implements ParameterResolver {
 
         private final Class<T> type;
         private final Supplier<T> start;
@@ -101,6 +115,11 @@ public abstract class SharedSuite implements AutoCloseable {
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            return suite(context);
+        }
+
+        /** The suite of the root context, started by the first caller. */
+        protected T suite(ExtensionContext context) {
             // a suite that failed to start is not started again for every test: they all fail with its cause
             ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(type));
             Object suite = store.computeIfAbsent("suite", k -> {
@@ -113,7 +132,33 @@ public abstract class SharedSuite implements AutoCloseable {
             if (suite instanceof IllegalStateException failed) {
                 throw failed;
             }
-            return suite;
+            return type.cast(suite);
+        }
+    }
+
+    /**
+     * A {@link Resolver} that starts the suite before the first test class that uses it (so its start is not counted
+     * in a test's time or timeout), from a start that may throw.
+     */
+    public abstract static class EagerResolver<T> extends Resolver<T> implements BeforeAllCallback {
+
+        protected EagerResolver(Class<T> type, Callable<T> start) {
+            super(type, () -> {
+                try {
+                    return start.call();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            suite(context);
         }
     }
 }

@@ -3,19 +3,16 @@ package io.trustplane.provenance;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.trustplane.testing.log.C2spNote;
+import io.trustplane.testing.log.NoteSigner;
 import io.trustplane.testing.log.Rfc9162;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
-import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,8 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TestWitness implements AutoCloseable {
 
     final String name;
-    private final KeyPair pair;
-    private final byte[] raw;
+    private final NoteSigner key;
     private final int port;
     private HttpServer server;
     private volatile String logKey;
@@ -43,9 +39,7 @@ final class TestWitness implements AutoCloseable {
     private TestWitness(String name, int port, KeyPair pair) {
         this.name = name;
         this.port = port;
-        this.pair = pair;
-        byte[] der = pair.getPublic().getEncoded();
-        this.raw = Arrays.copyOfRange(der, der.length - 32, der.length);
+        this.key = new NoteSigner(name, NoteSigner.COSIGNATURE_V1, pair);
     }
 
     /**
@@ -84,7 +78,7 @@ final class TestWitness implements AutoCloseable {
     }
 
     String vkey() throws Exception {
-        return name + "+" + HexFormat.of().formatHex(keyId()) + "+" + Base64.getEncoder().encodeToString(typed());
+        return key.vkey();
     }
 
     String url() {
@@ -150,31 +144,11 @@ final class TestWitness implements AutoCloseable {
         root = cp.root();
         cosigned.incrementAndGet();
         long time = System.currentTimeMillis() / 1000;
-        String text = note.substring(0, note.indexOf("\n\n") + 1);
         try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initSign(pair.getPrivate());
-            s.update(("cosignature/v1\ntime " + time + "\n" + text).getBytes(StandardCharsets.UTF_8));
-            ByteBuffer blob = ByteBuffer.allocate(76).put(keyId()).putLong(time).put(s.sign());
-            return new Answer(200, "text/plain", "\u2014 " + name + " " + Base64.getEncoder().encodeToString(blob.array())
-                    + "\n");
+            return new Answer(200, "text/plain", key.cosign(note, time));
         } catch (Exception e) {
             return new Answer(500, "text/plain", e.toString());
         }
-    }
-
-    private byte[] typed() {
-        byte[] t = new byte[33];
-        t[0] = 0x04;
-        System.arraycopy(raw, 0, t, 1, 32);
-        return t;
-    }
-
-    private byte[] keyId() throws Exception {
-        MessageDigest d = MessageDigest.getInstance("SHA-256");
-        d.update(name.getBytes(StandardCharsets.UTF_8));
-        d.update((byte) 0x0A);
-        return Arrays.copyOf(d.digest(typed()), 4);
     }
 
     @Override

@@ -176,7 +176,7 @@ class WitnessResourceTest {
             // a forked tree one leaf larger, validly signed by the log key, with the fork's own consistency proof
             String forkNote = sign(size + 1, Rfc9162.mth(forked));
             StringBuilder body = new StringBuilder("old " + size + "\n");
-            for (byte[] h : consistency((int) size, forked)) {
+            for (byte[] h : Rfc9162.proof((int) size, forked)) {
                 body.append(Base64.getEncoder().encodeToString(h)).append('\n');
             }
             assertThat(W2.addCheckpoint(body + "\n" + forkNote).status()).isEqualTo(422);
@@ -243,35 +243,6 @@ class WitnessResourceTest {
         System.arraycopy(id, 0, blob, 0, 4);
         System.arraycopy(s.sign(), 0, blob, 4, 64);
         return text + "\n\u2014 trustplane.local/provenance " + Base64.getEncoder().encodeToString(blob) + "\n";
-    }
-
-    /** RFC 6962 2.1.2 PROOF(m, D[n]), over leaf data, for the forked tree. */
-    private static List<byte[]> consistency(int m, List<byte[]> d) {
-        return subproof(m, d, true);
-    }
-
-    private static List<byte[]> subproof(int m, List<byte[]> d, boolean b) {
-        int n = d.size();
-        if (m == n) {
-            List<byte[]> p = new ArrayList<>();
-            if (!b) {
-                p.add(Rfc9162.mth(d));
-            }
-            return p;
-        }
-        int k = 1;
-        while (k * 2 < n) {
-            k *= 2;
-        }
-        List<byte[]> p;
-        if (m <= k) {
-            p = subproof(m, d.subList(0, k), b);
-            p.add(Rfc9162.mth(d.subList(k, n)));
-        } else {
-            p = subproof(m - k, d.subList(k, n), false);
-            p.add(Rfc9162.mth(d.subList(0, k)));
-        }
-        return p;
     }
 
     private static TestWitness witness(String id, String name) {

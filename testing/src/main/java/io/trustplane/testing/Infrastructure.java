@@ -415,6 +415,20 @@ public final class Infrastructure implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port remembered in the system property {@code property}: a {@code @QuarkusTest} class is loaded by
+     * JUnit's and by Quarkus' class loaders, and both must see the same port (the fake server's, a closed one).
+     */
+    public static synchronized int sharedFreePort(String property) {
+        String known = System.getProperty(property);
+        if (known != null) {
+            return Integer.parseInt(known);
+        }
+        int port = freePort();
+        System.setProperty(property, String.valueOf(port));
+        return port;
+    }
+
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);

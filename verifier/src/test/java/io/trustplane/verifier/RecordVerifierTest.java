@@ -3,6 +3,7 @@ package io.trustplane.verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.trustplane.testing.log.NoteSigner;
 import io.trustplane.testing.log.Rfc9162;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -27,9 +28,9 @@ class RecordVerifierTest {
     @TempDir
     Path dir;
 
-    private final TestSigner log = new TestSigner(ORIGIN, NoteKey.ED25519);
-    private final TestSigner w1 = new TestSigner("witness-one.test", NoteKey.COSIGNATURE_V1);
-    private final TestSigner w2 = new TestSigner("witness-two.test", NoteKey.COSIGNATURE_V1);
+    private final NoteSigner log = new NoteSigner(ORIGIN, NoteSigner.ED25519);
+    private final NoteSigner w1 = new NoteSigner("witness-one.test", NoteSigner.COSIGNATURE_V1);
+    private final NoteSigner w2 = new NoteSigner("witness-two.test", NoteSigner.COSIGNATURE_V1);
     private final List<byte[]> leaves = new ArrayList<>();
 
     RecordVerifierTest() throws Exception {
@@ -44,17 +45,17 @@ class RecordVerifierTest {
 
     private RecordBundle bundle(int index, int size, List<byte[]> from) throws Exception {
         List<byte[]> d = from.subList(0, size);
-        return new RecordBundle(null, d.get(index), index, Rfc9162ProofsTest.path(index, d),
+        return new RecordBundle(null, d.get(index), index, Rfc9162.path(index, d),
                 log.checkpoint(size, Rfc9162.mth(d)), null, List.of());
     }
 
     private RecordVerifier.ConsistencySource proofs(List<byte[]> from) {
-        return (m, n) -> Optional.of(Rfc9162ProofsTest.consistency((int) m, from.subList(0, (int) n)));
+        return (m, n) -> Optional.of(Rfc9162.proof((int) m, from.subList(0, (int) n)));
     }
 
-    private Policy policy(int quorum, TestSigner... witnesses) throws Exception {
+    private Policy policy(int quorum, NoteSigner... witnesses) throws Exception {
         List<NoteKey> keys = new ArrayList<>();
-        for (TestSigner w : witnesses) {
+        for (NoteSigner w : witnesses) {
             keys.add(NoteKey.parse(w.vkey()));
         }
         return new Policy(NoteKey.parse(log.vkey()), keys, quorum, false);
@@ -84,7 +85,7 @@ class RecordVerifierTest {
 
     @Test
     void aWrongLogKeyFails() throws Exception {
-        TestSigner other = new TestSigner(ORIGIN, NoteKey.ED25519);
+        NoteSigner other = new NoteSigner(ORIGIN, NoteSigner.ED25519);
         Policy wrong = new Policy(NoteKey.parse(other.vkey()), List.of(), 0, false);
         assertVerdict(() -> new RecordVerifier(wrong).verify(bundle(1, 5), Optional.empty(), proofs(leaves)),
                 Verdict.BAD_SIGNATURE);
@@ -109,7 +110,7 @@ class RecordVerifierTest {
         assertThat(new RecordVerifier(policy(1, w1, w2)).verify(b.withCheckpoint(one), Optional.empty(),
                 proofs(leaves)).cosignatures()).hasSize(1);
         // a witness key with the right name but another key: its line does not count
-        TestSigner impostor = new TestSigner("witness-two.test", NoteKey.COSIGNATURE_V1);
+        NoteSigner impostor = new NoteSigner("witness-two.test", NoteSigner.COSIGNATURE_V1);
         String forged = one + impostor.cosign(b.checkpoint(), 1_700_000_005L);
         assertVerdict(() -> twoOfTwo.verify(b.withCheckpoint(forged), Optional.empty(), proofs(leaves)),
                 Verdict.NOT_ENOUGH_COSIGNATURES);
@@ -164,7 +165,7 @@ class RecordVerifierTest {
         // a later bundle carrying its own consistency proof from the trusted size
         RecordBundle later = bundle(11, 20);
         later = new RecordBundle(null, later.leaf(), later.leafIndex(), later.hashes(), later.checkpoint(), 8L,
-                Rfc9162ProofsTest.consistency(8, leaves.subList(0, 20)));
+                Rfc9162.proof(8, leaves.subList(0, 20)));
         Path next = dir.resolve("next.json");
         Files.writeString(next, later.toJson());
         assertThat(run("--log-key", log.vkey(), "--bundle", next.toString(), "--state", state.toString())).isZero();

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * Keys in the service's own {@code idempotency_keys} table (each service's migration creates it): a retry after a
- * Redis or service restart still finds the first answer. One statement per step, as the Redis store: the claim is
+ * Keys in the service's own {@code idempotency_keys} table (every service migrates it from common's
+ * {@code db/common}): a retry after a Redis or service restart still finds the first answer. One statement per step, as the Redis store: the claim is
  * an {@code INSERT … ON CONFLICT DO UPDATE … WHERE} that takes a new, expired or abandoned key in the same
  * statement that detects a live one (then read back), the answer is one {@code UPDATE}. Expired rows are
  * deleted in small batches, at most once per {@code sweepInterval}, by the claims themselves.

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -53,6 +54,18 @@ public record Keyset(Instant createdAt, String id) {
             }
             return new Keyset(at, text.substring(colon + 1));
         } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
+            throw ProblemException.badRequest("cursor", "not a cursor returned by this service");
+        }
+    }
+
+    /**
+     * The id, for lists keyed by UUIDs; an id that is not one means the cursor was not made here: a 400 naming
+     * {@code cursor}.
+     */
+    public UUID uuid() {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("cursor", "not a cursor returned by this service");
         }
     }

@@ -1,17 +1,13 @@
 package io.trustplane.common.ratelimit;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Command;
+import io.trustplane.common.redis.LuaScript;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +83,9 @@ public final class SharedBudgets {
             return live
             """;
 
+    private static final LuaScript SYNC = LuaScript.of(SCRIPT);
+    private static final LuaScript REPLICAS = LuaScript.of(REPLICAS_SCRIPT);
+
     /**
      * A replica counts as live for this many sync intervals after its last sync: a slow sync or a clock difference
      * between replicas never makes a live one look dead (which would enlarge provisional shares); a dead one only
@@ -107,8 +106,6 @@ public final class SharedBudgets {
     private final int maxCallers;
     private final LongSupplier microClock;
     private final Duration deadline;
-    private final String sha;
-    private final String replicasSha;
     private final ConcurrentHashMap<String, Budget> budgets = new ConcurrentHashMap<>();
     private final AtomicBoolean syncing = new AtomicBoolean();
     private volatile boolean scriptLoaded;
@@ -130,8 +127,6 @@ public final class SharedBudgets {
         this.maxCallers = maxCallers;
         this.microClock = microClock;
         this.deadline = deadline;
-        this.sha = sha1(SCRIPT);
-        this.replicasSha = sha1(REPLICAS_SCRIPT);
     }
 
     /** One caller's share on this replica: what it may still admit until the next sync, and what it admitted. */
@@ -221,11 +216,11 @@ public final class SharedBudgets {
         String nowArg = Long.toString(now);
         boolean loaded = scriptLoaded;
         List<Request> batch = new ArrayList<>(keys.size() + 1);
-        batch.add(Request.cmd(loaded ? Command.EVALSHA : Command.EVAL).arg(loaded ? replicasSha : REPLICAS_SCRIPT)
+        batch.add(REPLICAS.request(loaded)
                 .arg(1).arg(prefix + "replicas").arg(nowArg).arg(replica).arg(LIVE_SYNCS * syncMicros));
         for (int i = 0; i < keys.size(); i++) {
             TokenBucket.Limit limit = synced.get(i).limit;
-            batch.add(Request.cmd(loaded ? Command.EVALSHA : Command.EVAL).arg(loaded ? sha : SCRIPT)
+            batch.add(SYNC.request(loaded)
                     .arg(1).arg(prefix + keys.get(i)).arg(nowArg).arg(sent.get(i))
                     .arg(Math.max(1, limit.intervalNanos() / 1000)).arg(limit.capacityNanos() / 1000)
                     .arg(replica).arg(active).arg(IDLE_GRACE_MILLIS));
@@ -260,14 +255,5 @@ public final class SharedBudgets {
         budget.share.set(share - budget.admitted.get());
         long intervalMicros = Math.max(1, budget.limit.intervalNanos() / 1000);
         budget.fullAt = now + Math.max(0, budget.limit.burst() - tokens) * intervalMicros;
-    }
-
-    private static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

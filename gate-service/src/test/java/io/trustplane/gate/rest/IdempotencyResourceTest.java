@@ -44,6 +44,14 @@ class IdempotencyResourceTest extends GateTestSupport {
                 .post("/v1/tool-calls/decisions");
     }
 
+    /** A new agent (score 500) and its first tool call, a read of /a, decided ALLOW under the key. */
+    private static Response allowedUnder(String agentId, String key) {
+        register(agentId, 500);
+        Response first = decideWith(agentId, key, Map.of("path", "/a"));
+        first.then().statusCode(200).body("decision", equalTo("ALLOW"));
+        return first;
+    }
+
     private static Response reportWith(String agentId, String key, String decisionId, String status) {
         return as(agent(agentId)).header("Idempotency-Key", key)
                 .body(Map.of("agentId", agentId, "decisionId", decisionId, "result", Map.of("ok", true),
@@ -59,10 +67,8 @@ class IdempotencyResourceTest extends GateTestSupport {
     @Test
     void aToolCallDecisionAndItsResultReplayAfterARedisFlushAndAreStoredOnce() {
         String id = unique("idem-tc");
-        register(id, 500);
         String decideKey = unique("decide");
-        Response first = decideWith(id, decideKey, Map.of("path", "/a"));
-        first.then().statusCode(200).body("decision", equalTo("ALLOW"));
+        Response first = allowedUnder(id, decideKey);
         String decisionId = first.path("decisionId");
 
         redis.flushall();
@@ -95,10 +101,8 @@ class IdempotencyResourceTest extends GateTestSupport {
     @Test
     void aToolCallKeyLinkedButNeverAnsweredAnswersWithTheStoredDecisionAndResult() throws Exception {
         String id = unique("idem-tc");
-        register(id, 500);
         String decideKey = unique("decide");
-        Response first = decideWith(id, decideKey, Map.of("path", "/a"));
-        first.then().statusCode(200).body("decision", equalTo("ALLOW"));
+        Response first = allowedUnder(id, decideKey);
         String decisionId = first.path("decisionId");
         unanswer(id, decideKey, decisionId);
 
@@ -121,10 +125,8 @@ class IdempotencyResourceTest extends GateTestSupport {
     @Test
     void aLinkedToolCallDecisionIsNotGivenAgainToASuspendedAgent() throws Exception {
         String id = unique("idem-tc-susp");
-        register(id, 500);
         String decideKey = unique("decide");
-        Response first = decideWith(id, decideKey, Map.of("path", "/a"));
-        first.then().statusCode(200).body("decision", equalTo("ALLOW"));
+        Response first = allowedUnder(id, decideKey);
         unanswer(id, decideKey, first.path("decisionId"));
         as(operator()).body(Map.of("reason", "investigation")).post("/v1/agents/" + id + "/suspend").then()
                 .statusCode(200);

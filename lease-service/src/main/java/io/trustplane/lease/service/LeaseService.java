@@ -242,16 +242,9 @@ public class LeaseService {
         }
         int size = Keyset.limit(limit, config.queryLimit(), config.queryLimit());
         Keyset after = Keyset.decode(cursor);
-        UUID afterId = null;
-        if (after != null) {
-            try {
-                afterId = UUID.fromString(after.id());
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("cursor", "not a cursor returned by this service");
-            }
-        }
         return leases.query(taskId, phase, actor.privileged() ? holder : actor.id(),
-                        after == null ? null : after.createdAt().atOffset(ZoneOffset.UTC), afterId, size + 1)
+                        after == null ? null : after.createdAt().atOffset(ZoneOffset.UTC),
+                        after == null ? null : after.uuid(), size + 1)
                 .map(rows -> Keyset.Page.of(rows, size, l -> new Keyset(l.acquiredAt(), l.leaseId())));
     }
 

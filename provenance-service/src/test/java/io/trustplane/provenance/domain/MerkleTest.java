@@ -2,6 +2,7 @@ package io.trustplane.provenance.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.trustplane.testing.log.Rfc6962Vectors;
 import io.trustplane.testing.log.Rfc9162;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,19 +19,6 @@ class MerkleTest {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    /** The RFC 6962 reference implementation's eight test leaves. */
-    private static final String[] VECTOR_LEAVES = {"", "00", "10", "2021", "3031", "40414243",
-            "5051525354555657", "606162636465666768696a6b6c6d6e6f"};
-    private static final String[] VECTOR_ROOTS = {
-            "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-            "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-            "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-            "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-            "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-            "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-            "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-            "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328"};
-
     @Test
     void emptyTreeIsSha256OfNothing() {
         assertThat(HEX.formatHex(Merkle.emptyRoot()))
@@ -44,10 +32,11 @@ class MerkleTest {
     void rfc6962ReferenceVectors() {
         Map<Merkle.Node, byte[]> store = new HashMap<>();
         long size = 0;
-        for (int i = 0; i < VECTOR_LEAVES.length; i++) {
-            size = append(store, size, List.of(Merkle.leafHash(HEX.parseHex(VECTOR_LEAVES[i]))));
+        List<byte[]> leaves = Rfc6962Vectors.leaves();
+        for (int i = 0; i < leaves.size(); i++) {
+            size = append(store, size, List.of(Merkle.leafHash(leaves.get(i))));
             assertThat(HEX.formatHex(Merkle.root(size, Merkle.fromMap(store)))).as("root of size %d", size)
-                    .isEqualTo(VECTOR_ROOTS[i]);
+                    .isEqualTo(Rfc6962Vectors.ROOTS.get(i));
         }
         // the reference implementation's audit path of leaf 0 in the tree of 8
         assertThat(Merkle.inclusionProof(0, 8, Merkle.fromMap(store)).stream().map(HEX::formatHex).toList())

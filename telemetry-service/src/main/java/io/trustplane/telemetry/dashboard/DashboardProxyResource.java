@@ -44,6 +44,17 @@ import java.util.StringJoiner;
 @Tag(name = "dashboard",
         description = "What the operator dashboard reads: time series, rollouts, and a narrow proxy to the other "
                 + "services.")
+// both methods answer what the proxied route answered, or refuse alike
+@APIResponse(responseCode = "200", description = "What the proxied route answered",
+        content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT)))
+@APIResponse(responseCode = "403",
+        description = "`forbidden`: the caller is not an operator or admin; `proxy_path_refused`: the route is "
+                + "not among those the dashboard may reach")
+@APIResponse(responseCode = "404",
+        description = "`not_found`: no such service, or what the proxied route answered")
+@APIResponse(responseCode = "503",
+        description = "`dependency_unavailable`: the proxied service is unreachable; `Retry-After` says when to "
+                + "retry")
 @Path("/v1/dashboard/proxy/{service}/{path: .+}")
 public class DashboardProxyResource {
 
@@ -61,16 +72,6 @@ public class DashboardProxyResource {
             description = "Forwards a GET to one of the listed lease, provenance or gate routes with the caller's "
                     + "token and answers what that route answered (its statuses and problems included), so the "
                     + "dashboard needs no CORS.")
-    @APIResponse(responseCode = "200", description = "What the proxied route answered",
-            content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT)))
-    @APIResponse(responseCode = "403",
-            description = "`forbidden`: the caller is not an operator or admin; `proxy_path_refused`: the route is "
-                    + "not among those the dashboard may reach")
-    @APIResponse(responseCode = "404",
-            description = "`not_found`: no such service, or what the proxied route answered")
-    @APIResponse(responseCode = "503",
-            description = "`dependency_unavailable`: the proxied service is unreachable; `Retry-After` says when to "
-                    + "retry")
     @GET
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     public Uni<Response> get(@PathParam("service") String service, @PathParam("path") String path, UriInfo uri,
@@ -81,16 +82,6 @@ public class DashboardProxyResource {
     @Operation(summary = "Write to another service through the dashboard proxy",
             description = "Forwards a POST to one of the listed routes (e.g. an operator decision on an escalation) "
                     + "with the caller's token and Idempotency-Key, and answers what that route answered.")
-    @APIResponse(responseCode = "200", description = "What the proxied route answered",
-            content = @Content(mediaType = "application/json", schema = @Schema(type = SchemaType.OBJECT)))
-    @APIResponse(responseCode = "403",
-            description = "`forbidden`: the caller is not an operator or admin; `proxy_path_refused`: the route is "
-                    + "not among those the dashboard may reach")
-    @APIResponse(responseCode = "404",
-            description = "`not_found`: no such service, or what the proxied route answered")
-    @APIResponse(responseCode = "503",
-            description = "`dependency_unavailable`: the proxied service is unreachable; `Retry-After` says when to "
-                    + "retry")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})

@@ -48,11 +48,28 @@ import java.util.Map;
  */
 @Tag(name = "ingest",
         description = "Telemetry ingest: counter lines from agents and services, and rollout samples.")
+// one operation in two content types: what it answers is documented once, for both methods
+@APIResponse(responseCode = "202", description = "How many lines were accepted",
+        content = @Content(schema = @Schema(implementation = EventsResource.Accepted.class)))
+@APIResponse(responseCode = "409",
+        description = ApiText.IDEMPOTENCY_CONFLICTS)
+@APIResponse(responseCode = "429",
+        description = "`ingest_queue_full`: the ingest queue is full; `rate_limited`: the caller's request budget "
+                + "is spent; `Retry-After` says when to retry")
+@APIResponse(responseCode = "503",
+        description = "`shutting_down`: this replica is stopping, retry on another; `dependency_unavailable`: "
+                + "PostgreSQL or Redis is unreachable; `Retry-After` says when to retry")
 @Path("/v1/events")
 @Produces(MediaType.APPLICATION_JSON)
 public class EventsResource {
 
     public static final String NDJSON = "application/x-ndjson";
+
+    private static final String SUMMARY = "Report telemetry counters";
+    private static final String DESCRIPTION = "Accepts a batch of counter lines (name, value, optional timestamp and "
+            + "tags) for an agent, as a JSON batch or as JSON lines (application/x-ndjson); they feed the counters, the "
+            + "alert rules and the detectors. Agents report only for themselves. Send an Idempotency-Key to make a "
+            + "retry safe.";
 
     /** The answer to an accepted batch. */
     public record Accepted(String agentId, int accepted) {
@@ -73,21 +90,7 @@ public class EventsResource {
         this.config = config.ingest();
     }
 
-    @Operation(summary = "Report telemetry counters",
-            description = "Accepts a batch of counter lines (name, value, optional timestamp and tags) for an agent, "
-                    + "as a JSON batch or as JSON lines (application/x-ndjson); they feed the counters, the alert "
-                    + "rules and the detectors. Agents report only for themselves. Send an Idempotency-Key to make a "
-                    + "retry safe.")
-    @APIResponse(responseCode = "202", description = "How many lines were accepted",
-            content = @Content(schema = @Schema(implementation = EventsResource.Accepted.class)))
-    @APIResponse(responseCode = "409",
-            description = ApiText.IDEMPOTENCY_CONFLICTS)
-    @APIResponse(responseCode = "429",
-            description = "`ingest_queue_full`: the ingest queue is full; `rate_limited`: the caller's request budget "
-                    + "is spent; `Retry-After` says when to retry")
-    @APIResponse(responseCode = "503",
-            description = "`shutting_down`: this replica is stopping, retry on another; `dependency_unavailable`: "
-                    + "PostgreSQL or Redis is unreachable; `Retry-After` says when to retry")
+    @Operation(summary = SUMMARY, description = DESCRIPTION)
     @Idempotent
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -101,21 +104,7 @@ public class EventsResource {
         return enqueue(agentId, lines);
     }
 
-    @Operation(summary = "Report telemetry counters",
-            description = "Accepts a batch of counter lines (name, value, optional timestamp and tags) for an agent, "
-                    + "as a JSON batch or as JSON lines (application/x-ndjson); they feed the counters, the alert "
-                    + "rules and the detectors. Agents report only for themselves. Send an Idempotency-Key to make a "
-                    + "retry safe.")
-    @APIResponse(responseCode = "202", description = "How many lines were accepted",
-            content = @Content(schema = @Schema(implementation = EventsResource.Accepted.class)))
-    @APIResponse(responseCode = "409",
-            description = ApiText.IDEMPOTENCY_CONFLICTS)
-    @APIResponse(responseCode = "429",
-            description = "`ingest_queue_full`: the ingest queue is full; `rate_limited`: the caller's request budget "
-                    + "is spent; `Retry-After` says when to retry")
-    @APIResponse(responseCode = "503",
-            description = "`shutting_down`: this replica is stopping, retry on another; `dependency_unavailable`: "
-                    + "PostgreSQL or Redis is unreachable; `Retry-After` says when to retry")
+    @Operation(summary = SUMMARY, description = DESCRIPTION)
     @Idempotent
     @POST
     @Consumes(NDJSON)

@@ -9,6 +9,7 @@ import io.restassured.http.ContentType;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.EventPublisher;
+import io.trustplane.testing.Infrastructure;
 import io.trustplane.testing.TestKeys;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +45,8 @@ import static org.hamcrest.Matchers.nullValue;
 @TestProfile(DashboardResourceTest.FakeUpstreams.class)
 class DashboardResourceTest {
 
-    static final int PORT = sharedPort("trustplane.test.dashboard-upstream-port");
-    static final int CLOSED_PORT = sharedPort("trustplane.test.dashboard-closed-port");
+    static final int PORT = Infrastructure.sharedFreePort("trustplane.test.dashboard-upstream-port");
+    static final int CLOSED_PORT = Infrastructure.sharedFreePort("trustplane.test.dashboard-closed-port");
     static final List<Seen> seen = new CopyOnWriteArrayList<>();
     static HttpServer server;
 
@@ -311,19 +311,5 @@ class DashboardResourceTest {
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);
         ex.close();
-    }
-
-    /** The test class is loaded by JUnit's and by Quarkus' class loaders: both must see the same port. */
-    private static synchronized int sharedPort(String property) {
-        String known = System.getProperty(property);
-        if (known != null) {
-            return Integer.parseInt(known);
-        }
-        try (ServerSocket s = new ServerSocket(0)) {
-            System.setProperty(property, String.valueOf(s.getLocalPort()));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

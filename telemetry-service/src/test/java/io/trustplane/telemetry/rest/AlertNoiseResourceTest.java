@@ -2,42 +2,32 @@ package io.trustplane.telemetry.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.junit.QuarkusTest;
-import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.DomainEvent;
-import io.trustplane.common.events.EventPublisher;
 import io.trustplane.common.events.Streams;
-import io.trustplane.telemetry.repository.AlertRepository;
 import io.trustplane.telemetry.domain.alert.Alert;
 import io.trustplane.telemetry.service.GamingService;
 import io.trustplane.telemetry.domain.gaming.GamingType;
-import io.trustplane.telemetry.service.RuleEngine;
 import io.trustplane.telemetry.domain.alert.Severity;
+import io.trustplane.telemetry.WebhookReceiver;
 import io.trustplane.testing.TestKeys;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.restassured.RestAssured.given;
-import static io.trustplane.telemetry.TestSupport.awaitProcessed;
 import static io.trustplane.telemetry.TestSupport.exec;
 import static io.trustplane.telemetry.TestSupport.publish;
 import static io.trustplane.telemetry.TestSupport.publishMany;
@@ -52,18 +42,10 @@ import static org.hamcrest.Matchers.hasItem;
  * (not alerts) until they end, and alerts of one kind and agent inside the group interval leave as one message.
  */
 @QuarkusTest
-class AlertNoiseResourceTest {
+class AlertNoiseResourceTest extends AlertRuleTests {
 
     @Inject
-    EventPublisher publisher;
-    @Inject
-    Pool pool;
-    @Inject
-    RuleEngine engine;
-    @Inject
     GamingService gaming;
-    @Inject
-    AlertRepository alerts;
     @Inject
     ObjectMapper mapper;
     @Inject
@@ -71,28 +53,17 @@ class AlertNoiseResourceTest {
     @Inject
     RedisDataSource redis;
 
-    HttpServer server;
-    final List<JsonNode> received = new CopyOnWriteArrayList<>();
-    String base;
+    WebhookReceiver receiver;
 
     @BeforeEach
     void startReceiver() throws Exception {
-        exec(pool, "DELETE FROM subscriptions");
         exec(pool, "DELETE FROM counter_buckets");
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            received.add(mapper.readTree(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        server.start();
-        base = "http://127.0.0.1:" + server.getAddress().getPort();
+        receiver = WebhookReceiver.start(pool);
     }
 
     @AfterEach
     void stopReceiver() {
-        exec(pool, "DELETE FROM subscriptions");
-        server.stop(0);
+        receiver.close();
     }
 
     @Test
@@ -258,15 +229,28 @@ class AlertNoiseResourceTest {
 
     private void subscribe() {
         given().auth().oauth2(TestKeys.tokens().admin()).contentType("application/json")
-                .body("{\"name\":\"noise\",\"kind\":\"WEBHOOK\",\"url\":\"" + base + "/hook\",\"secret\":"
+                .body("{\"name\":\"noise\",\"kind\":\"WEBHOOK\",\"url\":\"" + receiver.base() + "/hook\",\"secret\":"
                         + "\"whsec-0123456789abcdef\",\"eventTypes\":[\"alert.*\"]}")
                 .post("/v1/subscriptions").then().statusCode(201);
     }
 
     private List<JsonNode> receivedFor(String agent) {
         List<JsonNode> out = new ArrayList<>();
-        received.stream().filter(n -> agent.equals(n.path("data").path("agentId").asText())).forEach(out::add);
+        for (WebhookReceiver.Received r : receiver.received) {
+            JsonNode n = json(r.body());
+            if (agent.equals(n.path("data").path("agentId").asText())) {
+                out.add(n);
+            }
+        }
         return out;
+    }
+
+    private JsonNode json(String body) {
+        try {
+            return mapper.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private double silenced() {
@@ -278,13 +262,5 @@ class AlertNoiseResourceTest {
         return redis.stream(String.class).xrevrange(Streams.ANCHOR, StreamRange.of("+", "-"), 5000).stream()
                 .map(StreamMessage::payload).map(p -> p.get("event")).filter(e -> e != null && e.contains(needle))
                 .toList();
-    }
-
-    private void settle(List<EventEnvelope> events) {
-        awaitProcessed(pool, events);
-    }
-
-    private Optional<Alert> open(String fingerprint) {
-        return alerts.findByFingerprint(fingerprint).await().atMost(Duration.ofSeconds(5)).filter(a -> a.status().isOpen());
     }
 }

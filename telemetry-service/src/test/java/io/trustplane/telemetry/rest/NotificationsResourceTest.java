@@ -2,10 +2,10 @@ package io.trustplane.telemetry.rest;
 
 import io.trustplane.common.events.DomainEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.trustplane.common.events.EventPublisher;
-import io.trustplane.telemetry.service.WebhookSigner;
+import io.trustplane.telemetry.WebhookReceiver;
+import io.trustplane.telemetry.WebhookReceiver.Received;
 import io.trustplane.testing.TestKeys;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -13,16 +13,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
-import static io.trustplane.telemetry.TestSupport.exec;
 import static io.trustplane.telemetry.TestSupport.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,9 +31,6 @@ import static org.hamcrest.Matchers.hasKey;
 @QuarkusTest
 class NotificationsResourceTest {
 
-    record Received(String path, String signature, String body) {
-    }
-
     static final String SECRET = "whsec-0123456789abcdef";
 
     @Inject
@@ -49,52 +42,36 @@ class NotificationsResourceTest {
     @Inject
     io.trustplane.telemetry.ProgrammableResolver dns;
 
-    HttpServer server;
-    final List<Received> received = new CopyOnWriteArrayList<>();
-    final List<String> hostHeaders = new CopyOnWriteArrayList<>();
-    final AtomicInteger status = new AtomicInteger(200);
-    String base;
+    WebhookReceiver receiver;
 
     @BeforeEach
     void startReceiver() throws Exception {
-        exec(pool, "DELETE FROM subscriptions");
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst(WebhookSigner.HEADER),
-                    body));
-            hostHeaders.add(ex.getRequestHeaders().getFirst("Host"));
-            ex.sendResponseHeaders(status.get(), -1);
-            ex.close();
-        });
-        server.start();
-        base = "http://127.0.0.1:" + server.getAddress().getPort();
+        receiver = WebhookReceiver.start(pool);
     }
 
     @AfterEach
     void stopReceiver() {
-        exec(pool, "DELETE FROM subscriptions");
-        server.stop(0);
+        receiver.close();
     }
 
     @Test
     void webhookIsSignedAndTheReceiverVerifiesTheHmac() throws Exception {
-        String id = subscribe("{\"name\":\"hook\",\"kind\":\"WEBHOOK\",\"url\":\"" + base + "/hook\",\"secret\":\"" + SECRET
+        String id = subscribe("{\"name\":\"hook\",\"kind\":\"WEBHOOK\",\"url\":\"" + receiver.base() + "/hook\",\"secret\":\"" + SECRET
                 + "\",\"eventTypes\":[\"alert.*\",\"notification.test\"]}");
         given().auth().oauth2(TestKeys.tokens().admin()).post("/v1/subscriptions/" + id + "/test").then()
                 .statusCode(200).body("outcome", equalTo("DELIVERED")).body("attempts", equalTo(1))
                 .body("httpStatus", equalTo(200));
         // only the test notification counts here: an alert left over from an earlier test of this application may
         // reach the new subscription (it takes alert.*) at any moment
-        List<Received> tests = received.stream().filter(r -> r.body().contains("notification.test")).toList();
+        List<Received> tests = receiver.received.stream().filter(r -> r.body().contains("notification.test")).toList();
         assertThat(tests).hasSize(1);
         assertSignedWith(SECRET, tests.get(0));
 
         // a real alert reaches the webhook too, signed
         publish(publisher, "notify-agent",
                 new DomainEvent.GamingSignal("CEILING_BREACH", null, null, null, null, null));
-        await().atMost(Duration.ofSeconds(15)).until(() -> received.stream().anyMatch(r -> r.body().contains("alert.created")));
-        Received alert = received.stream().filter(r -> r.body().contains("alert.created")).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received.stream().anyMatch(r -> r.body().contains("alert.created")));
+        Received alert = receiver.received.stream().filter(r -> r.body().contains("alert.created")).findFirst().orElseThrow();
         assertSignedWith(SECRET, alert);
         assertThat(mapper.readTree(alert.body()).path("data").path("fingerprint").asText())
                 .isEqualTo("gaming:CEILING_BREACH:notify-agent");
@@ -106,8 +83,8 @@ class NotificationsResourceTest {
     void aNameThatRebindsToLoopbackAfterSubscribingIsCheckedAgainAtEverySendAndReceivesNothing() {
         // issue 18.2: the URL was checked only when subscribing; a name that then resolved to 127.0.0.1 got three
         // POSTs delivered to a loopback receiver, and the delivery log showed what that receiver answered
-        status.set(418); // what a probed internal port would say: must not reach the log
-        int port = server.getAddress().getPort();
+        receiver.status.set(418); // what a probed internal port would say: must not reach the log
+        int port = receiver.port();
         dns.answer("rebind.test", "93.184.215.14");
         String admin = TestKeys.tokens().admin();
         try {
@@ -123,7 +100,7 @@ class NotificationsResourceTest {
             dns.answer("rebind.test", "93.184.215.14", "10.0.0.1");
             given().auth().oauth2(admin).post("/v1/subscriptions/" + id + "/test").then().statusCode(200)
                     .body("outcome", equalTo("FAILED")).body("attempts", equalTo(0));
-            assertThat(received).as("nothing reached the loopback receiver").isEmpty();
+            assertThat(receiver.received).as("nothing reached the loopback receiver").isEmpty();
             String log = given().auth().oauth2(admin).get("/v1/subscriptions/" + id + "/deliveries").then()
                     .statusCode(200).body("items", hasSize(2)).extract().asString();
             assertThat(log).doesNotContain("418").doesNotContain("httpStatus\":4");
@@ -141,17 +118,17 @@ class NotificationsResourceTest {
     void theDeliveryConnectsToTheAddressTheGuardCheckedAndSendsTheUrlsHost() {
         // pinned.test is allow-listed for tests and known only to the test resolver: a second lookup through the
         // system's DNS would fail, so a delivery proves the connection went to the checked address
-        int port = server.getAddress().getPort();
+        int port = receiver.port();
         dns.answer("pinned.test", "127.0.0.1");
         try {
             String id = subscribe("{\"name\":\"pinned\",\"kind\":\"WEBHOOK\",\"url\":\"http://pinned.test:" + port
                     + "/pinned?x=1\",\"secret\":\"" + SECRET + "\",\"eventTypes\":[\"notification.test\"]}");
             given().auth().oauth2(TestKeys.tokens().admin()).post("/v1/subscriptions/" + id + "/test").then()
                     .statusCode(200).body("outcome", equalTo("DELIVERED")).body("httpStatus", equalTo(200));
-            assertThat(received).hasSize(1);
-            assertThat(received.get(0).path()).isEqualTo("/pinned");
-            assertThat(hostHeaders).containsExactly("pinned.test:" + port);
-            assertSignedWith(SECRET, received.get(0));
+            assertThat(receiver.received).hasSize(1);
+            assertThat(receiver.received.get(0).path()).isEqualTo("/pinned");
+            assertThat(receiver.received).extracting(Received::host).containsExactly("pinned.test:" + port);
+            assertSignedWith(SECRET, receiver.received.get(0));
         } finally {
             dns.forget("pinned.test");
         }
@@ -159,15 +136,15 @@ class NotificationsResourceTest {
 
     @Test
     void failingReceiverSeesRetriesAndTheSubscriptionIsDisabledAfterFiveFailures() {
-        status.set(500);
-        String id = subscribe("{\"name\":\"broken\",\"kind\":\"WEBHOOK\",\"url\":\"" + base + "/broken\",\"secret\":\""
+        receiver.status.set(500);
+        String id = subscribe("{\"name\":\"broken\",\"kind\":\"WEBHOOK\",\"url\":\"" + receiver.base() + "/broken\",\"secret\":\""
                 + SECRET + "\",\"eventTypes\":[\"notification.test\"]}");
         String admin = TestKeys.tokens().admin();
         for (int i = 1; i <= 5; i++) {
             given().auth().oauth2(admin).post("/v1/subscriptions/" + id + "/test").then().statusCode(200)
                     .body("outcome", equalTo("FAILED")).body("attempts", equalTo(3)).body("httpStatus", equalTo(500));
         }
-        assertThat(received).hasSize(15); // 1 try + 2 retries per delivery
+        assertThat(receiver.received).hasSize(15); // 1 try + 2 retries per delivery
         given().auth().oauth2(admin).get("/v1/subscriptions/" + id).then().statusCode(200)
                 .body("enabled", equalTo(false)).body("consecutiveFailures", equalTo(5));
         given().auth().oauth2(admin).post("/v1/subscriptions/" + id + "/test").then().statusCode(409)
@@ -175,7 +152,7 @@ class NotificationsResourceTest {
         given().auth().oauth2(admin).get("/v1/subscriptions/" + id + "/deliveries").then().statusCode(200)
                 .body("items", hasSize(5)).body("items.outcome.unique()", equalTo(List.of("FAILED")));
 
-        status.set(200);
+        receiver.status.set(200);
         given().auth().oauth2(admin).post("/v1/subscriptions/" + id + "/enable").then().statusCode(200)
                 .body("enabled", equalTo(true)).body("consecutiveFailures", equalTo(0));
         given().auth().oauth2(admin).post("/v1/subscriptions/" + id + "/test").then().statusCode(200)
@@ -185,15 +162,15 @@ class NotificationsResourceTest {
     @Test
     void slackAndPagerDutyBodiesHaveTheDocumentedFields() throws Exception {
         String admin = TestKeys.tokens().admin();
-        String slack = subscribe("{\"name\":\"slack\",\"kind\":\"SLACK\",\"url\":\"" + base + "/slack\",\"eventTypes\":[\"*\"]}");
-        String pd = subscribe("{\"name\":\"pd\",\"kind\":\"PAGERDUTY\",\"url\":\"" + base + "/pd\",\"secret\":\"routing-key-0123456789\",\"eventTypes\":[\"*\"]}");
+        String slack = subscribe("{\"name\":\"slack\",\"kind\":\"SLACK\",\"url\":\"" + receiver.base() + "/slack\",\"eventTypes\":[\"*\"]}");
+        String pd = subscribe("{\"name\":\"pd\",\"kind\":\"PAGERDUTY\",\"url\":\"" + receiver.base() + "/pd\",\"secret\":\"routing-key-0123456789\",\"eventTypes\":[\"*\"]}");
         given().auth().oauth2(admin).post("/v1/subscriptions/" + slack + "/test").then().statusCode(200);
         given().auth().oauth2(admin).post("/v1/subscriptions/" + pd + "/test").then().statusCode(200);
-        var slackBody = mapper.readTree(received.stream().filter(r -> r.path().equals("/slack")).findFirst().orElseThrow().body());
+        var slackBody = mapper.readTree(receiver.received.stream().filter(r -> r.path().equals("/slack")).findFirst().orElseThrow().body());
         assertThat(slackBody.path("text").asText()).contains("Trustplane test notification");
         assertThat(slackBody.path("blocks").get(0).path("type").asText()).isEqualTo("section");
         assertThat(slackBody.path("blocks").get(0).path("text").path("type").asText()).isEqualTo("mrkdwn");
-        var pdBody = mapper.readTree(received.stream().filter(r -> r.path().equals("/pd")).findFirst().orElseThrow().body());
+        var pdBody = mapper.readTree(receiver.received.stream().filter(r -> r.path().equals("/pd")).findFirst().orElseThrow().body());
         assertThat(pdBody.path("routing_key").asText()).isEqualTo("routing-key-0123456789");
         assertThat(pdBody.path("event_action").asText()).isEqualTo("trigger");
         assertThat(pdBody.path("dedup_key").asText()).isNotBlank();
@@ -206,16 +183,16 @@ class NotificationsResourceTest {
     @Test
     void secretsAreWriteOnlyAndBadInputNamesTheField() {
         String admin = TestKeys.tokens().admin();
-        String id = subscribe("{\"name\":\"hook\",\"kind\":\"WEBHOOK\",\"url\":\"" + base + "/h\",\"secret\":\"" + SECRET + "\"}");
+        String id = subscribe("{\"name\":\"hook\",\"kind\":\"WEBHOOK\",\"url\":\"" + receiver.base() + "/h\",\"secret\":\"" + SECRET + "\"}");
         given().auth().oauth2(admin).get("/v1/subscriptions/" + id).then().statusCode(200)
                 .body("secretSet", equalTo(true)).body("$", not(hasKey("secret")));
         given().auth().oauth2(admin).get("/v1/subscriptions").then().statusCode(200)
                 .body(not(org.hamcrest.Matchers.containsString(SECRET)));
-        post("{\"name\":\"x\",\"kind\":\"WEBHOOK\",\"url\":\"" + base + "/h\"}", 400, "secret");
-        post("{\"name\":\"x\",\"kind\":\"CARRIER_PIGEON\",\"url\":\"" + base + "/h\"}", 400, "kind");
+        post("{\"name\":\"x\",\"kind\":\"WEBHOOK\",\"url\":\"" + receiver.base() + "/h\"}", 400, "secret");
+        post("{\"name\":\"x\",\"kind\":\"CARRIER_PIGEON\",\"url\":\"" + receiver.base() + "/h\"}", 400, "kind");
         post("{\"name\":\"x\",\"kind\":\"SLACK\",\"url\":\"ftp://example.org/x\"}", 400, "url");
         post("{\"name\":\"x\",\"kind\":\"SLACK\",\"url\":\"http://10.1.2.3/x\"}", 422, "url");
-        post("{\"name\":\"\",\"kind\":\"SLACK\",\"url\":\"" + base + "/h\"}", 400, "name");
+        post("{\"name\":\"\",\"kind\":\"SLACK\",\"url\":\"" + receiver.base() + "/h\"}", 400, "name");
         given().auth().oauth2(TestKeys.tokens().operator()).get("/v1/subscriptions").then().statusCode(403);
         given().auth().oauth2(admin).get("/v1/subscriptions").then().statusCode(200).body("$", hasSize(1));
     }

@@ -8,6 +8,7 @@ import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.EventPublisher;
 import io.trustplane.telemetry.service.RolloutGuard;
+import io.trustplane.testing.Infrastructure;
 import io.trustplane.testing.TestKeys;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +41,8 @@ import static org.hamcrest.Matchers.notNullValue;
 @TestProfile(RemoteServicesResourceTest.FakeServices.class)
 class RemoteServicesResourceTest {
 
-    static final int PORT = sharedPort("trustplane.test.fake-services-port");
-    static final int CLOSED_PORT = sharedPort("trustplane.test.closed-port");
+    static final int PORT = Infrastructure.sharedFreePort("trustplane.test.fake-services-port");
+    static final int CLOSED_PORT = Infrastructure.sharedFreePort("trustplane.test.closed-port");
     static HttpServer server;
     static final List<String> rollbacks = new CopyOnWriteArrayList<>();
 
@@ -161,24 +161,5 @@ class RemoteServicesResourceTest {
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);
         ex.close();
-    }
-
-    /** The test class is loaded by JUnit's and by Quarkus' class loaders: both must see the same port. */
-    private static synchronized int sharedPort(String property) {
-        String known = System.getProperty(property);
-        if (known != null) {
-            return Integer.parseInt(known);
-        }
-        int port = freePort();
-        System.setProperty(property, String.valueOf(port));
-        return port;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -3,25 +3,17 @@ package io.trustplane.telemetry.rest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.EventEnvelope;
-import io.trustplane.common.events.EventPublisher;
-import io.trustplane.telemetry.repository.AlertRepository;
 import io.trustplane.telemetry.domain.alert.Alert;
 import io.trustplane.telemetry.domain.alert.AlertStatus;
-import io.trustplane.telemetry.service.RuleEngine;
 import io.trustplane.testing.TestKeys;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static io.restassured.RestAssured.given;
-import static io.trustplane.telemetry.TestSupport.awaitProcessed;
 import static io.trustplane.telemetry.TestSupport.exec;
 import static io.trustplane.telemetry.TestSupport.publish;
 import static io.trustplane.telemetry.TestSupport.publishMany;
@@ -30,16 +22,7 @@ import static org.hamcrest.Matchers.hasItems;
 
 /** Seed 001's five built-in rules: each fires on the events that should trigger it and stays quiet just below. */
 @QuarkusTest
-class SeedRulesResourceTest {
-
-    @Inject
-    EventPublisher publisher;
-    @Inject
-    Pool pool;
-    @Inject
-    RuleEngine engine;
-    @Inject
-    AlertRepository alerts;
+class SeedRulesResourceTest extends AlertRuleTests {
 
     @BeforeEach
     void reset() {
@@ -149,26 +132,17 @@ class SeedRulesResourceTest {
                 + "\",\"tags\":{" + tags + "}}\n";
     }
 
-    private void settle(List<EventEnvelope> events) {
-        awaitProcessed(pool, events);
-    }
-
     private void assertQuiet(String ruleId) {
         assertThat(engine.evaluateAll()).doesNotContain(ruleId);
-        assertThat(open(ruleId)).isEmpty();
+        assertThat(open("rule:" + ruleId)).isEmpty();
     }
 
     private Alert assertFired(String ruleId) {
         assertThat(engine.evaluateAll()).contains(ruleId);
-        Alert a = open(ruleId).orElseThrow();
+        Alert a = open("rule:" + ruleId).orElseThrow();
         assertThat(a.status()).isEqualTo(AlertStatus.ACTIVE);
         assertThat(a.kind()).isEqualTo(ruleId);
         return a;
-    }
-
-    private Optional<Alert> open(String ruleId) {
-        return alerts.findByFingerprint("rule:" + ruleId).await().atMost(Duration.ofSeconds(5))
-                .filter(a -> a.status().isOpen());
     }
 
     private static DomainEvent drift(String severity, String phase) {

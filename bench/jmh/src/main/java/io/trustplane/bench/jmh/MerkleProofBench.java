@@ -2,7 +2,7 @@ package io.trustplane.bench.jmh;
 
 import io.trustplane.provenance.domain.Merkle;
 import io.trustplane.provenance.service.ProvenanceService;
-import io.trustplane.testing.log.Rfc9162;
+import io.trustplane.verifier.Rfc9162Proofs;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * Inclusion proofs in a tree of {@code treeSize} leaves, for leaves drawn at random. {@code prove}: what
  * ProvenanceService.inclusion computes (which nodes it needs, then root and audit path from the fetched
  * nodes; the fetch itself is an in-memory copy here). {@code verify}: what a client does with the answer
- * (RFC 9162 2.1.3.2 with the service's node hashing).
+ * (the verifier module's RFC 9162 2.1.3.2).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -65,7 +65,7 @@ public class MerkleProofBench {
     @Benchmark
     public boolean verify() {
         next = (next + 1) % LEAVES;
-        return Rfc9162.verifyInclusion(leafIndex[next], treeSize, leafHash[next], path[next], root);
+        return Rfc9162Proofs.verifyInclusion(leafIndex[next], treeSize, leafHash[next], path[next], root);
     }
 
     private ProvenanceService.Inclusion inclusion(long m) {

@@ -1,6 +1,7 @@
 package io.trustplane.telemetry.domain.alert;
 
-import java.util.Locale;
+import io.trustplane.telemetry.domain.EnumNames;
+
 import java.util.Optional;
 
 /** How bad an alert is; ordered so a subscription's minimum severity is a comparison. */
@@ -13,13 +14,6 @@ public enum Severity {
 
     /** Lenient parse of producer-supplied severities ("high", "HIGH"). */
     public static Optional<Severity> parse(Object value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(valueOf(value.toString().trim().toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return EnumNames.parse(Severity.class, value);
     }
 }

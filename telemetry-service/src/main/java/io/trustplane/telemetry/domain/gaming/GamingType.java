@@ -1,8 +1,8 @@
 package io.trustplane.telemetry.domain.gaming;
 
+import io.trustplane.telemetry.domain.EnumNames;
 import io.trustplane.telemetry.domain.alert.Severity;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** The gaming patterns telemetry detects (seed 002), each with the severity its alert carries. */
@@ -30,13 +30,6 @@ public enum GamingType {
     }
 
     public static Optional<GamingType> parse(Object value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(valueOf(value.toString().trim().toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return EnumNames.parse(GamingType.class, value);
     }
 }

@@ -1,7 +1,8 @@
-package io.trustplane.verifier;
+package io.trustplane.testing.log;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
@@ -10,40 +11,59 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** A log or witness key for tests, signing with the JDK's Ed25519 straight from the C2SP texts. */
-final class TestSigner {
+/**
+ * A log or witness key for tests, signing with the JDK's Ed25519 straight from the C2SP signed-note and
+ * tlog-cosignature texts; it shares no code with the service or the verifier.
+ */
+public final class NoteSigner {
 
-    final String name;
-    final byte type;
+    /** C2SP signature type of a note signer key (Ed25519). */
+    public static final byte ED25519 = 0x01;
+    /** C2SP signature type of a cosignature/v1 witness key. */
+    public static final byte COSIGNATURE_V1 = 0x04;
+
+    private final String name;
+    private final byte type;
     private final KeyPair pair;
     private final byte[] raw;
 
-    TestSigner(String name, byte type) throws Exception {
+    /** A new key pair named {@code name} of signature {@code type}. */
+    public NoteSigner(String name, byte type) throws GeneralSecurityException {
+        this(name, type, KeyPairGenerator.getInstance("Ed25519").generateKeyPair());
+    }
+
+    /** The key pair {@code pair} (Ed25519) named {@code name} of signature {@code type}. */
+    public NoteSigner(String name, byte type, KeyPair pair) {
         this.name = name;
         this.type = type;
-        this.pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        this.pair = pair;
         byte[] der = pair.getPublic().getEncoded();
         this.raw = Arrays.copyOfRange(der, der.length - 32, der.length);
     }
 
-    String vkey() throws Exception {
+    public String name() {
+        return name;
+    }
+
+    /** The verifier key: {@code name+keyid+base64(type || public key)}. */
+    public String vkey() throws GeneralSecurityException {
         return name + "+" + HexFormat.of().formatHex(keyId()) + "+" + Base64.getEncoder().encodeToString(typed());
     }
 
     /** A signed checkpoint note for (origin = name, size, root). */
-    String checkpoint(long size, byte[] root) throws Exception {
+    public String checkpoint(long size, byte[] root) throws GeneralSecurityException {
         String text = name + "\n" + size + "\n" + Base64.getEncoder().encodeToString(root) + "\n";
         return text + "\n" + line(sign(text.getBytes(StandardCharsets.UTF_8)), null);
     }
 
-    /** The cosignature/v1 line over a note's text at {@code time}. */
-    String cosign(String note, long time) throws Exception {
+    /** The cosignature/v1 line over a note's text at {@code time} (seconds since the epoch). */
+    public String cosign(String note, long time) throws GeneralSecurityException {
         String text = note.substring(0, note.indexOf("\n\n") + 1);
         byte[] sig = sign(("cosignature/v1\ntime " + time + "\n" + text).getBytes(StandardCharsets.UTF_8));
         return line(sig, time);
     }
 
-    private String line(byte[] sig, Long time) throws Exception {
+    private String line(byte[] sig, Long time) throws GeneralSecurityException {
         ByteBuffer blob = ByteBuffer.allocate(4 + (time == null ? 0 : 8) + 64);
         blob.put(keyId());
         if (time != null) {
@@ -53,7 +73,7 @@ final class TestSigner {
         return "\u2014 " + name + " " + Base64.getEncoder().encodeToString(blob.array()) + "\n";
     }
 
-    private byte[] sign(byte[] message) throws Exception {
+    private byte[] sign(byte[] message) throws GeneralSecurityException {
         Signature s = Signature.getInstance("Ed25519");
         s.initSign(pair.getPrivate());
         s.update(message);
@@ -67,7 +87,7 @@ final class TestSigner {
         return t;
     }
 
-    private byte[] keyId() throws Exception {
+    private byte[] keyId() throws GeneralSecurityException {
         MessageDigest d = MessageDigest.getInstance("SHA-256");
         d.update(name.getBytes(StandardCharsets.UTF_8));
         d.update((byte) 0x0A);
