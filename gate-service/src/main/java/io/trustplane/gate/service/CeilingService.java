@@ -8,6 +8,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.trustplane.common.events.DomainEvent;
 import io.trustplane.common.events.Outbox;
+import io.trustplane.common.redis.LuaScript;
 import io.trustplane.gate.events.BatchedEvents;
 import io.trustplane.common.events.UuidV7;
 import io.trustplane.common.problem.ProblemException;
@@ -21,13 +22,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 
@@ -61,8 +59,9 @@ public class CeilingService {
         this.config = config.ceiling();
         this.events = events;
         this.outbox = outbox;
-        this.script = load("/ceiling.lua");
-        this.sha = sha1(script);
+        LuaScript lua = LuaScript.of(load("/ceiling.lua"));
+        this.script = lua.source();
+        this.sha = lua.sha1();
         this.config.limits().values().forEach(byType -> resourceTypes.addAll(byType.keySet()));
         for (CeilingStatus s : CeilingStatus.values()) {
             checks.put(s, Counter.builder("trustplane_gate_ceiling_checks_total").tag("status", s.name())
@@ -165,15 +164,6 @@ public class CeilingService {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String sha1(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

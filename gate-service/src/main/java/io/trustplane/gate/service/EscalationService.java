@@ -80,15 +80,8 @@ public class EscalationService {
             String limit) {
         int size = Keyset.limit(limit);
         Keyset after = Keyset.decode(cursor);
-        UUID afterId = null;
-        if (after != null) {
-            try {
-                afterId = UUID.fromString(after.id());
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("cursor", "not a cursor returned by this service");
-            }
-        }
-        return repository.list(statuses, agentId, after == null ? null : after.createdAt(), afterId, size + 1)
+        return repository.list(statuses, agentId, after == null ? null : after.createdAt(),
+                        after == null ? null : after.uuid(), size + 1)
                 .map(rows -> Keyset.Page.of(rows, size, e -> new Keyset(e.createdAt(), e.id().toString())));
     }
 
