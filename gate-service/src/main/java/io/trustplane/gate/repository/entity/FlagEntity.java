@@ -7,12 +7,10 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 import org.hibernate.annotations.Formula;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-import java.time.Instant;
 
 /**
  * A row of {@code flags} (V1__gate.sql), read by the flag routes: {@code stages} is an integer[], {@code triggers}
@@ -22,7 +20,7 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "flags")
-public class FlagEntity {
+public class FlagEntity extends VersionedEntity {
 
     @Id
     public String flag;
@@ -41,13 +39,4 @@ public class FlagEntity {
     // read as text: Hibernate Reactive reads a jsonb value as a JSON object, and this column holds an array
     @Formula("cast(triggers as text)")
     public String triggers;
-
-    @Version
-    public long version;
-
-    @Column(name = "created_at", insertable = false, updatable = false)
-    public Instant createdAt;
-
-    @Column(name = "updated_at")
-    public Instant updatedAt;
 }

@@ -7,11 +7,9 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import jakarta.persistence.Version;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-import java.time.Instant;
 
 /**
  * A row of {@code policies} (V1__gate.sql) for the admin side's update and delete; {@code version} is the optimistic
@@ -19,7 +17,7 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "policies")
-public class PolicyEntity {
+public class PolicyEntity extends VersionedEntity {
 
     @Id
     public String id;
@@ -45,14 +43,4 @@ public class PolicyEntity {
     public boolean enabled;
 
     public boolean deleted;
-
-    @Version
-    public long version;
-
-    // the column's default (now()) fills it: policies are created by the SQL insert that claims the idempotency key
-    @Column(name = "created_at", insertable = false, updatable = false)
-    public Instant createdAt;
-
-    @Column(name = "updated_at")
-    public Instant updatedAt;
 }
