@@ -222,6 +222,53 @@ class ProvenanceResourceTest {
     }
 
     @Test
+    void aPageCarriesOneSignedCheckpointThatProvesEveryRecordOnItAndEachRecordNamesItsOwnBySize() throws Exception {
+        String agent = "paged-" + UUID.randomUUID().toString().substring(0, 8);
+        List<JsonPath> created = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            // one at a time, so the records land in different checkpoints
+            created.add(create(agent, "{\"agentId\":\"" + agent + "\",\"creationType\":\"FRESH\"}"));
+        }
+        String token = TestKeys.tokens().agent(agent);
+        String key = given().auth().oauth2(token).get("/v1/log/key").asString();
+        JsonPath page = given().auth().oauth2(token).queryParam("limit", 3).get("/v1/provenance")
+                .then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> items = page.getList("items");
+        assertThat(items).hasSize(3);
+        C2spNote.Checkpoint cp = C2spNote.verify(page.getString("checkpoint"), key);
+        for (int i = 0; i < items.size(); i++) {
+            JsonPath own = created.get(i);
+            assertThat(items.get(i)).containsEntry("id", own.getString("id")).doesNotContainKey("checkpoint");
+            // the record names the checkpoint that first included it by size, and that one is served by size
+            long treeSize = ((Number) items.get(i).get("treeSize")).longValue();
+            assertThat(treeSize).isEqualTo(own.getLong("treeSize"));
+            assertThat(given().auth().oauth2(token).queryParam("size", treeSize).get("/v1/log/checkpoint")
+                    .then().statusCode(200).extract().asString()).isEqualTo(own.getString("checkpoint"));
+            // and the page's checkpoint includes it: its inclusion proof at that size leads to the signed root
+            assertThat(cp.size()).isGreaterThanOrEqualTo(treeSize);
+            JsonPath proof = given().auth().oauth2(token).queryParam("treeSize", cp.size())
+                    .get("/v1/provenance/" + own.getString("id") + "/proof").then().statusCode(200).extract()
+                    .jsonPath();
+            List<byte[]> hashes = proof.getList("hashes", String.class).stream().map(Base64.getDecoder()::decode)
+                    .toList();
+            byte[] leaf = Base64.getDecoder().decode((String) items.get(i).get("leaf"));
+            assertThat(Rfc9162.verifyInclusion(own.getLong("leafIndex"), cp.size(), Rfc9162.leaf(leaf), hashes,
+                    cp.root())).isTrue();
+        }
+        // the checkpoint of the page's last record (or a later one) is the page's: the largest size it read
+        assertThat(cp.size()).isGreaterThanOrEqualTo(created.get(2).getLong("treeSize"));
+        given().auth().oauth2(token).queryParam("agentId", agent).queryParam("to", "2000-01-01T00:00:00Z")
+                .get("/v1/provenance").then().statusCode(200).body("items", org.hamcrest.Matchers.empty())
+                .body("checkpoint", org.hamcrest.Matchers.nullValue());
+        given().auth().oauth2(token).queryParam("size", Long.MAX_VALUE).get("/v1/log/checkpoint").then()
+                .statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(token).queryParam("size", 0).get("/v1/log/checkpoint").then()
+                .statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("size"));
+        given().auth().oauth2(token).queryParam("size", "x").get("/v1/log/checkpoint").then()
+                .statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("size"));
+    }
+
+    @Test
     void unparsableNumericQueryParametersAre400NamingTheParameterAndDuplicateKeysAre400NamingTheKey() {
         // issue 18.8: these were 404s naming nothing; 18.7: {"k":1,"k":2} was stored as 2
         String agent = TestKeys.tokens().agent("q-agent");

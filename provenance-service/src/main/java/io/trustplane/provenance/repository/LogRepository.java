@@ -31,9 +31,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class LogRepository {
 
-    static final String RECORD_COLUMNS = "r.id, r.leaf_index, r.agent_id, r.creation_type, r.parent_id,"
+    /** {@link #RECORD_COLUMNS} without the checkpoint's note, for a page that carries one note for all. */
+    static final String PAGE_COLUMNS = "r.id, r.leaf_index, r.agent_id, r.creation_type, r.parent_id,"
             + " r.content_hash, r.metadata::text AS metadata_json, r.submitted_at, r.created_at, r.leaf,"
-            + " r.leaf_hash, r.parent_hash, r.checkpoint_size, k.note";
+            + " r.leaf_hash, r.parent_hash, r.checkpoint_size";
+    static final String RECORD_COLUMNS = PAGE_COLUMNS + ", k.note";
     static final String RECORD_FROM = " FROM provenance_record r JOIN checkpoint k ON k.tree_size = r.checkpoint_size";
 
     private static final String FOREIGN_KEY_VIOLATION = "23503";
@@ -140,12 +142,20 @@ public class LogRepository {
                 .map(LogRepository::mapAll);
     }
 
-    /** One page in log order (created_at, leaf_index) after the cursor; filters are each optional. */
+    /**
+     * One page in log order (created_at, leaf_index) after the cursor; filters are each optional. Only the rows
+     * with the page's largest checkpoint size carry a note (that checkpoint's tree includes every record of the
+     * page); the others have none, so a page of twenty records reads and sends one signed note, not twenty.
+     */
     public Uni<List<LogRecord>> page(RecordQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT " + RECORD_COLUMNS + RECORD_FROM + " WHERE true");
+        StringBuilder sql = new StringBuilder("WITH p AS (SELECT " + PAGE_COLUMNS
+                + " FROM provenance_record r WHERE true");
         List<Object> args = new ArrayList<>();
         q.appendWhere(sql, args);
-        sql.append(" ORDER BY r.created_at, r.leaf_index LIMIT $").append(args.size() + 1);
+        sql.append(" ORDER BY r.created_at, r.leaf_index LIMIT $").append(args.size() + 1).append(')')
+                .append(" SELECT p.*, k.note FROM p LEFT JOIN checkpoint k ON k.tree_size = p.checkpoint_size")
+                .append(" AND p.checkpoint_size = (SELECT max(checkpoint_size) FROM p)")
+                .append(" ORDER BY p.created_at, p.leaf_index");
         args.add(q.limit());
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(LogRepository::mapAll);
     }

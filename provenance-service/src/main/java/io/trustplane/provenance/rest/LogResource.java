@@ -5,6 +5,7 @@ import io.trustplane.common.problem.ProblemException;
 import io.trustplane.common.security.Roles;
 import io.trustplane.provenance.service.ProvenanceService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -38,16 +39,24 @@ public class LogResource {
 
     @Operation(summary = "The latest checkpoint",
             description = "The latest signed checkpoint (tree size, root hash, signature) as a signed note; with "
-                    + "final=true, the latest one cosigned by the witness quorum.")
+                    + "final=true, the latest one cosigned by the witness quorum; with size, the one published at "
+                    + "exactly that tree size (a record's treeSize names the checkpoint that first included it).")
     @APIResponse(responseCode = "200", description = "The checkpoint as a signed note",
             content = @Content(mediaType = "text/plain", schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "404",
-            description = "`not_found`: no checkpoint is cosigned by the witness quorum yet (final=true)")
+            description = "`not_found`: no checkpoint is cosigned by the witness quorum yet (final=true), or none was "
+                    + "published at that size")
     @GET
     @Path("/checkpoint")
     @Produces(MediaType.TEXT_PLAIN)
     @RolesAllowed({Roles.AGENT, Roles.OPERATOR, Roles.ADMIN, Roles.SERVICE})
-    public Uni<String> checkpoint(@QueryParam("final") boolean finalOnly) {
+    public Uni<String> checkpoint(@QueryParam("final") boolean finalOnly, @QueryParam("size") @Min(1) Long size) {
+        if (size != null) {
+            if (finalOnly) {
+                throw ProblemException.badRequest("size", "cannot be combined with final=true");
+            }
+            return service.checkpointAt(size);
+        }
         return service.publishedCheckpoint(finalOnly);
     }
 

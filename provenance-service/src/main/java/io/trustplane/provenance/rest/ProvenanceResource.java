@@ -51,8 +51,13 @@ public class ProvenanceResource {
         this.caller = caller;
     }
 
-    /** Paged records. */
-    public record PageView(List<RecordView> items, String nextCursor) {
+    /**
+     * Paged records and one signed checkpoint whose tree includes every record of the page: verify any of them
+     * with its inclusion proof at that checkpoint's size ({@code /v1/provenance/{id}/proof?treeSize=}). Each record
+     * names the checkpoint that first included it by {@code treeSize} ({@code /v1/log/checkpoint?size=}).
+     */
+    public record PageView(List<RecordView> items, String nextCursor,
+            @JsonSerialize(using = NoteSerializer.class) String checkpoint) {
     }
 
     /**
@@ -108,7 +113,8 @@ public class ProvenanceResource {
             caller.requireActingFor(agent);
         }
         return service.list(agent, type(creationType), instant("from", from), instant("to", to), cursor, limit)
-                .map(page -> new PageView(page.items().stream().map(RecordView::of).toList(), page.nextCursor()));
+                .map(page -> new PageView(page.items().stream().map(RecordView::listed).toList(), page.nextCursor(),
+                        page.checkpoint()));
     }
 
     @Operation(summary = "Get a record",

@@ -12,7 +12,8 @@ import java.util.UUID;
 
 /**
  * A record as served: its fields, its leaf (base64 of the exact RFC 8785 bytes), leaf and parent hashes
- * (base64), and the signed checkpoint of size {@code treeSize} that first included it. In a lineage, a record the
+ * (base64), and the signed checkpoint of size {@code treeSize} that first included it (in a page, only its size: the
+ * page carries one checkpoint that includes all its records). In a lineage, a record the
  * caller may not read is a placeholder holding only {@code id} and {@code redacted: true}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,12 +23,21 @@ public record RecordView(UUID id, String agentId, CreationType creationType, UUI
         Boolean redacted) {
 
     static RecordView of(LogRecord r) {
+        return of(r, r.checkpoint());
+    }
+
+    /** A record in a page: the page carries one checkpoint for all its records; this one names its own by size. */
+    static RecordView listed(LogRecord r) {
+        return of(r, null);
+    }
+
+    private static RecordView of(LogRecord r, String checkpoint) {
         Base64.Encoder b64 = Base64.getEncoder();
         return new RecordView(r.id(), r.agentId(), r.creationType(), r.parentId(), r.contentHash(),
                 LeafEncoder.tree(r.metadataJson()), r.submittedAt(), r.createdAt(), r.leafIndex(),
                 b64.encodeToString(r.leaf()), b64.encodeToString(r.leafHash()),
                 r.parentHash() == null ? null : b64.encodeToString(r.parentHash()), r.checkpointSize(),
-                r.checkpoint(), null);
+                checkpoint, null);
     }
 
     /**

@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -119,8 +120,12 @@ public class ProvenanceService {
         });
     }
 
-    /** A page plus the cursor of the next one (null on the last page). */
-    public record Page(List<LogRecord> items, String nextCursor) {
+    /**
+     * A page plus the cursor of the next one (null on the last page) and a signed checkpoint whose tree includes
+     * every record of the page (null when the page is empty). Each record still names, by its tree size, the
+     * checkpoint that first included it.
+     */
+    public record Page(List<LogRecord> items, String nextCursor, String checkpoint) {
     }
 
     public Uni<Page> list(String agentId, CreationType type, Instant from, Instant to, String cursor, Integer limit) {
@@ -133,12 +138,15 @@ public class ProvenanceService {
         }
         PageCursor after = cursor == null || cursor.isBlank() ? null : PageCursor.decode(cursor);
         return repository.page(new RecordQuery(agentId, type, from, to, after, size + 1)).map(rows -> {
+            // the rows of the largest checkpoint size read carry its note; that tree includes all of them
+            String checkpoint = rows.stream().map(LogRecord::checkpoint).filter(Objects::nonNull).findFirst()
+                    .orElse(null);
             if (rows.size() <= size) {
-                return new Page(rows, null);
+                return new Page(rows, null, checkpoint);
             }
             List<LogRecord> items = rows.subList(0, size);
             LogRecord last = items.get(size - 1);
-            return new Page(items, new PageCursor(last.createdAt(), last.leafIndex()).encode());
+            return new Page(items, new PageCursor(last.createdAt(), last.leafIndex()).encode(), checkpoint);
         });
     }
 
@@ -164,6 +172,12 @@ public class ProvenanceService {
         return cosignatures.latest(witnessing.names()).chain(note -> note.isPresent()
                 ? Uni.createFrom().item(note.get())
                 : head().map(TreeHead::note));
+    }
+
+    /** The signed note of the checkpoint published at exactly {@code size}. */
+    public Uni<String> checkpointAt(long size) {
+        return repository.checkpoint(size).map(note -> note.orElseThrow(() ->
+                ProblemException.notFound("checkpoint of size", Long.toString(size))));
     }
 
     public String verifierKey() {
