@@ -72,15 +72,6 @@ public class LeaseRepository {
                         grantedEvent, expiredEvent, Streams.EVENTS})));
     }
 
-    /**
-     * Acquires inside the caller's transaction. The function's first step takes the key's row lock, so concurrent
-     * acquirers of one key queue there and each sees the committed result of the one before.
-     */
-    public Uni<AcquireOutcome> acquire(SqlClient conn, String taskId, Phase phase, String holder, Duration ttl) {
-        return outcome(holder, conn.preparedQuery("SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)")
-                .execute(Tuple.of(UuidV7.next(), taskId, phase.name(), holder, ttl.toMillis() / 1000.0)));
-    }
-
     /** The SQLSTATE {@code tp_acquire_lease} raises for a contained holder (V61). */
     static final String CONTAINED = "TPC01";
 
@@ -147,18 +138,6 @@ public class LeaseRepository {
     public Uni<Lease> lock(SqlClient conn, String leaseId) {
         return conn.preparedQuery("SELECT " + COLUMNS + " FROM leases WHERE lease_id = $1 FOR UPDATE")
                 .execute(Tuple.of(UUID.fromString(leaseId)))
-                .map(LeaseRepository::first);
-    }
-
-    /**
-     * The active lease (live or lapsed) of the task's current phase, locked. Meant to follow the task's own row
-     * lock in the same transaction (it may be sent in the same breath): its fresh snapshot then reads the phase
-     * that lock holds still.
-     */
-    public Uni<Lease> lockCurrent(SqlClient conn, String taskId) {
-        return conn.preparedQuery("SELECT " + COLUMNS + " FROM leases WHERE task_id = $1 AND phase = "
-                        + "(SELECT phase FROM tasks WHERE task_id = $1) AND status = 'ACTIVE' FOR UPDATE")
-                .execute(Tuple.of(taskId))
                 .map(LeaseRepository::first);
     }
 

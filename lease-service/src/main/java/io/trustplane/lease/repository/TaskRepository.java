@@ -43,17 +43,6 @@ public class TaskRepository {
                 .execute(Tuple.of(taskId)).map(TaskRepository::first);
     }
 
-    public Uni<Task> lock(SqlClient conn, String taskId) {
-        return conn.preparedQuery("SELECT " + COLUMNS + " FROM tasks WHERE task_id = $1 FOR UPDATE")
-                .execute(Tuple.of(taskId)).map(TaskRepository::first);
-    }
-
-    public Uni<Task> movePhase(SqlClient conn, String taskId, Phase to) {
-        return conn.preparedQuery("UPDATE tasks SET phase = $2, version = version + 1, updated_at = clock_timestamp() "
-                        + "WHERE task_id = $1 RETURNING " + COLUMNS)
-                .execute(Tuple.of(taskId, to.name())).map(TaskRepository::first);
-    }
-
     /**
      * One page of tasks in creation order after the cursor, each with the holder of its current phase's live lease.
      * The agent filter matches the creator or that holder.
@@ -91,7 +80,8 @@ public class TaskRepository {
         return map(rows.iterator().next());
     }
 
-    private static Task map(Row r) {
+    /** A task row: these columns of {@code tasks}, as {@code tp_transition} answers them too. */
+    static Task map(Row r) {
         return new Task(r.getString("task_id"), r.getString("title"), r.getString("description"),
                 Phase.valueOf(r.getString("phase")), r.getString("created_by"), r.getLong("version"),
                 r.getOffsetDateTime("created_at").toInstant(), r.getOffsetDateTime("updated_at").toInstant());

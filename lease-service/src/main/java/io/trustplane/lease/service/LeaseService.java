@@ -105,9 +105,13 @@ public class LeaseService {
 
     /** A grant the database refused for a contained holder answers 409 {@code holder_contained}. */
     public static Uni<AcquireOutcome> refuseContained(Uni<AcquireOutcome> grant) {
-        return grant.onFailure(ContainedHolderException.class).transform(f -> ProblemException.conflict(
-                "holder_contained", "the holder is contained by an operator: it may take no lease until the "
-                        + "containment is lifted"));
+        return grant.onFailure(ContainedHolderException.class).transform(f -> contained());
+    }
+
+    /** 409: an operator contained the holder, so it may take no lease. */
+    public static ProblemException contained() {
+        return ProblemException.conflict("holder_contained", "the holder is contained by an operator: it may take "
+                + "no lease until the containment is lifted");
     }
 
     /** 409 naming who holds the key and for how long. */

@@ -9,12 +9,11 @@ import io.trustplane.common.problem.FieldViolation;
 import io.trustplane.common.problem.ProblemException;
 import io.trustplane.lease.config.LeaseConfig;
 import io.trustplane.lease.repository.AttestationRepository;
-import io.trustplane.lease.domain.AttestationBaseline;
 import io.trustplane.lease.domain.LedgerChain;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.trustplane.lease.repository.LeaseRepository;
 import io.trustplane.lease.repository.LedgerRepository;
 import io.trustplane.lease.repository.TaskRepository;
+import io.trustplane.lease.repository.TransitionRepository;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,12 +22,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import io.trustplane.lease.domain.AcquireOutcome;
 import io.trustplane.lease.domain.Actor;
 import io.trustplane.lease.domain.AttestationResult;
 import io.trustplane.lease.domain.Evidence;
 import io.trustplane.lease.domain.EvidenceGate;
+import io.trustplane.lease.domain.HandOff;
 import io.trustplane.lease.domain.Lease;
 import io.trustplane.lease.domain.LedgerEntry;
 import io.trustplane.lease.domain.Phase;
@@ -43,16 +42,14 @@ import io.trustplane.lease.domain.TransitionResult;
  * The work process: tasks start in STRATEGIZE and move one phase forward at a time (with evidence) or back.
  * A transition is one PostgreSQL transaction: the caller's lease and fencing token are checked under row locks,
  * the lease is handed to the new phase with a new token, the task moves and the ledger entry is appended, or
- * nothing changes at all.
+ * nothing changes at all (a refused move rolls back what its first statement did ahead of the checks).
  */
 @ApplicationScoped
 public class TaskService {
 
-    private static final Optional<AttestationBaseline> NO_BASELINE = Optional.empty();
-
     private final Pool pool;
     private final TaskRepository tasks;
-    private final LeaseRepository leases;
+    private final TransitionRepository transitions;
     private final LedgerRepository ledger;
     private final AttestationRepository attestations;
     private final LeaseService leaseService;
@@ -63,13 +60,13 @@ public class TaskService {
     private final LeaseConfig config;
     private final IdempotentTransactions transactions;
 
-    public TaskService(Pool pool, TaskRepository tasks, LeaseRepository leases, LedgerRepository ledger,
+    public TaskService(Pool pool, TaskRepository tasks, TransitionRepository transitions, LedgerRepository ledger,
             AttestationRepository attestations, LeaseService leaseService, AttestationService attestationService,
             EvidenceGate gate, WorkflowMetrics metrics, Outbox outbox, LeaseConfig config,
             IdempotentTransactions transactions) {
         this.pool = pool;
         this.tasks = tasks;
-        this.leases = leases;
+        this.transitions = transitions;
         this.ledger = ledger;
         this.attestations = attestations;
         this.leaseService = leaseService;
@@ -128,40 +125,59 @@ public class TaskService {
     }
 
     /**
-     * The transition itself; see the class comment for what happens in its one transaction. Statements that do not
-     * need each other's answers go out together and the client pipelines them on the connection, so the whole
-     * transaction costs four round trips to PostgreSQL besides BEGIN and COMMIT, not ten or eleven: lock the task and
-     * its current lease; (the checks, in Java) end that lease, grant the next, move the task, claim or read the
-     * attestation baseline, lock and read the ledger's end; record the attestation and append the ledger entry.
-     * PostgreSQL runs them one after another in the order sent, as if each had waited for the one before.
+     * The transition itself; see the class comment for what happens in its one transaction, which costs two round
+     * trips to PostgreSQL besides BEGIN and COMMIT. The first is one statement, {@code tp_transition}: it locks the
+     * task and its current lease and answers both, and when that lease is the caller's with this token and the
+     * task's phase is one the move may leave ({@link #departures}), it also ends the lease, grants the next one
+     * (through {@code tp_acquire_lease}, as an acquire does), moves the task, claims or reads the attestation baseline
+     * and reads the ledger's end under its lock. The checks then run in Java on the rows answered, in the order and
+     * with the answers and counters they always had; a refusal rolls the transaction back, and with it whatever the
+     * statement did ahead of the verdict. The second round trip records the attestation and appends the ledger entry
+     * and the events, sent together (the client pipelines them; PostgreSQL runs them in the order sent).
      */
     public Uni<TransitionResult> transition(Actor actor, String taskId, Phase to, List<Evidence> evidence,
             PromptSpec attestation, long fencingToken) {
         List<Evidence> items = evidence == null ? List.of() : evidence;
-        return transactions.withTransaction(pool, conn -> Uni.combine().all()
-                .unis(tasks.lock(conn, taskId), leases.lockCurrent(conn, taskId)).asTuple()
-                .chain(locked -> {
-                    Task task = locked.getItem1();
+        return transactions.withTransaction(pool, conn -> transitions.handOff(conn, taskId, to, actor.id(),
+                        fencingToken, departures(to, items), config.defaultTtl(), "transition to " + to,
+                        attestation == null ? null : attestation.specHash())
+                .chain(step -> {
+                    Task task = step.task();
                     if (task == null) {
                         throw ProblemException.notFound("task", taskId);
                     }
-                    Lease lease = locked.getItem2();
+                    Lease lease = step.current();
                     checkLease(actor, task, to, lease, fencingToken);
                     TransitionKind kind = TransitionKind.of(task.phase(), to);
                     checkMove(actor, task, to, kind, items);
+                    if (step.contained()) {
+                        throw LeaseService.contained();
+                    }
+                    if (step.outcome() == null) {
+                        throw new IllegalStateException("tp_transition did not hand off " + taskId + "/"
+                                + task.phase() + " to " + to + " though the checks passed");
+                    }
                     Move move = new Move(actor, task, to, kind, lease, items, attestation, fencingToken);
-                    return Uni.combine().all().unis(
-                                    leases.end(conn, lease.leaseId(), "HANDED_OFF", "transition to " + to),
-                                    LeaseService.refuseContained(leases.acquire(conn, taskId, to, actor.id(),
-                                            config.defaultTtl())),
-                                    tasks.movePhase(conn, taskId, to),
-                                    attestation == null ? Uni.createFrom().item(NO_BASELINE)
-                                            : attestations.baseline(conn, taskId, to, attestation.specHash())
-                                                    .map(Optional::of),
-                                    ledger.tail(conn, taskId))
-                            .with((ended, outcome, moved, baseline, tail) -> new Step(outcome, moved, baseline, tail))
-                            .chain(step -> commitMove(conn, move, step));
+                    return commitMove(conn, move, step);
                 })).invoke(r -> transactions.afterCommit(() -> committed(actor, r)));
+    }
+
+    /**
+     * The phases a move to {@code to} with this evidence may leave: every later one (a backtrack) and the one before
+     * when the evidence passes its gate. The same rules {@link #checkMove} applies afterwards with its answers and
+     * counters; given to {@code tp_transition} so it does the move's work only when the checks will let it stand.
+     */
+    private List<Phase> departures(Phase to, List<Evidence> evidence) {
+        List<String> kinds = evidence.stream().map(Evidence::kind).toList();
+        List<Phase> out = new ArrayList<>(Phase.values().length);
+        for (Phase from : Phase.values()) {
+            TransitionKind kind = TransitionKind.of(from, to);
+            if (kind == TransitionKind.BACKTRACK
+                    || kind == TransitionKind.FORWARD && gate.missing(from, kinds).isEmpty()) {
+                out.add(from);
+            }
+        }
+        return out;
     }
 
     /** What was asked and checked under the locks. */
@@ -169,13 +185,8 @@ public class TaskService {
             PromptSpec attestation, long fencingToken) {
     }
 
-    /** The answers of the move's second round trip (the lease ended is not needed again). */
-    private record Step(AcquireOutcome outcome, Task moved, Optional<AttestationBaseline> baseline,
-            LedgerChain.Tail tail) {
-    }
-
     /** The grant's verdict, the attestation's judgement, and the ledger entry, events and attestation written. */
-    private Uni<TransitionResult> commitMove(SqlClient conn, Move m, Step step) {
+    private Uni<TransitionResult> commitMove(SqlClient conn, Move m, HandOff step) {
         String taskId = m.task().taskId();
         Phase from = m.task().phase();
         AcquireOutcome outcome = step.outcome();
@@ -189,8 +200,8 @@ public class TaskService {
                     .with("expiresInMs", outcome.holder().expiresInMs());
         }
         Lease granted = outcome.granted();
-        AttestationResult att = step.baseline().map(b -> AttestationResult.judge(taskId, m.to(),
-                m.attestation().specHash(), b)).orElse(null);
+        AttestationResult att = step.baseline() == null ? null
+                : AttestationResult.judge(taskId, m.to(), m.attestation().specHash(), step.baseline());
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("from", from.name());
         data.put("to", m.to().name());
