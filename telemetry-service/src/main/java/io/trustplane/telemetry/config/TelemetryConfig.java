@@ -41,7 +41,11 @@ public interface TelemetryConfig {
         @WithDefault("telemetry-service")
         String group();
 
-        @WithDefault("100")
+        /**
+         * Most stream entries one read takes and one transaction applies. A read returns what is there, so batches
+         * are small when idle and grow to this under load, where they share one commit and one statement per kind.
+         */
+        @WithDefault("500")
         int batchSize();
 
         /** XREADGROUP block; must stay below quarkus.redis.timeout. */

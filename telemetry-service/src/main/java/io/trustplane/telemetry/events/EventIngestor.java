@@ -10,7 +10,8 @@ import io.trustplane.common.events.EventEnvelope;
 import io.trustplane.common.events.StreamConsumer;
 import io.trustplane.telemetry.config.TelemetryConfig;
 import io.trustplane.telemetry.repository.CounterRepository;
-import io.trustplane.telemetry.domain.ingest.CounterRow;
+import io.trustplane.telemetry.domain.alert.NewAlert;
+import io.trustplane.telemetry.domain.ingest.BatchEffects;
 import io.trustplane.telemetry.repository.IngestRepository;
 import io.trustplane.telemetry.service.AlertService;
 import io.trustplane.telemetry.domain.ingest.EventEffects;
@@ -26,10 +27,13 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Applies one consumed event: in a single transaction it records the event id in {@code processed_events} and
@@ -54,6 +58,9 @@ public class EventIngestor {
     private final EventCodec codec;
     private final Counter unknown;
     private final Counter malformed;
+    private final Counter duplicates;
+    /** Per event type (the catalogue's names and "other": a bounded set), looked up once. */
+    private final Map<String, Counter> ingested = new ConcurrentHashMap<>();
     private final Duration wait;
 
     public EventIngestor(Pool pool, IngestRepository ingest, CounterRepository counters,
@@ -70,6 +77,7 @@ public class EventIngestor {
         this.codec = publisher.codec();
         this.unknown = registry.counter("telemetry_events_unknown_total");
         this.malformed = registry.counter("telemetry_events_malformed_total");
+        this.duplicates = registry.counter("telemetry_events_duplicate_total");
     }
 
     /** One event with its interpreted effects, ready to apply. */
@@ -114,8 +122,9 @@ public class EventIngestor {
     /**
      * The stream handler: applies a whole batch in one transaction (one commit instead of one per event), then
      * tells rules and detectors what changed. A redelivered event is recognised by its id and changes nothing.
-     * The batch costs two statements for its ids and counters together (most events are counters only), plus one
-     * per other effect (score, inventory, lease, rollout, gaming alert), applied in the batch's order.
+     * After the statement that records the ids, the batch's effects go out as one statement per kind (counters
+     * summed per bucket, scores, agents, leases, log size, rollout samples) plus one per rollout change, all
+     * pipelined on the connection without waiting for each other; the rare alerts follow one after the other.
      */
     public void handleBatch(List<StreamConsumer.Delivery> batch) {
         List<Pending> pending = batch.stream().map(d -> pending(d.entryId(), d.event())).toList();
@@ -125,28 +134,27 @@ public class EventIngestor {
                     // a repeated id within the batch is fresh only the first time
                     Set<String> unseen = new HashSet<>(freshIds);
                     List<Pending> fresh = pending.stream().filter(p -> unseen.remove(p.id())).toList();
-                    List<CounterRow> rows = new ArrayList<>();
-                    fresh.forEach(p -> rows.addAll(counterRows(p.at(), p.fx())));
-                    Uni<List<AlertService.Announced>> chain = counters.add(conn, rows).replaceWith(ArrayList::new);
-                    for (Pending p : fresh) {
-                        chain = chain.flatMap(raised -> apply(conn, p.id(), p.at(), p.fx()).map(r -> {
-                            r.ifPresent(raised::add);
-                            return raised;
-                        }));
-                    }
-                    return chain.map(raised -> new Applied(pending.size() - fresh.size(), raised));
+                    return write(conn, fresh).flatMap(v -> raiseAlerts(conn, fresh))
+                            .map(raised -> new Applied(pending.size() - fresh.size(), raised));
                 })).await().atMost(wait);
         if (applied.duplicates() > 0) {
-            registry.counter("telemetry_events_duplicate_total").increment(applied.duplicates());
+            duplicates.increment(applied.duplicates());
         }
+        Map<String, Integer> perType = new HashMap<>();
+        Set<String> names = new HashSet<>();
+        Set<String> agents = new HashSet<>();
         for (Pending p : pending) {
-            registry.counter("telemetry_events_ingested_total", "type", p.type()).increment();
-            p.fx().increments().forEach(i -> rules.touched(i.name()));
+            perType.merge(p.type(), 1, Integer::sum);
+            p.fx().increments().forEach(i -> names.add(i.name()));
             if (p.fx().agentId() != null && (p.fx().score().isPresent()
                     || p.fx().increments().stream().anyMatch(EventEffects.Increment::perAgent))) {
-                gaming.touched(p.fx().agentId());
+                agents.add(p.fx().agentId());
             }
         }
+        perType.forEach((type, n) -> ingested.computeIfAbsent(type,
+                t -> registry.counter("telemetry_events_ingested_total", "type", t)).increment(n));
+        names.forEach(rules::touched);
+        agents.forEach(gaming::touched);
         applied.raised().forEach(alerts::announce);
     }
 
@@ -154,54 +162,42 @@ public class EventIngestor {
     private record Applied(int duplicates, List<AlertService.Announced> raised) {
     }
 
-    private static List<CounterRow> counterRows(OffsetDateTime at, EventEffects fx) {
-        List<CounterRow> rows = new ArrayList<>();
-        for (EventEffects.Increment i : fx.increments()) {
-            rows.add(new CounterRow(i.name(), "", at, i.value()));
-            if (i.perAgent() && fx.agentId() != null) {
-                rows.add(new CounterRow(i.name(), fx.agentId(), at, i.value()));
-            }
-        }
-        return rows;
+    /**
+     * The fresh events' effects other than alerts. The statements touch different rows or tables, except the
+     * rollout changes, which the connection runs in the order they are sent (batch order).
+     */
+    private Uni<Void> write(SqlConnection conn, List<Pending> fresh) {
+        BatchEffects fx = BatchEffects.of(fresh.stream().map(p -> new BatchEffects.Event(p.id(), p.at(), p.fx()))
+                .toList());
+        List<Uni<Void>> writes = new ArrayList<>();
+        writes.add(counters.add(conn, fx.counters()));
+        writes.add(ingest.scores(conn, fx.scores()));
+        writes.add(ingest.agentsSeen(conn, fx.agents()));
+        writes.add(ingest.leasesAcquired(conn, fx.leasesAcquired()));
+        writes.add(ingest.leasesEnded(conn, fx.leasesEnded()));
+        fx.logSize().ifPresent(size -> writes.add(ingest.logSize(conn, size)));
+        fx.rollouts().forEach(r -> writes.add(ingest.rollout(conn, r.flag(), r.percent(), r.active())));
+        writes.add(ingest.rolloutSamples(conn, fx.samples()));
+        return Uni.combine().all().unis(writes).discardItems();
     }
 
-    /** The event's effects other than counters (written for the whole batch at once), one statement each. */
-    private Uni<Optional<AlertService.Announced>> apply(SqlConnection conn, String id, OffsetDateTime at,
-            EventEffects fx) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        String agent = fx.agentId();
-        if (agent != null && fx.score().isPresent()) {
-            chain = chain.call(() -> ingest.score(conn, agent, at, fx.score().get(), id));
+    /** The alerts the fresh events raise (containments, gate-reported gaming), in batch order. */
+    private Uni<List<AlertService.Announced>> raiseAlerts(SqlConnection conn, List<Pending> fresh) {
+        Uni<List<AlertService.Announced>> chain = Uni.createFrom().item(ArrayList::new);
+        for (Pending p : fresh) {
+            String agent = p.fx().agentId();
+            if (agent == null) {
+                continue;
+            }
+            NewAlert alert = p.fx().alert().orElseGet(() -> p.fx().gamingSignal().map(g -> GamingService.signal(
+                    g.type(), agent, g.reason(), "gaming.signal")).orElse(null));
+            if (alert != null) {
+                chain = chain.flatMap(raised -> alerts.raise(conn, alert).map(a -> {
+                    raised.add(a);
+                    return raised;
+                }));
+            }
         }
-        if (agent != null && (fx.score().isPresent() || fx.tier().isPresent())) {
-            chain = chain.call(() -> ingest.agentSeen(conn, agent, fx.tier().orElse(null), fx.score().orElse(null)));
-        }
-        if (fx.leaseAcquired().isPresent()) {
-            chain = chain.call(() -> ingest.leaseAcquired(conn, fx.leaseAcquired().get()));
-        }
-        if (fx.leaseEnded().isPresent()) {
-            chain = chain.call(() -> ingest.leaseEnded(conn, fx.leaseEnded().get()));
-        }
-        if (fx.logSize().isPresent()) {
-            chain = chain.call(() -> ingest.logSize(conn, fx.logSize().get()));
-        }
-        if (fx.rollout().isPresent()) {
-            EventEffects.RolloutChange r = fx.rollout().get();
-            chain = chain.call(() -> ingest.rollout(conn, r.flag(), r.percent(), r.active()));
-        }
-        if (fx.rolloutSample().isPresent()) {
-            EventEffects.RolloutSample s = fx.rolloutSample().get();
-            chain = chain.call(() -> ingest.rolloutSample(conn, s.flag(), s.cohort(), at, s.requests(), s.errors(),
-                    s.p95LatencyMs(), id));
-        }
-        if (agent != null && fx.alert().isPresent()) {
-            return chain.flatMap(v -> alerts.raise(conn, fx.alert().get())).map(Optional::of);
-        }
-        if (agent != null && fx.gamingSignal().isPresent()) {
-            EventEffects.GamingSignal g = fx.gamingSignal().get();
-            return chain.flatMap(v -> alerts.raise(conn, GamingService.signal(g.type(), agent, g.reason(),
-                    "gaming.signal"))).map(Optional::of);
-        }
-        return chain.replaceWith(Optional.empty());
+        return chain;
     }
 }

@@ -1,5 +1,6 @@
 package io.trustplane.telemetry.repository;
 
+import io.trustplane.telemetry.domain.ingest.CounterBuckets;
 import io.trustplane.telemetry.domain.ingest.CounterRow;
 import io.trustplane.telemetry.domain.ingest.CounterTotal;
 
@@ -35,11 +36,16 @@ public class CounterRepository {
         this.bucketSeconds = bucketSeconds;
     }
 
-    /** Adds the rows inside the caller's transaction (rows are aggregated per bucket and sorted to avoid deadlocks). */
-    public Uni<Void> add(SqlClient conn, List<CounterRow> rows) {
-        if (rows.isEmpty()) {
+    /**
+     * Adds the rows inside the caller's transaction. Rows are summed per bucket here first (a batch of decisions
+     * mostly hits a few keys), and again in SQL, where times clamped to now() can still meet in one bucket; the
+     * upsert takes its keys sorted to avoid deadlocks.
+     */
+    public Uni<Void> add(SqlClient conn, List<CounterRow> batch) {
+        if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        List<CounterRow> rows = CounterBuckets.aggregate(batch, bucketSeconds);
         String[] names = new String[rows.size()];
         String[] agents = new String[rows.size()];
         OffsetDateTime[] times = new OffsetDateTime[rows.size()];
