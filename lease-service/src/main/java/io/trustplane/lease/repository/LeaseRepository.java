@@ -48,6 +48,26 @@ public class LeaseRepository {
             + "'phase', %1$s.phase, 'holder', %1$s.holder, 'fencingToken', %1$s.fencing_token)";
 
     /**
+     * The acquire statement (built once: the hot path neither formats it nor hashes a new string for the client's
+     * statement cache on every call).
+     */
+    private static final String ACQUIRE = "WITH r AS (SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)), "
+            + "o AS (INSERT INTO event_outbox (stream, payload) SELECT $8::text, CASE r.kind "
+            + "WHEN 'granted' THEN jsonb_set($6::text::jsonb, '{data}', " + LEASE_EVENT_DATA.formatted("r") + ") "
+            + "ELSE jsonb_set(jsonb_set($7::text::jsonb, '{subject}', to_jsonb(r.holder)), '{data}', "
+            + LEASE_EVENT_DATA.formatted("r") + ") END::text FROM r WHERE r.kind IN ('expired', 'granted') "
+            + "ORDER BY r.kind = 'granted') "
+            + "SELECT * FROM r";
+
+    /** The holder's release with its outbox row, built once as {@link #ACQUIRE}. */
+    private static final String RELEASE_IF_HOLDER = "WITH u AS (UPDATE leases SET status = 'RELEASED', "
+            + "ended_at = clock_timestamp(), end_reason = 'released by holder' WHERE lease_id = $1 AND holder = $2 "
+            + "AND status = 'ACTIVE' AND expires_at > clock_timestamp() RETURNING " + COLUMNS + "), "
+            + "o AS (INSERT INTO event_outbox (stream, payload) SELECT $4::text, "
+            + "jsonb_set($3::text::jsonb, '{data}', " + LEASE_EVENT_DATA.formatted("u") + ")::text FROM u) "
+            + "SELECT * FROM u";
+
+    /**
      * Acquires in one statement (its own transaction): see {@code tp_acquire_lease} in the V2 migration. The same
      * statement writes the outbox rows of its outcome: {@code grantedEvent} (an envelope without data) completed
      * with the grant, {@code expiredEvent} with the lapsed lease it ended, if any, in that order.
@@ -60,14 +80,7 @@ public class LeaseRepository {
     /** The same statement on {@code client}: the pool, or a transaction that also holds an idempotency key. */
     public Uni<AcquireOutcome> acquire(SqlClient client, String taskId, Phase phase, String holder, Duration ttl,
             String grantedEvent, String expiredEvent) {
-        return outcome(holder, client.preparedQuery("WITH r AS (SELECT * FROM tp_acquire_lease($1, $2, $3, $4, $5)), "
-                        + "o AS (INSERT INTO event_outbox (stream, payload) SELECT $8::text, CASE r.kind "
-                        + "WHEN 'granted' THEN jsonb_set($6::text::jsonb, '{data}', " + LEASE_EVENT_DATA.formatted("r")
-                        + ") "
-                        + "ELSE jsonb_set(jsonb_set($7::text::jsonb, '{subject}', to_jsonb(r.holder)), '{data}', "
-                        + LEASE_EVENT_DATA.formatted("r") + ") END::text FROM r WHERE r.kind IN ('expired', 'granted') "
-                        + "ORDER BY r.kind = 'granted') "
-                        + "SELECT * FROM r")
+        return outcome(holder, client.preparedQuery(ACQUIRE)
                 .execute(Tuple.from(new Object[] {UuidV7.next(), taskId, phase.name(), holder, ttl.toMillis() / 1000.0,
                         grantedEvent, expiredEvent, Streams.EVENTS})));
     }
@@ -101,12 +114,7 @@ public class LeaseRepository {
      */
     public Uni<Lease> releaseIfHolder(String leaseId, String holder, String releasedEvent) {
         // the lease.released outbox row ({@code releasedEvent} completed with the lease) is written by the same statement
-        return pool.preparedQuery("WITH u AS (UPDATE leases SET status = 'RELEASED', ended_at = clock_timestamp(), "
-                        + "end_reason = 'released by holder' WHERE lease_id = $1 AND holder = $2 AND status = 'ACTIVE' "
-                        + "AND expires_at > clock_timestamp() RETURNING " + COLUMNS + "), "
-                        + "o AS (INSERT INTO event_outbox (stream, payload) SELECT $4::text, "
-                        + "jsonb_set($3::text::jsonb, '{data}', "
-                        + LEASE_EVENT_DATA.formatted("u") + ")::text FROM u) SELECT * FROM u")
+        return pool.preparedQuery(RELEASE_IF_HOLDER)
                 .execute(Tuple.of(UUID.fromString(leaseId), holder, releasedEvent, Streams.EVENTS))
                 .map(LeaseRepository::first);
     }
