@@ -50,7 +50,11 @@ public final class Suite implements AutoCloseable {
             if (Files.isRegularFile(ServiceSpec.MCP.jar(projectRoot))) {
                 ports.put(ServiceSpec.MCP, base + ServiceSpec.ALL.size());
             }
-            return new Config(projectRoot, projectRoot.resolve(".trustplane"), ports, true, env,
+            // a dev database: commits do not wait for their WAL flush (fsync stays on: a crash of the host can lose
+            // the last fraction of a second, as Redis' everysec can, and corrupts nothing); set it to on to wait
+            Map<String, String> upEnv = new java.util.HashMap<>(env);
+            upEnv.putIfAbsent(Infrastructure.PG_SYNCHRONOUS_COMMIT_ENV, "off");
+            return new Config(projectRoot, projectRoot.resolve(".trustplane"), ports, true, Map.copyOf(upEnv),
                     Duration.ofSeconds(180));
         }
     }

@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.Properties;
 
@@ -31,6 +32,8 @@ public final class Infrastructure implements AutoCloseable {
 
     public static final String PG_URL_ENV = "TRUSTPLANE_PG_URL";
     public static final String REDIS_URL_ENV = "TRUSTPLANE_REDIS_URL";
+    /** on (default) or off: whether a durable embedded PostgreSQL's commits wait for their WAL flush. */
+    public static final String PG_SYNCHRONOUS_COMMIT_ENV = "TRUSTPLANE_PG_SYNCHRONOUS_COMMIT";
 
     /** How the embedded servers are tuned: tests trade durability for speed, {@code up} keeps it. */
     public record Options(boolean durable, int maxConnections, java.nio.file.Path dataDirectory, int pgPort,
@@ -113,7 +116,7 @@ public final class Infrastructure implements AutoCloseable {
                 // a data directory of our own (kept across stopPostgres/startPostgres, removed by close)
                 scratch = options.dataDirectory() == null;
                 pgData = scratch ? Files.createTempDirectory("trustplane-pg-") : options.dataDirectory();
-                postgres = startPostgres(options, pgData, options.pgPort(), !scratch);
+                postgres = startPostgres(options, pgData, options.pgPort(), !scratch, env);
                 pg = new PgEndpoint("127.0.0.1", postgres.getPort(), "postgres", "");
             }
             String redisUrl = env.get(REDIS_URL_ENV);
@@ -158,7 +161,7 @@ public final class Infrastructure implements AutoCloseable {
     }
 
     private static EmbeddedPostgres startPostgres(Options options, Path dataDirectory, int port,
-            boolean zonkyShutdownHook) throws IOException {
+            boolean zonkyShutdownHook, Map<String, String> env) throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setPgBinaryResolver(new UnprivilegedPgBinaryResolver())
                 .setPGStartupWait(Duration.ofSeconds(60))
@@ -169,6 +172,19 @@ public final class Infrastructure implements AutoCloseable {
             builder.setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off");
+        } else {
+            // the embedded server's own defaults are a test database's (it starts postgres with -F, fsync off, and
+            // synchronous_commit off): durable means PostgreSQL's defaults, and a commit waits for its WAL flush
+            // unless TRUSTPLANE_PG_SYNCHRONOUS_COMMIT=off (what `up` runs: like Redis' everysec, a host crash can
+            // lose the last fraction of a second of commits, never corrupt the data)
+            String synchronous = env.getOrDefault(PG_SYNCHRONOUS_COMMIT_ENV, "on");
+            if (!Set.of("on", "off").contains(synchronous)) {
+                throw new IllegalArgumentException(PG_SYNCHRONOUS_COMMIT_ENV + " must be on or off, not '"
+                        + synchronous + "'");
+            }
+            builder.setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", synchronous)
+                    .setServerConfig("full_page_writes", "on");
         }
         if (port > 0) {
             builder.setPort(port);
@@ -239,7 +255,7 @@ public final class Infrastructure implements AutoCloseable {
             return;
         }
         try {
-            postgres = startPostgres(options, pgData, pg.port(), !scratchData);
+            postgres = startPostgres(options, pgData, pg.port(), !scratchData, System.getenv());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -72,6 +72,40 @@ class InfrastructureTest {
     }
 
     @Test
+    void aDurablePostgresRunsWithPostgresDefaultsForFlushingAndUpMayOnlyLetCommitsNotWait() throws Exception {
+        // the embedded server's own defaults (postgres -F, synchronous_commit=off) are a test database's: durable
+        // must mean what a PostgreSQL installed from a package does (SHOW answers from the running server)
+        for (String synchronous : new String[] {null, "off"}) {
+            java.nio.file.Path data = java.nio.file.Files.createTempDirectory("tp-durable-");
+            Map<String, String> env = synchronous == null ? Map.of()
+                    : Map.of(Infrastructure.PG_SYNCHRONOUS_COMMIT_ENV, synchronous);
+            try (Infrastructure infra = Infrastructure.start(new Infrastructure.Options(true, 20,
+                    data.resolve("pgdata"), 0, 0), env);
+                    Connection c = DriverManager.getConnection(infra.postgres().jdbcUrl("postgres"), "postgres", "")) {
+                assertThat(show(c, "fsync")).isEqualTo("on");
+                assertThat(show(c, "full_page_writes")).isEqualTo("on");
+                assertThat(show(c, "synchronous_commit")).isEqualTo(synchronous == null ? "on" : "off");
+            } finally {
+                try (var files = java.nio.file.Files.walk(data)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+        try (Infrastructure infra = Infrastructure.start(Infrastructure.Options.forTests(), Map.of());
+                Connection c = DriverManager.getConnection(infra.postgres().jdbcUrl("postgres"), "postgres", "")) {
+            assertThat(show(c, "fsync")).isEqualTo("off");
+            assertThat(show(c, "synchronous_commit")).isEqualTo("off");
+        }
+    }
+
+    private static String show(Connection c, String setting) throws Exception {
+        try (ResultSet rs = c.createStatement().executeQuery("SHOW " + setting)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
     void parsesExternalServerUrls() {
         PgEndpoint pg = PgEndpoint.parse("postgresql://app:secret@db.local:6543/ignored");
         assertThat(pg).isEqualTo(new PgEndpoint("db.local", 6543, "app", "secret"));
