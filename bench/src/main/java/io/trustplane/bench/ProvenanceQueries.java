@@ -34,6 +34,14 @@ final class ProvenanceQueries {
     private final Suite suite;
     private final Tools tools;
     private final Http http;
+    /**
+     * {@code BENCH_PROVENANCE_QUERIES}: which of the measurements to run, by the end of their names (comma-separated,
+     * e.g. {@code agent-time,lineage-depth-10}); all when unset. An A/B of one listing need not run all ten.
+     */
+    private static final List<String> ONLY = java.util.Arrays.stream(
+            System.getenv().getOrDefault("BENCH_PROVENANCE_QUERIES", "").split(","))
+            .map(String::trim).filter(q -> !q.isEmpty()).toList();
+
     private final List<String> agents;
     private final String admin;
     private final String operator;
@@ -104,6 +112,9 @@ final class ProvenanceQueries {
     }
 
     private void run(String name, List<String> paths, Duration warmup, Target target) throws Exception {
+        if (!ONLY.isEmpty() && ONLY.stream().noneMatch(name::endsWith)) {
+            return;
+        }
         Path file = bench.writeLines(name, paths);
         Measurement m = bench.measure(name, warmup, d -> tools.wrk(name, base, 2, Bench.CONNECTIONS, d, "get_paths",
                 List.of(), List.of(operator, file.toString())));
