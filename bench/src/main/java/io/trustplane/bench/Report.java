@@ -101,7 +101,7 @@ final class Report {
                 - Services: the packaged JVM jars (`quarkus-run.jar`, production profile) started by the launcher;
                   embedded PostgreSQL 17 with PostgreSQL's defaults (`fsync`, `synchronous_commit` and
                   `full_page_writes` on: every acknowledged commit waited for its WAL flush, as etcd's writes wait for
-                  theirs; reports before 2026-12-07 ran without, see docs/performance.md) and Redis 6.2, on loopback.
+                  theirs; reports before 2026-12-06 23:47 UTC ran without, see docs/performance.md) and Redis 6.2, on loopback.
                 - Latency: wrk's percentiles of every request in the timed window (after a warm-up run that is
                   discarded). pgbench latencies from its per-transaction log; redis-benchmark's own percentiles.
                 - Seed figures: seed 002 (4 vCPU c5.xlarge, Node.js 20 + PostgreSQL 15 + Redis 7, k6 100 VUs);
