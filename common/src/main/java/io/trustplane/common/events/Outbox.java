@@ -10,6 +10,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Writes durable events into the producer's {@code event_outbox} table (see {@link OutboxRelay}). Inside a
@@ -31,7 +35,7 @@ public final class Outbox {
     private final EventCodec codec;
     private final Pool pool;
     private final Runnable wake;
-    private final java.util.function.Function<Pending, String> anchorJson;
+    private final Function<Pending, String> anchorJson;
 
     /** An outbox whose {@code tp:anchor} rows carry the same JSON as the others (no anchor tag: tests). */
     public Outbox(EventCodec codec, Pool pool, Runnable wake) {
@@ -42,7 +46,7 @@ public final class Outbox {
      * An outbox whose {@code tp:anchor} rows are written as {@code anchorJson} renders them: the envelope with this
      * service's anchor tag ({@link AnchorAuth}), stored tagged so the relay needs no key and a replay is identical.
      */
-    public Outbox(EventCodec codec, Pool pool, Runnable wake, java.util.function.Function<Pending, String> anchorJson) {
+    public Outbox(EventCodec codec, Pool pool, Runnable wake, Function<Pending, String> anchorJson) {
         this.codec = codec;
         this.pool = pool;
         this.wake = wake;
@@ -83,12 +87,44 @@ public final class Outbox {
     }
 
     /**
-     * Writes events that belong to no transaction (a refused request records its refusal) in their own statement,
-     * without making the caller wait; a failure (PostgreSQL unreachable) is logged.
+     * Writes events that belong to no transaction (a refused request records its refusal) without making the caller
+     * wait; a failure (PostgreSQL unreachable) is logged. One write is in flight at a time and what arrives meanwhile
+     * goes out together in the next one (at most {@link #MAX_BATCH} events, one INSERT, one commit), in arrival order:
+     * idle, an event leaves at once; under load, a thousand refusals a second cost a few commits, not a thousand
+     * (each commit waits for its WAL flush).
      */
     public void writeNow(List<Pending> events) {
-        write(pool, events).subscribe().with(x -> committed(), failure -> LOG.warnf(
-                "could not write %d events to the outbox: %s", events.size(), failure.toString()));
+        waiting.addAll(events);
+        drain();
+    }
+
+    /** The most events one {@link #writeNow} statement carries. */
+    static final int MAX_BATCH = 500;
+
+    private final Queue<Pending> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+
+    private void drain() {
+        while (!waiting.isEmpty() && writing.compareAndSet(false, true)) {
+            List<Pending> batch = new ArrayList<>();
+            for (Pending p; batch.size() < MAX_BATCH && (p = waiting.poll()) != null; ) {
+                batch.add(p);
+            }
+            if (batch.isEmpty()) {
+                writing.set(false);
+                continue; // another drain took them: look again
+            }
+            write(pool, batch).subscribe().with(x -> {
+                committed();
+                writing.set(false);
+                drain();
+            }, failure -> {
+                LOG.warnf("could not write %d events to the outbox: %s", batch.size(), failure.toString());
+                writing.set(false);
+                drain();
+            });
+            return;
+        }
     }
 
     public void writeNow(String subject, DomainEvent event) {

@@ -30,6 +30,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -134,6 +139,52 @@ class OutboxRelayTest {
     private long backlog() {
         return pool.query("SELECT count(*) FROM event_outbox").execute()
                 .map(rows -> rows.iterator().next().getLong(0)).await().atMost(WAIT);
+    }
+
+    @Test
+    void refusalsWrittenNowFromManyThreadsAllArriveInEachWritersOrderInFewerStatementsThanEvents() throws Exception {
+        // the rows' ids (an identity column) say which INSERT wrote them: one statement's rows are consecutive and
+        // share its transaction's xmin; so the number of distinct xmin values is the number of statements
+        int writers = 8;
+        int each = 250;
+        ExecutorService pool8 = Executors.newFixedThreadPool(writers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            String task = "now-" + w;
+            done.add(pool8.submit(() -> {
+                start.await();
+                for (int i = 1; i <= each; i++) {
+                    outbox.writeNow(List.of(acquired(task, i)));
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (var f : done) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool8.shutdown();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (backlog() < (long) writers * each && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(backlog()).isEqualTo((long) writers * each);
+        // per writer, the fencing tokens appear in the order written
+        var rows = pool.query("SELECT payload, xmin::text AS tx FROM event_outbox ORDER BY id").execute()
+                .await().atMost(WAIT);
+        Map<String, Long> last = new HashMap<>();
+        Set<String> statements = new HashSet<>();
+        for (var row : rows) {
+            EventEnvelope e = codec.fromJson(row.getString("payload"));
+            long token = ((Number) e.data().get("fencingToken")).longValue();
+            String taskId = (String) e.data().get("taskId");
+            assertThat(token).as(taskId).isEqualTo(last.getOrDefault(taskId, 0L) + 1);
+            last.put(taskId, token);
+            statements.add(row.getString("tx"));
+        }
+        assertThat(last).hasSize(writers).allSatisfy((task, token) -> assertThat(token).isEqualTo((long) each));
+        assertThat(statements).hasSizeLessThan(writers * each);
     }
 
     @Test
