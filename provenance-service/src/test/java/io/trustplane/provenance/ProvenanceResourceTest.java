@@ -269,6 +269,31 @@ class ProvenanceResourceTest {
     }
 
     @Test
+    void aCheckpointAskedForBeforeItIsPublishedIsServedOnceItIs() throws Exception {
+        // checkpoint notes are remembered once read; an absent one must not be remembered as absent
+        String agent = "early-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = TestKeys.tokens().agent(agent);
+        String key = given().auth().oauth2(token).get("/v1/log/key").asString();
+        long head = C2spNote.verify(given().auth().oauth2(token).get("/v1/log/checkpoint").asString(), key).size();
+        int ahead = 50;
+        for (long size = head + 1; size <= head + ahead; size++) {
+            given().auth().oauth2(token).queryParam("size", size).get("/v1/log/checkpoint").then().statusCode(404);
+        }
+        JsonPath created = create(agent, "{\"agentId\":\"" + agent + "\",\"creationType\":\"FRESH\"}");
+        long treeSize = created.getLong("treeSize");
+        // this class is the log's only writer here: fewer than 50 records arrive between the two steps
+        assertThat(treeSize).isBetween(head + 1, head + ahead);
+        String served = given().auth().oauth2(token).queryParam("size", treeSize).get("/v1/log/checkpoint").then()
+                .statusCode(200).extract().asString();
+        assertThat(served).isEqualTo(created.getString("checkpoint"));
+        assertThat(C2spNote.verify(served, key).size()).isEqualTo(treeSize);
+        // and the page that holds the record carries that checkpoint (or a later one that includes it)
+        String pageCheckpoint = given().auth().oauth2(token).get("/v1/provenance").then().statusCode(200).extract()
+                .jsonPath().getString("checkpoint");
+        assertThat(C2spNote.verify(pageCheckpoint, key).size()).isGreaterThanOrEqualTo(treeSize);
+    }
+
+    @Test
     void unparsableNumericQueryParametersAre400NamingTheParameterAndDuplicateKeysAre400NamingTheKey() {
         // issue 18.8: these were 404s naming nothing; 18.7: {"k":1,"k":2} was stored as 2
         String agent = TestKeys.tokens().agent("q-agent");

@@ -143,19 +143,16 @@ public class LogRepository {
     }
 
     /**
-     * One page in log order (created_at, leaf_index) after the cursor; filters are each optional. Only the rows
-     * with the page's largest checkpoint size carry a note (that checkpoint's tree includes every record of the
-     * page); the others have none, so a page of twenty records reads and sends one signed note, not twenty.
+     * One page in log order (created_at, leaf_index) after the cursor; filters are each optional. The rows carry no
+     * note: a page names one checkpoint, which the caller reads by size ({@link #checkpoint}), so the page query
+     * touches no other table.
      */
     public Uni<List<LogRecord>> page(RecordQuery q) {
-        StringBuilder sql = new StringBuilder("WITH p AS (SELECT " + PAGE_COLUMNS
+        StringBuilder sql = new StringBuilder("SELECT " + PAGE_COLUMNS + ", NULL::text AS note"
                 + " FROM provenance_record r WHERE true");
         List<Object> args = new ArrayList<>();
         q.appendWhere(sql, args);
-        sql.append(" ORDER BY r.created_at, r.leaf_index LIMIT $").append(args.size() + 1).append(')')
-                .append(" SELECT p.*, k.note FROM p LEFT JOIN checkpoint k ON k.tree_size = p.checkpoint_size")
-                .append(" AND p.checkpoint_size = (SELECT max(checkpoint_size) FROM p)")
-                .append(" ORDER BY p.created_at, p.leaf_index");
+        sql.append(" ORDER BY r.created_at, r.leaf_index LIMIT $").append(args.size() + 1);
         args.add(q.limit());
         return pool.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(LogRepository::mapAll);
     }

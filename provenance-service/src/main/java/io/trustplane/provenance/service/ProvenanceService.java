@@ -20,7 +20,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -36,9 +35,11 @@ public class ProvenanceService {
     private final Witnessing witnessing;
     private final CosignatureRepository cosignatures;
     private final IdempotentTransactions transactions;
+    private final CheckpointNotes notes;
 
     public ProvenanceService(LogRepository repository, Sequencer sequencer, LogKey key, ProvenanceConfig config,
-            Witnessing witnessing, CosignatureRepository cosignatures, IdempotentTransactions transactions) {
+            Witnessing witnessing, CosignatureRepository cosignatures, IdempotentTransactions transactions,
+            CheckpointNotes notes) {
         this.repository = repository;
         this.sequencer = sequencer;
         this.signer = key.signer();
@@ -46,6 +47,7 @@ public class ProvenanceService {
         this.witnessing = witnessing;
         this.cosignatures = cosignatures;
         this.transactions = transactions;
+        this.notes = notes;
     }
 
     /** The canonical JSON of {@code metadata}, refused (400 naming the field) above the configured size. */
@@ -137,16 +139,17 @@ public class ProvenanceService {
             throw ProblemException.badRequest("to", "must be after from");
         }
         PageCursor after = cursor == null || cursor.isBlank() ? null : PageCursor.decode(cursor);
-        return repository.page(new RecordQuery(agentId, type, from, to, after, size + 1)).map(rows -> {
-            // the rows of the largest checkpoint size read carry its note; that tree includes all of them
-            String checkpoint = rows.stream().map(LogRecord::checkpoint).filter(Objects::nonNull).findFirst()
-                    .orElse(null);
-            if (rows.size() <= size) {
-                return new Page(rows, null, checkpoint);
+        return repository.page(new RecordQuery(agentId, type, from, to, after, size + 1)).chain(rows -> {
+            List<LogRecord> items = rows.size() <= size ? rows : rows.subList(0, size);
+            LogRecord last = items.isEmpty() ? null : items.get(items.size() - 1);
+            String next = rows.size() <= size ? null : new PageCursor(last.createdAt(), last.leafIndex()).encode();
+            // the checkpoint of the largest tree size among the page's records includes every one of them
+            long largest = items.stream().mapToLong(LogRecord::checkpointSize).max().orElse(0);
+            if (largest == 0) {
+                return Uni.createFrom().item(new Page(items, next, null));
             }
-            List<LogRecord> items = rows.subList(0, size);
-            LogRecord last = items.get(size - 1);
-            return new Page(items, new PageCursor(last.createdAt(), last.leafIndex()).encode(), checkpoint);
+            return notes.at(largest).map(note -> new Page(items, next, note.orElseThrow(() -> new IllegalStateException(
+                    "no checkpoint of size " + largest + " although records name it"))));
         });
     }
 
@@ -176,7 +179,7 @@ public class ProvenanceService {
 
     /** The signed note of the checkpoint published at exactly {@code size}. */
     public Uni<String> checkpointAt(long size) {
-        return repository.checkpoint(size).map(note -> note.orElseThrow(() ->
+        return notes.at(size).map(note -> note.orElseThrow(() ->
                 ProblemException.notFound("checkpoint of size", Long.toString(size))));
     }
 
@@ -199,7 +202,7 @@ public class ProvenanceService {
                 Merkle.inclusionProof(record.leafIndex(), n, src);
                 Merkle.root(n, src);
             });
-            return repository.nodes(wanted).chain(nodes -> repository.checkpoint(n).map(note -> {
+            return repository.nodes(wanted).chain(nodes -> notes.at(n).map(note -> {
                 Merkle.NodeSource src = Merkle.fromMap(nodes);
                 return new Inclusion(record, n, Merkle.root(n, src), Merkle.inclusionProof(record.leafIndex(), n, src),
                         note.orElse(null));
