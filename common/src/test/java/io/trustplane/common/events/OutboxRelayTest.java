@@ -165,11 +165,7 @@ class OutboxRelayTest {
             f.get(30, TimeUnit.SECONDS);
         }
         pool8.shutdown();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (backlog() < (long) writers * each && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(backlog()).isEqualTo((long) writers * each);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(backlog()).isEqualTo((long) writers * each));
         // per writer, the fencing tokens appear in the order written
         var rows = pool.query("SELECT payload, xmin::text AS tx FROM event_outbox ORDER BY id").execute()
                 .await().atMost(WAIT);
