@@ -445,12 +445,48 @@ public final class Infrastructure implements AutoCloseable {
         return port;
     }
 
+    /**
+     * A port nothing listens on now, below the kernel's ephemeral range and never handed out before by this process.
+     * A port from the ephemeral range (what binding port 0 gives) can be taken as the local port of an outgoing
+     * connection — a service's PostgreSQL or Redis client — between being chosen and being bound by the server it
+     * was chosen for ("port in use" at start-up, seen in CI); no outgoing connection takes one below that range.
+     */
     public static int freePort() {
+        int below = ephemeralRangeStart();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 500 && below > 10_000; attempt++) {
+            int port = random.nextInt(10_000, below);
+            if (HANDED_OUT.add(port)) {
+                try (ServerSocket socket = new ServerSocket(port)) {
+                    socket.setReuseAddress(true);
+                    return port;
+                } catch (IOException inUse) {
+                    // taken: try another
+                }
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** The kernel's ephemeral port range, read in one call (a sysctl file answers nothing at a later offset). */
+    static String ephemeralRange() throws IOException {
+        try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+            return new String(in.readNBytes(64), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    private static int ephemeralRangeStart() {
+        try {
+            return Integer.parseInt(ephemeralRange().trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768; // Linux's default start
         }
     }
 }
