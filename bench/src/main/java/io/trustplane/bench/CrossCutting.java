@@ -37,6 +37,11 @@ final class CrossCutting {
 
     /** The sampling ratio proposed as the production default, measured in the "services-defaults" row. */
     static final String RECOMMENDED_RATIO = "0.1";
+    /**
+     * The services' shared default (common's microprofile-config.properties) that keeps MicroProfile context
+     * propagation away from the OpenTelemetry context; the costs app has no JTA, the other context type it names.
+     */
+    static final String UNPROPAGATED_OTEL = "-Dmp.context.ThreadContext.unchanged=OpenTelemetry";
 
     private static final String EVALUATE_BODY = "{\"agentId\":\"%AGENT%\",\"role\":\"DATA_ANALYST\",\"tier\":\"VERIFIED\","
             + "\"context\":{\"resourceId\":\"dataset_001\",\"action\":\"read\"}}";
@@ -115,9 +120,13 @@ final class CrossCutting {
                 new Variant("services-before", "metrics", List.of(), Request.TOKEN, "ceiling",
                         "the services before these defaults: HTTP metrics + JWT verified on every request, no tracing"),
                 new Variant("services-defaults", "full", List.of("-Dtrustplane.auth.token-cache.enabled=true", ratio + RECOMMENDED_RATIO,
-                        "-Dquarkus.log.console.json.enabled=true"), Request.TOKEN, "services-before",
+                        "-Dquarkus.log.console.json.enabled=true", UNPROPAGATED_OTEL), Request.TOKEN, "services-before",
                         "the services' production defaults: HTTP metrics + cached JWT + OTel at ratio "
-                                + RECOMMENDED_RATIO + " (exported) + JSON logs"));
+                                + RECOMMENDED_RATIO + " (exported) + JSON logs, the trace context left to Vert.x"),
+                new Variant("otel-context-propagated", "full", List.of("-Dtrustplane.auth.token-cache.enabled=true",
+                        ratio + RECOMMENDED_RATIO, "-Dquarkus.log.console.json.enabled=true"), Request.TOKEN,
+                        "services-defaults", "the same defaults with the OpenTelemetry context also propagated around "
+                                + "every Mutiny callback (MicroProfile context propagation, the defaults before issue 25's round 4)"));
     }
 
     /**
