@@ -1,29 +1,22 @@
 package io.trustplane.gate;
 
 import io.trustplane.gate.rest.GateTestSupport;
-import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.trustplane.testing.Infrastructure;
+import io.trustplane.testing.OtlpCollector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
+import static io.trustplane.testing.OtlpCollector.contains;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -47,11 +40,9 @@ class TracingTest extends GateTestSupport {
             // asked more than once (once per class loader): the first answer stands
             int port = Integer.getInteger(PORT_PROPERTY, 0);
             if (port == 0) {
-                try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                    port = free.getLocalPort();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                // below the ephemeral range: a port from it could be taken by an outgoing connection before the
+                // collector binds it
+                port = Infrastructure.freePort();
                 System.setProperty(PORT_PROPERTY, Integer.toString(port));
             }
             // the shared defaults switch the SDK off in the test profile (%test. wins over a plain key)
@@ -63,27 +54,16 @@ class TracingTest extends GateTestSupport {
         }
     }
 
-    /** OTLP/HTTP export bodies received by the stand-in collector, in arrival order. */
-    private static final BlockingQueue<byte[]> EXPORTS = new LinkedBlockingQueue<>();
-    private static HttpServer collector;
+    private static OtlpCollector collector;
 
     @BeforeAll
     static void startCollector() throws IOException {
-        collector = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.getInteger(PORT_PROPERTY)), 0);
-        collector.createContext("/", exchange -> {
-            try (InputStream in = exchange.getRequestBody()) {
-                EXPORTS.add(in.readAllBytes());
-            }
-            exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        collector.start();
+        collector = OtlpCollector.start(Integer.getInteger(PORT_PROPERTY));
     }
 
     @AfterAll
     static void stopCollector() {
-        collector.stop(0);
+        collector.close();
     }
 
     @Test
@@ -97,14 +77,7 @@ class TracingTest extends GateTestSupport {
                 .then().statusCode(200);
 
         byte[] sampledId = HexFormat.of().parseHex(sampled);
-        List<byte[]> received = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (received.stream().noneMatch(b -> contains(b, sampledId)) && System.nanoTime() < deadline) {
-            byte[] export = EXPORTS.poll(1, TimeUnit.SECONDS);
-            if (export != null) {
-                received.add(export);
-            }
-        }
+        List<byte[]> received = collector.await(exports -> exports.stream().anyMatch(b -> contains(b, sampledId)), 30);
         byte[] export = received.stream().filter(b -> contains(b, sampledId)).findFirst()
                 .orElseThrow(() -> new AssertionError("no span with the caller's sampled trace id in the "
                         + received.size() + " exports received"));
@@ -113,18 +86,5 @@ class TracingTest extends GateTestSupport {
         // spans are exported in the order they end: the unsampled request ended first and is in none of them
         byte[] unsampledId = HexFormat.of().parseHex(unsampled);
         assertThat(received).noneMatch(b -> contains(b, unsampledId));
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }
