@@ -5,6 +5,7 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.trustplane.common.redis.RedisDeadline;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -58,13 +59,14 @@ public class OutboxLifecycle {
 
     @Produces
     @Singleton
-    Outbox outbox(EventPublisher publisher) {
+    Outbox outbox(EventPublisher publisher, RedisDeadline deadline) {
         EventCodec codec = publisher.codec();
         return new Outbox(codec, pool.get(), () -> {
             OutboxRelay r = relay;
             if (r != null) {
                 r.wake();
             }
-        }, p -> publisher.toJson(publisher.authenticated(codec.envelope(p))));
+        }, p -> publisher.toJson(publisher.authenticated(codec.envelope(p))),
+                new Outbox.Direct(redis.getRedis(), deadline.timeout(), config.maxLen()));
     }
 }

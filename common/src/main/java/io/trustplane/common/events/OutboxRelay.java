@@ -132,8 +132,7 @@ public final class OutboxRelay implements AutoCloseable {
                 List<Long> ids = new ArrayList<>(t.getItem2().size());
                 for (Row r : t.getItem2()) {
                     ids.add(r.getLong("id"));
-                    xadds.add(Request.cmd(Command.XADD).arg(r.getString("stream")).arg("MAXLEN").arg("~").arg(maxLen)
-                            .arg("*").arg(Streams.FIELD).arg(r.getString("payload")));
+                    xadds.add(xadd(r.getString("stream"), r.getString("payload"), maxLen));
                 }
                 return redis.batch(xadds)
                         .invoke(ok -> afterAppend.run(ids))
@@ -144,6 +143,12 @@ public final class OutboxRelay implements AutoCloseable {
         }).await().atMost(ROUND_TIMEOUT);
         relayed.increment(sent);
         return sent;
+    }
+
+    /** One stream entry as every producer appends it: the envelope's JSON in one field, the stream capped near maxLen. */
+    static Request xadd(String stream, String payload, String maxLen) {
+        return Request.cmd(Command.XADD).arg(stream).arg("MAXLEN").arg("~").arg(maxLen).arg("*").arg(Streams.FIELD)
+                .arg(payload);
     }
 
     /** Rows not yet relayed (for health and tests). */

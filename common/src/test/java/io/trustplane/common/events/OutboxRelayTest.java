@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -181,6 +183,82 @@ class OutboxRelayTest {
         }
         assertThat(last).hasSize(writers).allSatisfy((task, token) -> assertThat(token).isEqualTo((long) each));
         assertThat(statements).hasSizeLessThan(writers * each);
+    }
+
+    private Outbox outboxAppendingTo(Redis target, Duration deadline) {
+        return new Outbox(codec, pool, () -> relays.forEach(OutboxRelay::wake), p -> codec.toJson(codec.outgoing(p)),
+                new Outbox.Direct(target, deadline, 100_000));
+    }
+
+    /** A refusal that needs no anchor; {@code n} orders one writer's events. */
+    private static Outbox.Pending contended(String taskId, long n) {
+        return Outbox.event("agent-" + taskId, new DomainEvent.LeaseContended(taskId, "SPEC", Long.toString(n)));
+    }
+
+    private static long order(EventEnvelope e, EventCodec codec) {
+        return Long.parseLong(((DomainEvent.LeaseContended) codec.decode(e).orElseThrow()).holder());
+    }
+
+    @Test
+    void refusalsWrittenNowGoStraightToTheirStreamInEachWritersOrderAndAnchoredOnesThroughTheOutbox() throws Exception {
+        Outbox direct = outboxAppendingTo(redis, Duration.ofSeconds(5));
+        int writers = 8;
+        int each = 250;
+        ExecutorService pool8 = Executors.newFixedThreadPool(writers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            String task = "writer-" + w;
+            done.add(pool8.submit(() -> {
+                start.await();
+                for (int i = 1; i <= each; i++) {
+                    direct.writeNow(List.of(contended(task, i)));
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (var f : done) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool8.shutdown();
+        await().atMost(WAIT).until(() -> read(Streams.EVENTS).size() == writers * each);
+        Map<String, Long> last = new HashMap<>();
+        for (EventEnvelope e : read(Streams.EVENTS)) {
+            String taskId = ((DomainEvent.LeaseContended) codec.decode(e).orElseThrow()).taskId();
+            assertThat(order(e, codec)).as(taskId).isEqualTo(last.getOrDefault(taskId, 0L) + 1);
+            last.put(taskId, order(e, codec));
+        }
+        assertThat(last).hasSize(writers).allSatisfy((task, n) -> assertThat(n).isEqualTo((long) each));
+        assertThat(backlog()).as("no row was written for them").isZero();
+
+        // an anchored refusal is a row: provenance receives anchored events through the relay, in commit order
+        direct.writeNow("agent-9", new DomainEvent.RoleGateDenied("ev-1", "writer", "DENY", "KERNEL", "tier", "r1", 3,
+                null, "BASIC", null, null, null, null));
+        await().atMost(WAIT).until(() -> backlog() == 2); // its tp:events and tp:anchor rows
+        assertThat(read(Streams.ANCHOR)).isEmpty();
+    }
+
+    @Test
+    void refusalsRedisDoesNotTakeInTimeBecomeOutboxRowsAndLeaveWithTheRelayInOrder() throws Exception {
+        // a "Redis" that accepts connections and never answers: the direct append waits out its deadline
+        try (ServerSocket stalled = new ServerSocket(Infrastructure.freePort(), 50, InetAddress.getLoopbackAddress())) {
+            Redis silent = Redis.createClient(vertx, new RedisOptions()
+                    .setConnectionString("redis://127.0.0.1:" + stalled.getLocalPort()));
+            try {
+                Outbox direct = outboxAppendingTo(silent, Duration.ofMillis(300));
+                for (int i = 1; i <= 20; i++) {
+                    direct.writeNow(List.of(contended("stalled", i)));
+                }
+                await().atMost(WAIT).until(() -> backlog() == 20);
+                assertThat(read(Streams.EVENTS)).isEmpty();
+            } finally {
+                silent.close();
+            }
+        }
+        assertThat(relay(500).relayOnce()).isEqualTo(20);
+        assertThat(read(Streams.EVENTS)).extracting(e -> order(e, codec))
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList());
     }
 
     @Test
