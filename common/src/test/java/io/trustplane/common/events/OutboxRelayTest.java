@@ -1,6 +1,7 @@
 package io.trustplane.common.events;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.trustplane.testing.Concurrently;
 import io.trustplane.testing.Infrastructure;
 import io.trustplane.testing.PgEndpoint;
 import io.vertx.mutiny.core.Vertx;
@@ -32,12 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -143,30 +141,26 @@ class OutboxRelayTest {
                 .map(rows -> rows.iterator().next().getLong(0)).await().atMost(WAIT);
     }
 
+    /** {@code writers} threads at once, each writing its task's events 1..{@code each} one {@code writeNow} at a time. */
+    private static void writeNowFromThreads(Outbox target, int writers, int each, String prefix,
+            BiFunction<String, Long, Outbox.Pending> event) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        Concurrently.run(writers, () -> {
+            String task = prefix + next.getAndIncrement();
+            for (long i = 1; i <= each; i++) {
+                target.writeNow(List.of(event.apply(task, i)));
+            }
+            return null;
+        });
+    }
+
     @Test
     void refusalsWrittenNowFromManyThreadsAllArriveInEachWritersOrderInFewerStatementsThanEvents() throws Exception {
         // the rows' ids (an identity column) say which INSERT wrote them: one statement's rows are consecutive and
         // share its transaction's xmin; so the number of distinct xmin values is the number of statements
         int writers = 8;
         int each = 250;
-        ExecutorService pool8 = Executors.newFixedThreadPool(writers);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            String task = "now-" + w;
-            done.add(pool8.submit(() -> {
-                start.await();
-                for (int i = 1; i <= each; i++) {
-                    outbox.writeNow(List.of(acquired(task, i)));
-                }
-                return null;
-            }));
-        }
-        start.countDown();
-        for (var f : done) {
-            f.get(30, TimeUnit.SECONDS);
-        }
-        pool8.shutdown();
+        writeNowFromThreads(outbox, writers, each, "now-", OutboxRelayTest::acquired);
         await().atMost(WAIT).untilAsserted(() -> assertThat(backlog()).isEqualTo((long) writers * each));
         // per writer, the fencing tokens appear in the order written
         var rows = pool.query("SELECT payload, xmin::text AS tx FROM event_outbox ORDER BY id").execute()
@@ -204,24 +198,7 @@ class OutboxRelayTest {
         Outbox direct = outboxAppendingTo(redis, Duration.ofSeconds(5));
         int writers = 8;
         int each = 250;
-        ExecutorService pool8 = Executors.newFixedThreadPool(writers);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        for (int w = 0; w < writers; w++) {
-            String task = "writer-" + w;
-            done.add(pool8.submit(() -> {
-                start.await();
-                for (int i = 1; i <= each; i++) {
-                    direct.writeNow(List.of(contended(task, i)));
-                }
-                return null;
-            }));
-        }
-        start.countDown();
-        for (var f : done) {
-            f.get(30, TimeUnit.SECONDS);
-        }
-        pool8.shutdown();
+        writeNowFromThreads(direct, writers, each, "writer-", OutboxRelayTest::contended);
         await().atMost(WAIT).until(() -> read(Streams.EVENTS).size() == writers * each);
         Map<String, Long> last = new HashMap<>();
         for (EventEnvelope e : read(Streams.EVENTS)) {
