@@ -62,10 +62,12 @@ class RedisOutageTest {
         String taker = unique("outage-taker");
         String decider = unique("outage-decider");
         String prober = unique("outage-prober");
+        String lateProber = unique("outage-late-prober");
         String resources = unique("outage-res");
         // before the outage: two registered agents, and an open alert to work on during it
         register(decider, 500); // VERIFIED: DATA_ANALYST (min VERIFIED) is allowed at the BASIS layer
         register(prober, 300);  // BASIC, claiming TRUSTED: a kernel denial and a BOUNDARY_TESTING alert
+        register(lateProber, 300); // the same, but it probes while Redis is away
         evaluate(prober, "OBSERVER", "TRUSTED", "d", "read", "DENY");
         String alertId = (String) awaitAlert(suite, "BOUNDARY_TESTING", prober).get("id");
 
@@ -120,6 +122,9 @@ class RedisOutageTest {
             for (int i = 0; i < WRITES_AFTER_POLICY; i++) {
                 evaluate(decider, "DATA_ANALYST", null, resource, "write", "DENY");
             }
+            // its gaming.signal has no anchor, so gate appends it to tp:events itself; Redis is away, so the signal
+            // becomes an outbox row that the relay delivers once Redis is back
+            evaluate(lateProber, "OBSERVER", "TRUSTED", "d", "read", "DENY");
             moveAlert(alertId, "INVESTIGATING");
             moveAlert(alertId, "RESOLVED");
 
@@ -143,6 +148,8 @@ class RedisOutageTest {
         await("telemetry counted every event of the outage").atMost(RECOVERY)
                 .until(() -> delta(before, counters(decider)).equals(expected));
         await("every ledger entry is anchored").atMost(RECOVERY).until(() -> unanchored(owner, tasks) == 0);
+        assertThat(awaitAlert(suite, "BOUNDARY_TESTING", lateProber)).as("the probe made while Redis was away")
+                .containsEntry("agentId", lateProber);
         await("the decision buffer drained").atMost(RECOVERY).until(() -> decisionFigures().get("pending") == 0);
         // a relay killed right after XADD, before it deletes its rows, sends those entries again, byte for byte and
         // under the same event ids: forced here for the first task's events on both streams
